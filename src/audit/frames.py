@@ -1,0 +1,98 @@
+"""Pandera models of the corpus-wide frames (reports, sections, cells, problems).
+
+One frame of each kind holds the whole corpus, so a rule is one pandas pass over every report.
+Keys are categoricals (cheap at 20 million cells); ``value`` is float64 with NaN for a blank or
+unplaced cell.
+
+Counts must be non-negative except 本年增/减 (``change``), but a published report *can* print a
+negative count, and reading it as printed is the reader's job: that check raises a pandera
+warning instead of an error, and the arithmetic pack turns such cells into findings.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from audit import catalogue
+
+_KEYS = catalogue.load().all_keys()
+_SIGNED = sorted(catalogue.load().signed_columns)
+
+TABLE_DTYPE = pd.CategoricalDtype(sorted(_KEYS["table"]))
+ROW_DTYPE = pd.CategoricalDtype(sorted(_KEYS["row"]))
+COL_DTYPE = pd.CategoricalDtype(sorted(_KEYS["col"]))
+SECTION_DTYPE = pd.CategoricalDtype(list(catalogue.SECTION_KEYS))
+EDITION_DTYPE = pd.CategoricalDtype(list(catalogue.EDITIONS))
+
+
+class ReportsFrame(pa.DataFrameModel):
+    """One row per report."""
+
+    report_id: Series[str] = pa.Field(unique=True)
+    path: Series[str]
+    format: Series[str] = pa.Field(nullable=True)
+    encoding: Series[str] = pa.Field(nullable=True)
+    layout: Series[str] = pa.Field(nullable=True)
+    unit: Series[str] = pa.Field(nullable=True)
+    year: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1990, le=2100)
+    published: Series[str] = pa.Field(nullable=True, str_matches=r"^\d{4}-\d{2}-\d{2}$")
+    edition: Series[pd.CategoricalDtype] = pa.Field(nullable=True, dtype_kwargs={"categories": list(catalogue.EDITIONS)})
+    edition_evidence: Series[str]
+    n_cells: Series[int] = pa.Field(ge=0)
+    n_problems: Series[int] = pa.Field(ge=0)
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class SectionsFrame(pa.DataFrameModel):
+    """One row per section heading found in a report, in printed order."""
+
+    report_id: Series[str]
+    position: Series[int] = pa.Field(ge=0)
+    number: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, le=20)
+    title: Series[str]
+    canonical: Series[pd.CategoricalDtype] = pa.Field(nullable=True, dtype_kwargs={"categories": list(catalogue.SECTION_KEYS)})
+    text: Series[str]
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class CellsFrame(pa.DataFrameModel):
+    """One row per (report, table, row, col): canonical keys only."""
+
+    report_id: Series[pd.CategoricalDtype] = pa.Field()
+    table: Series[pd.CategoricalDtype] = pa.Field(isin=sorted(_KEYS["table"]))
+    row: Series[pd.CategoricalDtype] = pa.Field(isin=sorted(_KEYS["row"]))
+    col: Series[pd.CategoricalDtype] = pa.Field(isin=sorted(_KEYS["col"]))
+    value: Series[float] = pa.Field(nullable=True)
+    raw: Series[pd.CategoricalDtype] = pa.Field(nullable=True)
+
+    @pa.dataframe_check(raise_warning=True, error="counts are non-negative except 本年增/减")
+    @classmethod
+    def counts_non_negative(cls, df: pd.DataFrame) -> pd.Series:
+        return ~(df["value"] < 0) | df["col"].isin(_SIGNED)
+
+    class Config:
+        strict = True
+        unique = ["report_id", "table", "row", "col"]
+
+
+class ProblemsFrame(pa.DataFrameModel):
+    """One row per problem a reader recorded."""
+
+    report_id: Series[str]
+    kind: Series[str]
+    table: Series[str] = pa.Field(nullable=True)
+    row: Series[str] = pa.Field(nullable=True)
+    col: Series[str] = pa.Field(nullable=True)
+    detail: Series[str]
+
+    class Config:
+        strict = True
+        coerce = True

@@ -1,0 +1,78 @@
+"""The normalised report (public contract): building, problems, and JSON Schema validation.
+
+A normalised report is a plain ``dict`` that validates against ``data/normalised_report.schema.json``
+(``audit schema`` prints it). Plain dicts keep readers, worker processes and rule authors free of
+any class hierarchy: what is on disk is exactly what is in memory.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jsonschema
+
+SCHEMA_VERSION = "1"
+
+# Problem kinds a reader may record, with the finding category they become.
+PARSE_KINDS = frozenset({"unreadable", "empty", "binary", "encoding", "too_large", "no_text_layer", "truncated"})
+Report = dict[str, Any]
+
+
+@cache
+def schema() -> dict[str, Any]:
+    """The normalised-report JSON Schema shipped with the package."""
+    text = resources.files("audit").joinpath("data/normalised_report.schema.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+@cache
+def _validator() -> jsonschema.protocols.Validator:
+    cls = jsonschema.validators.validator_for(schema())
+    return cls(schema())
+
+
+def validate(report: Report) -> None:
+    """Raise ``jsonschema.ValidationError`` when ``report`` breaks the contract."""
+    _validator().validate(report)
+
+
+def errors(report: Report) -> list[str]:
+    """All contract violations of ``report`` as readable strings (empty when valid)."""
+    return [f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}" for e in _validator().iter_errors(report)]
+
+
+def new_report(report_id: str, path: str = "", *, fmt: str | None = None, sha256: str | None = None,
+               encoding: str | None = None, layout: str | None = None) -> Report:
+    """An empty, valid report: nothing read yet."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "report_id": report_id,
+        "source": {"path": path, "sha256": sha256, "format": fmt, "encoding": encoding, "layout": layout},
+        "unit": None,
+        "year": None,
+        "published": None,
+        "edition": None,
+        "edition_evidence": [],
+        "sections": [],
+        "cells": [],
+        "problems": [],
+    }
+
+
+def problem(kind: str, detail: str, table: str | None = None, row: str | None = None,
+            col: str | None = None) -> dict[str, Any]:
+    """One reader problem entry."""
+    return {"kind": kind, "table": table, "row": row, "col": col, "detail": detail}
+
+
+def add_problem(report: Report, kind: str, detail: str, table: str | None = None, row: str | None = None,
+                col: str | None = None) -> None:
+    report["problems"].append(problem(kind, detail, table, row, col))
+
+
+def dumps(report: Report) -> str:
+    """Stable, human-readable JSON (Chinese kept as is)."""
+    return json.dumps(report, ensure_ascii=False, indent=2)

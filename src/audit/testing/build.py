@@ -9,6 +9,7 @@ that no built-in rule should flag, and applies the patch. Patch keys:
 - ``drop_cells``: list of ``"table/row/col"`` (or ``"table"`` / ``"table/row"``) keys to remove;
 - ``sections``: ``{canonical: text}`` replaces a section's text, ``None`` removes the section;
 - ``section_titles``: ``{canonical: title}`` prints another heading;
+- ``section_order``: list of canonical names, the order the sections are printed in (others follow);
 - ``extra_text``: appended to the overview section's text;
 - ``problems``: reader problems to add (dicts with kind/detail/table/row/col).
 """
@@ -125,6 +126,9 @@ def build_report(patch: dict[str, Any] | None = None, **overrides: Any) -> dict[
         for s in rep["sections"]:
             if s["canonical"] == canonical:
                 s["title"] = title
+    if p.get("section_order"):
+        rank = {c: i for i, c in enumerate(p["section_order"])}
+        rep["sections"].sort(key=lambda s: rank.get(s["canonical"], len(rank)))
     if p.get("extra_text"):
         rep["sections"][0]["text"] += p["extra_text"]
     for pr in p.get("problems") or []:

@@ -1,0 +1,187 @@
+"""The ``sections`` pack: the six required sections of the annual report, present and in order.
+
+The reader gives each printed heading a canonical name (overview … other) or null when it cannot
+tell what the heading is. These rules only compare those canonical names and printed titles with
+the catalogue's standard headings; they never re-read the text.
+
+A report the engine could not read at all (a ``parse``-kind reader problem) is left to the parse
+finding: reporting six missing sections on an unreadable file would only add noise.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+import audit
+from audit import catalogue
+from audit.hookspecs import hookimpl
+from audit.report import PARSE_KINDS
+from audit.rule import Pack, found, rule
+
+_NUMERALS = "一二三四五六七八九十"
+
+
+def parse_failed(corpus) -> pd.Index:
+    """Report ids with a parse-kind reader problem (the engine already reports those)."""
+    p = corpus.problems
+    return pd.Index(p.loc[p["kind"].isin(PARSE_KINDS), "report_id"].astype(str).unique())
+
+
+def checkable_sections(corpus) -> pd.DataFrame:
+    """Sections of reports that were read (no parse problem), with ``report_id`` as plain str."""
+    s = corpus.sections
+    rid = s["report_id"].astype(str)
+    return s.loc[~rid.isin(parse_failed(corpus))].assign(report_id=rid)
+
+
+def normalise_title(titles: pd.Series) -> pd.Series:
+    """Titles compared modulo white space, half/full width, list punctuation and a trailing 表."""
+    t = titles.astype(str).str.normalize("NFKC")
+    t = t.str.replace(r"[\s\u3000]+", "", regex=True)
+    t = t.str.replace(r"[.,，．]", "、", regex=True)
+    return t.str.replace(r"表$", "", regex=True)
+
+
+def _standard() -> pd.DataFrame:
+    cat = catalogue.load()
+    return pd.DataFrame([{"canonical": s["canonical"], "std_number": int(s["number"]), "std_title": s["title"]}
+                         for s in cat.sections])
+
+
+@rule(
+    id="SECT-MISSING",
+    title="缺少必备章节",
+    category="sections",
+    severity="error",
+    points=5,
+    description=(
+        "The annual report must contain the six sections of the official outline (一、总体情况 … "
+        "六、其他需要报告的事项). A section the reader cannot find under any of its usual wordings is "
+        "missing: the supervisor cannot check what it should have reported. When a heading with the "
+        "same number exists but is about something else (e.g. 六、下步工作计划), the message names it. "
+        "A report in which no section at all was recognised gets one finding, not six."
+    ),
+    fail_example={"sections": {"other": None}},
+    pass_example={},
+)
+def section_missing(corpus) -> pd.DataFrame:
+    sec = checkable_sections(corpus)
+    reports = corpus.reports["report_id"].astype(str)
+    readable = reports[~reports.isin(parse_failed(corpus))]
+    has_any = readable.isin(sec.loc[sec["canonical"].notna(), "report_id"])
+
+    empty = readable[~has_any.to_numpy()]
+    none_found = found(empty, "未识别出任何章节：报告缺少全部六个必备章节（一、总体情况至六、其他需要报告的事项），请核对报告全文。",
+                       expected="六个必备章节", actual="无")
+
+    std = _standard()
+    with_any = readable[has_any.to_numpy()]
+    grid = pd.MultiIndex.from_product([with_any, std["canonical"]], names=["report_id", "canonical"])
+    present = pd.MultiIndex.from_frame(
+        sec.loc[sec["canonical"].notna(), ["report_id", "canonical"]].astype(str))
+    missing = grid.difference(present).to_frame(index=False).merge(std, on="canonical")
+    if missing.empty:
+        return none_found
+
+    # A heading printed with the missing section's number but not recognised as it.
+    unrec = sec.loc[sec["canonical"].isna() & sec["number"].notna(), ["report_id", "number", "title"]]
+    unrec = unrec.assign(std_number=unrec["number"].astype(int)).drop_duplicates(["report_id", "std_number"])
+    missing = missing.merge(unrec[["report_id", "std_number", "title"]], on=["report_id", "std_number"], how="left")
+    hint = ("（同一序号处的标题为「" + missing["title"].fillna("") + "」，不是该章节）").where(missing["title"].notna(), "")
+    msg = "缺少必备章节「" + missing["std_title"] + "」" + hint + "。"
+    out = found(missing["report_id"], msg, expected=missing["std_title"],
+                actual=missing["title"].astype(object).where(missing["title"].notna(), "缺失"))
+    return pd.concat([none_found, out], ignore_index=True)
+
+
+@rule(
+    id="SECT-RENAMED",
+    title="章节标题与标准格式不一致",
+    category="sections",
+    severity="warning",
+    points=1,
+    description=(
+        "A section was recognised (by its keywords) but its heading is not the standard one of the "
+        "official outline, after ignoring spaces, half/full-width punctuation and a trailing 表. "
+        "Renamed headings make reports harder to compare and often hide a section that does not say "
+        "what the outline asks (五、存在的主要问题 without 改进情况)."
+    ),
+    fail_example={"section_titles": {"problems": "五、存在的主要问题"}},
+    pass_example={"section_titles": {"appeals": "四、政府信息公开行政复议、行政诉讼情况 表"}},
+)
+def section_renamed(corpus) -> pd.DataFrame:
+    sec = checkable_sections(corpus)
+    sec = sec.loc[sec["canonical"].notna()].assign(canonical=lambda d: d["canonical"].astype(str))
+    sec = sec.drop_duplicates(["report_id", "canonical"]).merge(_standard(), on="canonical")
+    bad = sec.loc[normalise_title(sec["title"]).to_numpy() != normalise_title(sec["std_title"]).to_numpy()]
+    msg = "章节标题「" + bad["title"].str.strip() + "」与标准标题「" + bad["std_title"] + "」不一致。"
+    return found(bad["report_id"], msg, expected=bad["std_title"], actual=bad["title"])
+
+
+@rule(
+    id="SECT-ORDER",
+    title="章节顺序错误",
+    category="sections",
+    severity="warning",
+    points=2,
+    description=(
+        "The six sections must follow the order of the official outline. A report that prints them in "
+        "another order (e.g. the tables' sections before 一、总体情况, or 五 after 六) is hard to check "
+        "and usually was not written on the current template. One finding per report, showing the "
+        "printed order of the recognised sections against the standard order."
+    ),
+    fail_example={"section_order": ["overview", "active", "requests", "appeals", "other", "problems"]},
+    pass_example={},
+)
+def section_order(corpus) -> pd.DataFrame:
+    sec = checkable_sections(corpus)
+    sec = sec.loc[sec["canonical"].notna()].sort_values(["report_id", "position"], kind="stable")
+    sec = sec.drop_duplicates(["report_id", "canonical"])
+    code = sec["canonical"].cat.codes.astype("int64")
+    prev_max = code.groupby(sec["report_id"].to_numpy()).cummax().groupby(sec["report_id"].to_numpy()).shift(1)
+    late = code < prev_max
+    bad_ids = sec.loc[late.to_numpy(), "report_id"].unique()
+    if len(bad_ids) == 0:
+        return found()
+    sub = sec.assign(code=code).loc[sec["report_id"].isin(bad_ids)]
+    sub = sub.assign(n=sub["code"].map(dict(enumerate(_NUMERALS))))
+    printed = sub.groupby("report_id", sort=False)["n"].agg("、".join)
+    expected = sub.sort_values(["report_id", "code"], kind="stable").groupby("report_id", sort=False)["n"] \
+        .agg("、".join).reindex(printed.index)
+    msg = "章节顺序与标准格式不一致：印出顺序为" + printed + "，应为" + expected + "。"
+    return found(printed.index.to_series(), msg, expected=expected, actual=printed)
+
+
+@rule(
+    id="SECT-FEE-MISSING",
+    title="第六部分未报告信息处理费收取情况",
+    category="sections",
+    severity="warning",
+    points=0.5,
+    description=(
+        "Since the 2021 template (国办公开办函〔2021〕30号) section 六、其他需要报告的事项 must report "
+        "the collection of 信息处理费 under the 政府信息公开信息处理费管理办法, even when nothing was "
+        "collected (本年度未收取信息处理费). An edition-2021 report whose section 六 mentions neither "
+        "处理费 nor 收费 has left it out. Low weight: the omission is formal."
+    ),
+    fail_example={"sections": {"other": "无其他需要报告的事项。"}},
+    pass_example={"sections": {"other": "本年度未收取政府信息公开信息处理费。"}},
+)
+def section_fee_missing(corpus) -> pd.DataFrame:
+    sec = checkable_sections(corpus)
+    ed2021 = corpus.reports.loc[corpus.reports["edition"] == "2021", "report_id"].astype(str)
+    other = sec.loc[(sec["canonical"] == "other") & sec["report_id"].isin(ed2021)]
+    mentions = other["text"].str.contains(r"处理费|收费", regex=True).groupby(other["report_id"]).any()
+    bad = mentions.index[~mentions.to_numpy()]
+    title = catalogue.load().section_title("other")
+    msg = f"「{title}」未报告政府信息公开信息处理费的收取情况（未收取也应说明）。"
+    return found(pd.Series(bad), msg, expected="信息处理费收取情况", actual="未提及")
+
+
+RULES = [section_missing, section_renamed, section_order, section_fee_missing]
+
+
+@hookimpl
+def audit_pack() -> Pack:
+    return Pack(name="sections", version=audit.__version__, rules=RULES,
+                description="The six required sections of the annual report, present, named and in order.")

@@ -1,0 +1,91 @@
+"""Tests of the sections pack: every rule fires on its failing example and is silent on its passing one."""
+
+from __future__ import annotations
+
+import pytest
+
+from audit.rule import fmt_num
+from audit.rules import sections
+from audit.testing.build import build_corpus
+
+
+def corpus_for(example):
+    """A corpus from a rule example: one report patch, or ``{"reports": [patch, ...]}``."""
+    return build_corpus(*example["reports"]) if "reports" in example else build_corpus(example)
+
+
+@pytest.mark.parametrize("r", sections.RULES, ids=lambda r: r.id)
+def test_examples(r):
+    fired = r.run(corpus_for(r.fail_example))
+    assert len(fired) >= 1
+    assert fired["message"].str.len().gt(0).all()
+    assert fired["expected"].notna().all() and fired["actual"].notna().all()
+    assert r.run(corpus_for(r.pass_example)).empty
+
+
+def test_pack_hook():
+    pack = sections.audit_pack()
+    assert pack.name == "sections"
+    assert {r.id for r in pack.rules} == {"SECT-MISSING", "SECT-RENAMED", "SECT-ORDER", "SECT-FEE-MISSING"}
+    assert all(r.category == "sections" for r in pack.rules)
+
+
+def test_missing_names_the_unrecognised_heading():
+    # Seed 002: its 六 is 六、下步工作计划, which the reader does not recognise as section 六.
+    c = build_corpus({"sections": {"other": None}})
+    c.sections.loc[len(c.sections)] = {"report_id": "r1", "position": 6, "number": 6, "title": "六、下步工作计划",
+                                       "canonical": None, "text": "继续做好公开工作。"}
+    out = sections.section_missing.run(c)
+    assert len(out) == 1
+    row = out.iloc[0]
+    assert row["report_id"] == "r1"
+    assert row["expected"] == "六、其他需要报告的事项" and row["actual"] == "六、下步工作计划"
+    assert "六、其他需要报告的事项" in row["message"] and "六、下步工作计划" in row["message"]
+
+
+def test_missing_reports_each_missing_section_per_report():
+    c = build_corpus({}, {"sections": {"overview": None, "problems": None}})
+    out = sections.section_missing.run(c)
+    assert sorted(out["expected"]) == ["一、总体情况", "五、存在的主要问题及改进情况"]
+    assert set(out["report_id"]) == {"r2"}
+
+
+def test_no_sections_is_one_finding_and_parse_failures_are_silent():
+    empty = {k: None for k in ("overview", "active", "requests", "appeals", "problems", "other")}
+    c = build_corpus({"sections": empty},
+                     {"sections": empty, "problems": [{"kind": "unreadable", "detail": "not a report"}]})
+    out = sections.section_missing.run(c)
+    assert list(out["report_id"]) == ["r1"]
+    for r in sections.RULES:
+        assert (r.run(c)["report_id"] != "r2").all()
+
+
+def test_renamed_seed_002_headings():
+    c = build_corpus({"section_titles": {"overview": "一、 2020年度 政务公开活动工作情况",
+                                         "problems": "五、存在的主要问题",
+                                         "appeals": "四、政府信息公开行政复议、行政诉讼情况 表",
+                                         "requests": "三．收到和处理政府信息公开申请情况"}})
+    out = sections.section_renamed.run(c).sort_values("expected")
+    assert list(out["actual"]) == ["一、 2020年度 政务公开活动工作情况", "五、存在的主要问题"]
+    assert list(out["expected"]) == ["一、总体情况", "五、存在的主要问题及改进情况"]
+    assert "五、存在的主要问题及改进情况" in out.iloc[1]["message"]
+
+
+def test_order_shows_printed_and_standard_order():
+    c = build_corpus({}, {"section_order": ["active", "overview", "requests", "appeals", "problems", "other"]})
+    out = sections.section_order.run(c)
+    assert list(out["report_id"]) == ["r2"]
+    assert out.iloc[0]["actual"] == "二、一、三、四、五、六"
+    assert out.iloc[0]["expected"] == "一、二、三、四、五、六"
+
+
+def test_order_ignores_missing_sections():
+    assert sections.section_order.run(build_corpus({"sections": {"active": None}})).empty
+
+
+def test_fee_only_for_edition_2021():
+    fail = {"sections": {"other": "无"}}
+    c = build_corpus(fail, {**fail, "edition": "2019"}, {"sections": {"other": "本年度未收费。"}})
+    out = sections.section_fee_missing.run(c)
+    assert list(out["report_id"]) == ["r1"]
+    assert fmt_num(out["points"].iloc[0]) == "空"  # default points (no override)

@@ -1,0 +1,128 @@
+"""Word (.docx) reader: body paragraphs and tables, in document order, to ``Extracted`` text.
+
+Paragraphs are one line each. A table row is one line of tab-separated cells, read from the
+row's own ``<w:tc>`` elements rather than python-docx's grid view (which repeats a merged cell's
+object over every grid position it covers):
+
+* a horizontally merged cell (``gridSpan``) is one printed cell and yields one cell;
+* a vertically merged continuation (``vMerge`` without ``restart``) yields an empty cell, so the
+  row keeps its place on the grid and the table parser strips it as a leading label position;
+* an empty cell stays an empty cell.
+
+The same conventions as the HTML reader, so the one table parser reads both the same way.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import docx
+from docx.oxml.ns import qn
+
+from audit.ingest.extracted import Extracted
+from audit.report import problem
+
+_SPACE = re.compile(r"[\s\xa0\u200b\ufeff]+")
+_P, _TBL, _SDT, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:tr"), qn("w:tc")
+_SDT_CONTENT, _CUSTOM_XML = qn("w:sdtContent"), qn("w:customXml")
+_T, _TAB, _BR, _CR = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
+_DEL = qn("w:del")
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc and encrypted .docx containers
+
+
+def extract(data: bytes) -> Extracted:
+    """Read a .docx; never raises (an unreadable file is an ``Extracted`` with a problem)."""
+    if not data:
+        return _failed("empty", "the Word file is empty")
+    if data.startswith(_OLE_MAGIC):
+        return _failed("unreadable", "an encrypted .docx or a legacy binary .doc (OLE container), not a readable .docx")
+    if not data.startswith(b"PK"):
+        return _failed("unreadable", "not a .docx file (no ZIP container)")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            bad = zf.testzip()
+            if bad is not None:
+                return _failed("truncated", f"the .docx is damaged: member {bad} fails its checksum")
+        document = docx.Document(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        kind = "truncated" if b"PK\x05\x06" not in data[-65_600:] else "unreadable"
+        return _failed(kind, f"the .docx container cannot be opened ({exc})")
+    except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors… on broken parts
+        return _failed("unreadable", f"the .docx cannot be read: {type(exc).__name__}: {exc}")
+    lines: list[str] = []
+    _blocks(document.element.body, lines)
+    text = "\n".join(lines)
+    problems = [] if text.strip() else [problem("empty", "the Word document has no text")]
+    return Extracted(text, "docx", encoding=None, layout="docx", published=None, problems=problems)
+
+
+def _failed(kind: str, detail: str) -> Extracted:
+    return Extracted("", "docx", layout="docx", problems=[problem(kind, detail)])
+
+
+def _blocks(parent, lines: list[str]) -> None:
+    """Paragraphs and tables of a body-like element, in order (content controls opened)."""
+    for child in parent.iterchildren():
+        if child.tag == _P:
+            line = _clean(paragraph_text(child))
+            if line:
+                lines.append(line)
+        elif child.tag == _TBL:
+            for cells in table_rows(child):
+                if any(cells):
+                    lines.append("\t".join(cells))
+        elif child.tag in (_SDT, _SDT_CONTENT, _CUSTOM_XML):
+            _blocks(child, lines)
+
+
+def paragraph_text(p) -> str:
+    """Visible text of a ``<w:p>``: runs, tabs and breaks as spaces, deleted revisions skipped."""
+    parts: list[str] = []
+    for el in p.iter(_T, _TAB, _BR, _CR):
+        if any(anc.tag == _DEL for anc in el.iterancestors()):
+            continue
+        parts.append(el.text or "" if el.tag == _T else " ")
+    return "".join(parts)
+
+
+def table_rows(tbl) -> list[list[str]]:
+    """Rows of a ``<w:tbl>`` as cell texts (see the module docstring for merges)."""
+    rows: list[list[str]] = []
+    for tr in tbl.iterchildren(_TR):
+        cells: list[str] = []
+        for tc in _row_cells(tr):
+            if _is_vmerge_continuation(tc):
+                cells.append("")
+            else:
+                cells.append(cell_text(tc))
+        rows.append(cells)
+    return rows
+
+
+def _row_cells(tr):
+    for child in tr.iterchildren():
+        if child.tag == _TC:
+            yield child
+        elif child.tag in (_SDT, _CUSTOM_XML):  # cells wrapped in content controls
+            for inner in child.iter(_TC):
+                yield inner
+
+
+def _is_vmerge_continuation(tc) -> bool:
+    tc_pr = tc.tcPr if hasattr(tc, "tcPr") else None
+    if tc_pr is None:
+        return False
+    v_merge = tc_pr.find(qn("w:vMerge"))
+    return v_merge is not None and v_merge.get(qn("w:val"), "continue") != "restart"
+
+
+def cell_text(tc) -> str:
+    """A cell's paragraphs (and nested tables) joined by spaces on one line."""
+    texts = [paragraph_text(p) for p in tc.iter(_P)]
+    return _clean(" ".join(texts))
+
+
+def _clean(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()

@@ -1,0 +1,265 @@
+"""HTML reader: a published web page (or a page fragment) to ``Extracted`` text.
+
+Tables become one line per ``<tr>`` with tab-separated cells laid out on the table's grid:
+
+* a cell covered by a ``rowspan`` from a row above is an empty cell (usually a leading label
+  position, which the table parser strips);
+* a ``colspan`` is one printed cell, so it yields ONE cell and nothing for the columns it
+  covers. Emitting empties there would put phantom blank values between real ones (the Shanghai
+  2019 page prints ``规章 | 13 | 13 (colspan=2) | 524``: three values, not four);
+* a cell printed blank (``&nbsp;``, empty) stays an empty cell in its place: some reports leave
+  zeros blank and the rules, not the reader, decide what that means.
+
+Everything that is not a table is one line per block element. Scripts, styles, ``<head>`` and
+page chrome (``nav``/``header``/``footer``/``aside``) are dropped.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+import charset_normalizer
+import lxml.etree
+import lxml.html
+
+from audit.ingest.extracted import Extracted
+from audit.report import problem
+
+_DROP_TAGS = ("script", "style", "noscript", "head", "template", "nav", "header", "footer", "aside",
+              "iframe", "object", "embed", "svg", "select", "button")
+_BLOCK_TAGS = frozenset({
+    "p", "div", "section", "article", "main", "body", "html", "h1", "h2", "h3", "h4", "h5", "h6", "li",
+    "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "form", "fieldset", "figure", "figcaption",
+    "address", "center", "hr", "caption", "tr", "td", "th", "thead", "tbody", "tfoot",
+})
+_SPACE = re.compile(r"[\s\xa0\u200b\ufeff]+")
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.I)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_DATE = r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
+_PUBLISHED_TEXT = re.compile(r"(?:发布|发文|公开|成文)(?:日期|时间)\s*[:：]?\s*" + _DATE)
+_PUBLISHED_META = ("pubdate", "publishdate", "firstpublishedtime", "article:published_time", "dc.date",
+                   "dcterms.issued")
+_GB_ALIASES = {"gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936", "euc-cn", "hz-gb-2312", "gb18030"}
+
+
+def extract(data: bytes) -> Extracted:
+    """Read an HTML page; never raises (an unreadable page is an ``Extracted`` with a problem)."""
+    if not data or not data.strip():
+        return Extracted("", "html", layout="html", problems=[problem("empty", "the HTML file is empty")])
+    text, encoding, problems = _decode(data)
+    if _looks_binary(text):
+        problems.append(problem("unreadable", "the file is not HTML text (binary content)"))
+        return Extracted("", "html", encoding=encoding, layout="html", problems=problems)
+    try:
+        doc = lxml.html.document_fromstring(_XML_DECL.sub("", text))
+    except (lxml.etree.ParserError, ValueError) as exc:
+        problems.append(problem("unreadable", f"the HTML could not be parsed: {exc}"))
+        return Extracted("", "html", encoding=encoding, layout="html", problems=problems)
+    published = _published_from_meta(doc)
+    for bad in doc.xpath("|".join(f"//{t}" for t in _DROP_TAGS)):
+        if bad.getparent() is not None:
+            bad.drop_tree()
+    lines = _Lines()
+    _walk(doc, lines)
+    body = "\n".join(lines.done())
+    if published is None:
+        published = published_from_text(body)
+    if not body.strip():
+        problems.append(problem("empty", "the HTML page has no text"))
+    if data.rstrip()[-1:] != b">" and b"</html" not in data[-2048:].lower() and "<html" in text[:2048].lower():
+        problems.append(problem("truncated", "the HTML page ends before its closing </html> tag"))
+    return Extracted(body, "html", encoding=encoding, layout="html", published=published, problems=problems)
+
+
+def published_from_text(text: str) -> str | None:
+    """The first page-stated 发布日期/发布时间 as YYYY-MM-DD."""
+    m = _PUBLISHED_TEXT.search(text)
+    return _iso(m) if m else None
+
+
+def _iso(m: re.Match[str]) -> str | None:
+    y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    if 1 <= mo <= 12 and 1 <= d <= 31:
+        return f"{y:04d}-{mo:02d}-{d:02d}"
+    return None
+
+
+def _published_from_meta(doc: lxml.html.HtmlElement) -> str | None:
+    for meta in doc.iter("meta"):
+        name = (meta.get("name") or meta.get("property") or "").strip().lower()
+        if name in _PUBLISHED_META:
+            m = re.search(_DATE, meta.get("content") or "")
+            if m:
+                return _iso(m)
+    return None
+
+
+# -- encoding ---------------------------------------------------------------------------------
+
+def _decode(data: bytes) -> tuple[str, str, list[dict]]:
+    """Decode honouring a BOM, then a meta charset, then UTF-8, then detection."""
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+                     (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            return _decode_as(data[len(bom):], enc)
+    m = _META_CHARSET.search(data[:4096])
+    if m:
+        declared = _canonical(m.group(1).decode("ascii", "replace"))
+        if declared:
+            try:
+                return data.decode(declared), declared, []
+            except UnicodeDecodeError:
+                pass  # the declaration lies: fall through to detection
+    try:
+        return data.decode("utf-8"), "utf-8", []
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(data[:200_000]).best()
+    enc = _canonical(best.encoding) if best is not None else None
+    return _decode_as(data, enc or "gb18030")
+
+
+def _decode_as(data: bytes, enc: str) -> tuple[str, str, list[dict]]:
+    try:
+        return data.decode(enc), enc, []
+    except UnicodeDecodeError:
+        text = data.decode(enc, errors="replace")
+        bad = text.count("\ufffd")
+        return text, enc, [problem("encoding", f"{bad} bytes could not be decoded as {enc}")]
+
+
+def _canonical(name: str) -> str | None:
+    name = name.strip().lower().replace("_", "-")
+    if name in _GB_ALIASES or name.replace("-", "") in _GB_ALIASES:
+        return "gb18030"
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:4096]
+    controls = sum(1 for ch in sample if ch < " " and ch not in "\t\n\r\f")
+    return controls > max(8, len(sample) // 20)
+
+
+# -- text walk --------------------------------------------------------------------------------
+
+class _Lines:
+    """Accumulates inline text into the current line; block boundaries end it."""
+
+    def __init__(self) -> None:
+        self._lines: list[str] = []
+        self._buf: list[str] = []
+
+    def add(self, text: str | None) -> None:
+        if text:
+            self._buf.append(text)
+
+    def flush(self) -> None:
+        line = _SPACE.sub(" ", "".join(self._buf)).strip()
+        self._buf = []
+        if line:
+            self._lines.append(line)
+
+    def row(self, cells: list[str]) -> None:
+        self.flush()
+        if any(cells):
+            self._lines.append("\t".join(cells))
+
+    def done(self) -> list[str]:
+        self.flush()
+        return self._lines
+
+
+def _walk(el: lxml.html.HtmlElement, out: _Lines) -> None:
+    tag = el.tag if isinstance(el.tag, str) else ""
+    if tag == "table":
+        out.flush()
+        for cells in table_rows(el):
+            out.row(cells)
+        return
+    if tag == "br":
+        out.flush()
+        return
+    block = tag in _BLOCK_TAGS
+    if block:
+        out.flush()
+    if isinstance(el.tag, str):
+        out.add(el.text)
+        for child in el:
+            _walk(child, out)
+            out.add(child.tail)
+    if block:
+        out.flush()
+
+
+def _rows_of(table: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    return table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
+
+
+def table_rows(table: lxml.html.HtmlElement) -> list[list[str]]:
+    """The table's rows on its grid (see the module docstring for spans and blanks)."""
+    pending: dict[int, list[int]] = {}  # start column -> [width, rows still covered]
+    rows: list[list[str]] = []
+    for tr in _rows_of(table):
+        cells: list[str] = []
+        col = 0
+
+        def fill_spans_at(c: int) -> int:
+            while c in pending:
+                width, left = pending[c]
+                cells.append("")
+                if left <= 1:
+                    del pending[c]
+                else:
+                    pending[c][1] = left - 1
+                c += width
+            return c
+
+        for td in tr:
+            if not isinstance(td.tag, str) or td.tag not in ("td", "th"):
+                continue
+            col = fill_spans_at(col)
+            cells.append(cell_text(td))
+            width = _span(td.get("colspan"))
+            height = _span(td.get("rowspan"))
+            if height > 1:
+                pending[col] = [width, height - 1]
+            col += width
+        for start in sorted(c for c in pending if c >= col):
+            fill_spans_at(start)
+        # Printed-blank trailing cells are kept: the table parser sees the row's full width.
+        rows.append(cells)
+    return rows
+
+
+def _span(value: str | None) -> int:
+    try:
+        return max(1, min(int(str(value).strip()), 1000))
+    except (TypeError, ValueError):
+        return 1
+
+
+def cell_text(td: lxml.html.HtmlElement) -> str:
+    """A cell's text on one line: ``<br>`` and inner blocks become spaces."""
+    parts: list[str] = []
+
+    def walk(el: lxml.html.HtmlElement) -> None:
+        if isinstance(el.tag, str):
+            if el.tag == "br" or el.tag in _BLOCK_TAGS or el.tag == "table":
+                parts.append(" ")
+            parts.append(el.text or "")
+            for child in el:
+                walk(child)
+                parts.append(child.tail or "")
+            if el.tag in _BLOCK_TAGS:
+                parts.append(" ")
+
+    parts.append(td.text or "")
+    for child in td:
+        walk(child)
+        parts.append(child.tail or "")
+    return _SPACE.sub(" ", "".join(parts)).strip()

@@ -1,0 +1,336 @@
+"""The ``arithmetic`` pack: the 勾稽关系 printed in (or implied by) the three statistics tables.
+
+Conventions shared by every rule here (see ``_common`` for cell states):
+
+- a part printed blank counts as 0; a *total* printed blank is not an arithmetic error but the
+  info finding ``ARITH-TOTAL-BLANK`` (when its parts are not all zero);
+- an identity involving an unsure cell (short row, glued digits, non-numeric text) is not asserted:
+  the structure pack reports the reader's problem once;
+- a total that is non-zero while all its parts are zero (or zero while some part is not) is left to
+  the ``zeros`` pack (``ZERO-TOTAL-WITHOUT-PARTS`` / ``ZERO-PARTS-WITHOUT-TOTAL``), which names the
+  pattern more precisely; the sum rules here fire only when both sides carry numbers;
+- sums are compared with an absolute tolerance of ``_common.TOL``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from audit.hookspecs import hookimpl
+from audit.rule import Pack, found, rule
+
+from . import _common as c
+
+_REQ = "requests"
+_APP = "appeals"
+
+
+def _sum_parts(values: pd.DataFrame, unsure: pd.DataFrame, parts: list[str]) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Row-wise sum of the part columns (blank = 0), whether all parts are zero, whether any is unsure."""
+    cols = [p for p in parts if p in values.columns]
+    v = values.reindex(columns=cols).fillna(0.0)
+    total = v.sum(axis=1)
+    all_zero = (v.abs() < c.TOL).all(axis=1)
+    any_unsure = unsure.reindex(columns=cols, fill_value=False).any(axis=1)
+    return total, all_zero, any_unsure
+
+
+def _row_total_findings(corpus, table: str, parts: list[str], parts_name: str) -> pd.DataFrame:
+    """``total`` column == sum of ``parts`` columns, per row of ``table``."""
+    w = corpus.wide(table)
+    if not len(w) or "total" not in w.columns:
+        return found()
+    pres = corpus.present(table).reindex(index=w.index, columns=w.columns, fill_value=False)
+    bl, un = c.blank(corpus, table), c.unsure(corpus, table)
+    s, parts_zero, parts_unsure = _sum_parts(w, un, parts)
+    total = w["total"]
+    total_zero = total.abs() < c.TOL
+    fire = (pres["total"] & ~bl["total"] & ~un["total"] & ~parts_unsure
+            & ((total - s).abs() > c.TOL) & ~(parts_zero | total_zero))
+    hit = fire[fire.to_numpy()].index
+    if not len(hit):
+        return found()
+    rids = hit.get_level_values("report_id").astype(str)
+    rows = hit.get_level_values("row").astype(str)
+    exp, act = s.loc[hit], total.loc[hit]
+    msg = c.places(table, rows, "total") + "：" + parts_name + "之和 = " + c.num(exp) + "，“总计”列 = " + c.num(act)
+    return found(rids, msg, table=table, row=rows, col="total", expected=exp.to_numpy(), actual=act.to_numpy())
+
+
+@rule(
+    id="ARITH-REQ-BALANCE", title="申请情况表各列“第一项加第二项之和等于第三项加第四项之和”不成立",
+    category="arithmetic", severity="error", points=5,
+    description=(
+        "For every column of the requests table, 一、本年新收 + 二、上年结转 must equal （七）总计 + "
+        "四、结转下年度继续办理: the table prints this identity in its own header (本列数据的勾稽关系为…). "
+        "Blank parts count as 0; a blank （七）总计 is reported by ARITH-TOTAL-BLANK instead; columns "
+        "with cells the reader could not place are not asserted."
+    ),
+    fail_example={"cells": {"requests/new/natural": 5, "requests/new/total": 5}},
+    pass_example={"cells": {"requests/new/natural": 5, "requests/new/total": 5,
+                            "requests/carried_next/natural": 2, "requests/carried_next/total": 2}},
+)
+def req_balance(corpus):
+    w = corpus.wide(_REQ)
+    if not len(w):
+        return found()
+    ids = c.report_ids(w)
+    pres = corpus.present(_REQ).reindex(index=w.index, columns=w.columns, fill_value=False)
+    bl, un = c.blank(corpus, _REQ), c.unsure(corpus, _REQ)
+    keys = ("new", "carried_over", "handled_total", "carried_next")
+    val = {k: c.take_row(w, k, ids) for k in keys}
+    ok = {k: c.take_row(pres, k, ids).fillna(False).astype(bool) for k in keys}
+    uns = {k: c.take_row(un, k, ids).fillna(False).astype(bool) for k in keys}
+    handled_blank = c.take_row(bl, "handled_total", ids).fillna(False).astype(bool)
+    lhs = val["new"].fillna(0) + val["carried_over"].fillna(0)
+    rhs = val["handled_total"].fillna(0) + val["carried_next"].fillna(0)
+    fire = ((lhs - rhs).abs() > c.TOL) & ~handled_blank
+    for k in keys:
+        fire &= ok[k] & ~uns[k]
+    hits = c.stack_mask(fire, lhs, rhs)
+    if not len(hits):
+        return found()
+    msg = (c.places(_REQ, None, hits["col"]) + "：第一项加第二项之和 = " + c.num(hits["v0"])
+           + "，第三项加第四项之和 = " + c.num(hits["v1"]))
+    return found(hits.iloc[:, 0], msg, table=_REQ, row=None, col=hits["col"],
+                 expected=hits["v0"].to_numpy(), actual=hits["v1"].to_numpy())
+
+
+def _leaf_sums(corpus) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.Index]:
+    """Per report and column: sum of the leaf rows the report has, all-zero flag, any-unsure flag."""
+    w = corpus.wide(_REQ)
+    ids = c.report_ids(w)
+    is_leaf = np.asarray(w.index.get_level_values("row").isin(c.leaf_rows()))
+    leaves = w[is_leaf].fillna(0.0)
+    un = c.unsure(corpus, _REQ)[is_leaf]
+    lvl = leaves.index.get_level_values("report_id").astype(str)
+    sums = leaves.groupby(lvl).sum().reindex(ids)
+    all_zero = (leaves.abs() < c.TOL).groupby(lvl).all().reindex(ids)
+    any_unsure = un.groupby(np.asarray(un.index.get_level_values("report_id").astype(str))).any().reindex(ids)
+    return sums, all_zero.fillna(True).astype(bool), any_unsure.fillna(False).astype(bool), ids
+
+
+@rule(
+    id="ARITH-REQ-HANDLED-SUM", title="“（七）总计”行不等于各办理结果之和",
+    category="arithmetic", severity="error", points=5,
+    description=(
+        "（七）总计 of the requests table is, per column, the sum of the handling results (21 leaf rows in "
+        "edition 2021, 19 in edition 2019; a report is summed over the rows it actually has, so a mixed "
+        "report is summed as printed). Blank results count as 0. Not asserted when a leaf or the total "
+        "could not be placed, when the total is blank (ARITH-TOTAL-BLANK), or when one side is entirely "
+        "zero (zeros pack)."
+    ),
+    fail_example={"cells": {"requests/handled_total/natural": 4, "requests/handled_total/total": 4,
+                            "requests/new/natural": 4, "requests/new/total": 4}},
+    pass_example={"cells": {"requests/granted/natural": 3, "requests/granted/total": 3,
+                            "requests/handled_total/natural": 4, "requests/handled_total/total": 4,
+                            "requests/new/natural": 4, "requests/new/total": 4}},
+)
+def req_handled_sum(corpus):
+    w = corpus.wide(_REQ)
+    if not len(w):
+        return found()
+    sums, leaves_zero, leaves_unsure, ids = _leaf_sums(corpus)
+    pres = corpus.present(_REQ).reindex(index=w.index, columns=w.columns, fill_value=False)
+    tot = c.take_row(w, "handled_total", ids)
+    ok = c.take_row(pres, "handled_total", ids).fillna(False).astype(bool)
+    bl = c.take_row(c.blank(corpus, _REQ), "handled_total", ids).fillna(False).astype(bool)
+    un = c.take_row(c.unsure(corpus, _REQ), "handled_total", ids).fillna(False).astype(bool)
+    sums = sums.reindex(columns=tot.columns)
+    tot_zero = tot.abs() < c.TOL
+    fire = (ok & ~bl & ~un & ~leaves_unsure.reindex(columns=tot.columns, fill_value=False)
+            & ((tot - sums).abs() > c.TOL)
+            & ~(leaves_zero.reindex(columns=tot.columns, fill_value=True) | tot_zero))
+    hits = c.stack_mask(fire, sums, tot)
+    if not len(hits):
+        return found()
+    msg = (c.places(_REQ, "handled_total", hits["col"]) + "：各项办理结果之和 = " + c.num(hits["v0"])
+           + "，填报的总计 = " + c.num(hits["v1"]))
+    return found(hits.iloc[:, 0], msg, table=_REQ, row="handled_total", col=hits["col"],
+                 expected=hits["v0"].to_numpy(), actual=hits["v1"].to_numpy())
+
+
+@rule(
+    id="ARITH-REQ-ROW-TOTAL", title="申请情况表“总计”列不等于六类申请人之和",
+    category="arithmetic", severity="error", points=3,
+    description=(
+        "In every row of the requests table, 总计 is the sum of the six applicant columns (自然人, 商业企业, "
+        "科研机构, 社会公益组织, 法律服务机构, 其他). Blank parts count as 0; a blank 总计 is "
+        "ARITH-TOTAL-BLANK; a non-zero total over all-zero parts (or the reverse) is left to the zeros pack."
+    ),
+    fail_example={"cells": {"requests/granted/natural": 2, "requests/granted/commercial": 1,
+                            "requests/granted/total": 2}},
+    pass_example={"cells": {"requests/granted/natural": 1, "requests/granted/commercial": 1,
+                            "requests/granted/total": 2}},
+)
+def req_row_total(corpus):
+    return _row_total_findings(corpus, _REQ, c.cat().applicant_columns, "六类申请人")
+
+
+@rule(
+    id="ARITH-APPEALS-TOTAL", title="行政复议、行政诉讼“总计”不等于各结果之和",
+    category="arithmetic", severity="error", points=3,
+    description=(
+        "For 行政复议 and both groups of 行政诉讼, 总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结. "
+        "Blank parts count as 0; a blank 总计 is ARITH-TOTAL-BLANK; a non-zero total over all-zero parts "
+        "(or the reverse) is left to the zeros pack."
+    ),
+    fail_example={"cells": {"appeals/review/upheld": 1, "appeals/review/corrected": 1, "appeals/review/total": 3}},
+    pass_example={"cells": {"appeals/review/upheld": 1, "appeals/review/corrected": 2, "appeals/review/total": 3}},
+)
+def appeals_total(corpus):
+    parts = [col for col in c.cat().appeals_columns if col != "total"]
+    return _row_total_findings(corpus, _APP, parts, "各审理结果")
+
+
+def _blank_totals(corpus, table: str, frame_rows: pd.DataFrame, expected: pd.DataFrame) -> pd.DataFrame:
+    """Findings for blank total cells (``frame_rows`` True) whose parts sum (``expected``) is non-zero."""
+    mask = frame_rows & (expected.abs() > c.TOL)
+    hits = c.stack_mask(mask, expected)
+    if not len(hits):
+        return found()
+    rows = hits["row"] if "row" in hits.columns else None
+    msg = (c.places(table, rows if rows is not None else "handled_total", hits["col"], n=len(hits))
+           + "：总计未填写，各分项之和为 " + c.num(hits["v0"]))
+    return found(hits.iloc[:, 0], msg, table=table, row=rows if rows is not None else "handled_total",
+                 col=hits["col"], expected=hits["v0"].to_numpy(), actual="空")
+
+
+@rule(
+    id="ARITH-TOTAL-BLANK", title="总计未填写",
+    category="arithmetic", severity="info", points=0,
+    description=(
+        "A total cell (the 总计 column of the requests or appeals table, or the （七）总计 row) printed "
+        "blank while its parts are not all zero. Some published tables leave zero cells and even totals "
+        "empty; a blank is not an arithmetic error, but a supervisor may want the total filled in. "
+        "Blank totals over all-zero parts are consistent and not reported."
+    ),
+    fail_example={"cells": {"requests/granted/total": None}},
+    pass_example={"cells": {"requests/denied_law/total": None}},
+)
+def total_blank(corpus):
+    out = []
+    parts_of = {_REQ: c.cat().applicant_columns,
+                _APP: [col for col in c.cat().appeals_columns if col != "total"]}
+    for table, parts in parts_of.items():
+        w = corpus.wide(table)
+        if not len(w) or "total" not in w.columns:
+            continue
+        s, _, _ = _sum_parts(w, c.unsure(corpus, table), parts)
+        bl = c.blank(corpus, table)[["total"]]
+        if table == _REQ:  # （七）总计/总计 is checked below against the leaves
+            bl = bl & ~np.asarray(w.index.get_level_values("row") == "handled_total")[:, None]
+        out.append(_blank_totals(corpus, table, bl, s.to_frame("total")))
+    w = corpus.wide(_REQ)
+    if len(w):
+        sums, _, _, ids = _leaf_sums(corpus)
+        bl = c.take_row(c.blank(corpus, _REQ), "handled_total", ids).fillna(False).astype(bool)
+        bl.index.name = "report_id"
+        out.append(_blank_totals(corpus, _REQ, bl, sums.reindex(columns=bl.columns)))
+    out = [o for o in out if len(o)]
+    return pd.concat(out, ignore_index=True) if out else found()
+
+
+def _all_cells(corpus) -> pd.DataFrame:
+    cells = corpus.cells
+    return pd.DataFrame({"report_id": cells["report_id"].astype(str).to_numpy(),
+                         "table": cells["table"].astype(str).to_numpy(), "row": cells["row"].astype(str).to_numpy(),
+                         "col": cells["col"].astype(str).to_numpy(), "value": cells["value"].to_numpy()})
+
+
+def _cell_places(df: pd.DataFrame) -> pd.Series:
+    parts = [c.places(t, g["row"], g["col"]).set_axis(g.index) for t, g in df.groupby("table", sort=False)]
+    return pd.concat(parts).reindex(df.index) if parts else pd.Series([], dtype=object)
+
+
+@rule(
+    id="ARITH-NEGATIVE", title="数量为负数",
+    category="arithmetic", severity="error", points=3,
+    description=(
+        "Counts and amounts cannot be negative; only 本年增/减 (edition 2019) is a signed column. "
+        "A negative count is usually a typing error or a difference typed in the wrong column."
+    ),
+    fail_example={"cells": {"active/penalty/decisions": -15}},
+    pass_example={"edition": "2019", "cells": {"active/penalty/change": -3}},
+)
+def negative(corpus):
+    df = _all_cells(corpus)
+    df = df[(df["value"] < -c.TOL) & ~df["col"].isin(c.cat().signed_columns)].reset_index(drop=True)
+    if not len(df):
+        return found()
+    msg = _cell_places(df).reset_index(drop=True) + "：数量不应为负数，填报为 " + c.num(df["value"])
+    return found(df["report_id"], msg, table=df["table"], row=df["row"], col=df["col"],
+                 expected="≥0", actual=df["value"].to_numpy())
+
+
+@rule(
+    id="ARITH-NON-INTEGER", title="件数不是整数",
+    category="arithmetic", severity="error", points=2,
+    description=(
+        "Every column except the money amounts (本年收费金额, 采购总金额) counts documents, decisions, "
+        "requests or cases, which are whole numbers. A fraction usually means a misplaced decimal point "
+        "or an amount typed into a count column."
+    ),
+    fail_example={"cells": {"requests/granted/natural": 1.5, "requests/granted/total": 1.5}},
+    pass_example={"cells": {"active/fees/amount": 12.35}},
+)
+def non_integer(corpus):
+    df = _all_cells(corpus)
+    v = df["value"]
+    frac = (v - v.round()).abs() > c.TOL
+    df = df[frac & v.notna() & ~df["col"].isin(c.cat().fractional_columns)].reset_index(drop=True)
+    if not len(df):
+        return found()
+    msg = _cell_places(df).reset_index(drop=True) + "：件数应为整数，填报为 " + c.num(df["value"])
+    return found(df["report_id"], msg, table=df["table"], row=df["row"], col=df["col"],
+                 expected="整数", actual=df["value"].to_numpy())
+
+
+@rule(
+    id="ARITH-ACTIVE-IN-FORCE", title="现行有效件数少于本年制发且未废止的件数",
+    category="arithmetic", severity="warning", points=1,
+    description=(
+        "Edition 2021, 规章 and 行政规范性文件: 现行有效件数 (the stock at year end) = last year's stock + "
+        "本年制发件数 − 本年废止件数 − documents that lapsed. Last year's stock is not printed, so "
+        "`in_force >= issued` is no identity (documents issued this year can be repealed this year), but "
+        "since the earlier stock is never negative, `in_force >= issued - repealed` must hold unless "
+        "documents lapsed (有效期届满) without being counted as repealed. That exception is real but "
+        "rare, hence a warning asking to check, not an error. Blank cells count as 0."
+    ),
+    fail_example={"cells": {"active/normative_documents/issued": 5, "active/normative_documents/repealed": 1,
+                            "active/normative_documents/in_force": 2}},
+    pass_example={"cells": {"active/normative_documents/issued": 5, "active/normative_documents/repealed": 3,
+                            "active/normative_documents/in_force": 2}},
+)
+def active_in_force(corpus):
+    w = corpus.wide("active")
+    need = {"issued", "repealed", "in_force"}
+    if not len(w) or not need <= set(w.columns):
+        return found()
+    pres = corpus.present("active").reindex(index=w.index, columns=w.columns, fill_value=False)
+    un = c.unsure(corpus, "active")
+    ok = pres["in_force"] & pres["issued"] & ~un[list(need)].any(axis=1)
+    v = w[list(need)].fillna(0.0)
+    floor = v["issued"] - v["repealed"]
+    fire = ok & (v["in_force"] < floor - c.TOL)
+    hit = fire[fire.to_numpy()].index
+    if not len(hit):
+        return found()
+    rids = hit.get_level_values("report_id").astype(str)
+    rows = hit.get_level_values("row").astype(str)
+    f, cur = floor.loc[hit], v["in_force"].loc[hit]
+    iss, rep = v["issued"].loc[hit], v["repealed"].loc[hit]
+    msg = (c.places("active", rows, "in_force") + " = " + c.num(cur) + "，少于本年制发件数减本年废止件数 ("
+           + c.num(iss) + " − " + c.num(rep) + " = " + c.num(f) + ")，请核实")
+    return found(rids, msg, table="active", row=rows, col="in_force", expected=f.to_numpy(), actual=cur.to_numpy())
+
+
+RULES = [req_balance, req_handled_sum, req_row_total, appeals_total, total_blank, negative, non_integer,
+         active_in_force]
+
+
+@hookimpl
+def audit_pack() -> Pack:
+    return Pack(name="arithmetic", version=c.VERSION, rules=RULES,
+                description="勾稽关系: the identities printed in or implied by the three statistics tables.")

@@ -106,8 +106,13 @@ def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _field(error: jsonschema.ValidationError) -> str:
+    """The offending field as a dotted path; an unexpected key is named itself."""
+    path = list(error.absolute_path)
+    if error.validator == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        path += extra[:1]
     parts = ""
-    for p in error.absolute_path:
+    for p in path:
         parts += f"[{p}]" if isinstance(p, int) else (f".{p}" if parts else str(p))
     return parts or "(top level)"
 
@@ -117,9 +122,9 @@ def validate_policy(data: Mapping[str, Any], name: str = "<policy>") -> None:
     validator = jsonschema.Draft202012Validator(_schema())
     errors = sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message))
     if errors:
-        err = errors[0]
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise PolicyError(f"policy {name}: field {_field(err)}: {err.message}{more}")
+        lines = [f"field {_field(e)}: {e.message}" for e in errors[:5]]
+        more = [f"... and {len(errors) - 5} more"] if len(errors) > 5 else []
+        raise PolicyError(f"policy {name}: " + "; ".join(lines + more))
     if data["floor"] >= data["start"]:
         raise PolicyError(f"policy {name}: field floor: {data['floor']} must be below start ({data['start']})")
     names = [g["grade"] for g in data["grades"]]

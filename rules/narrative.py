@@ -1,0 +1,173 @@
+"""The ``narrative`` pack: numbers stated in the report's text that contradict its own tables.
+
+Each rule pairs one tight text pattern (e.g. 受理政府信息公开申请 N 件) with the table cell the
+sentence restates. A number counts only when it is unambiguous: the pattern matches exactly one
+distinct N in the whole report. Two different numbers for the same pattern (this year vs last year,
+a district vs the unit) are left alone, as are Chinese numerals (三件). Patterns refuse gaps that
+name a sub-count (其中, 自然人, 企业 …) so that 其中自然人 72 件 is never read as the total.
+
+The whole corpus is scanned at once with ``Series.str.extractall``; nothing loops per report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+import audit
+from audit import catalogue
+from audit.hookspecs import hookimpl
+from audit.rule import Pack, Rule, found, fmt_series, rule
+from audit.rules.sections import parse_failed
+
+_SP = r"[ \u3000\xa0]*"
+_TOTAL = r"(?:共计|合计|总计|共)?"
+# Words that, between the verb and 申请, mean the count is a part, not the total.
+_SUBCOUNT = r"自然人|法人|企业|机构|组织|其中|复议|诉讼|上年|结转|涉及"
+
+NEW_REQUESTS = (
+    rf"(?:收到|受理|接收|新收)(?:(?!{_SUBCOUNT})[^，。；,;:：\d\n]){{0,20}}?(?:申请|政府公开信息)"
+    rf"{_TOTAL}{_SP}(?P<n>\d+){_SP}件"
+)
+CARRIED_NEXT = (
+    rf"结转(?:至|到|入)?(?:下一?年度?|次年|\d{{4}}年度?)(?:继续办理|继续|办理)?的?(?:申请)?{_TOTAL}{_SP}(?P<n>\d+){_SP}件"
+    rf"|(?P<n2>\d+){_SP}件(?:申请)?(?:已|需|将|转入|则)?结转(?:至|到|入)?(?:下一?年度?|次年|\d{{4}}年)"
+)
+_NOT_PUBLISHED = r"(?<!发布)(?<!公开)(?<!公示)"
+LICENSING = rf"{_NOT_PUBLISHED}行政许可(?:决定|案件)?{_TOTAL}{_SP}(?P<n>\d+){_SP}件"
+PENALTY = rf"{_NOT_PUBLISHED}行政处罚(?:决定|案件)?{_TOTAL}{_SP}(?P<n>\d+){_SP}件"
+REVIEW = rf"行政复议(?:案件|申请)?{_TOTAL}{_SP}(?P<n>\d+){_SP}[件起宗]"
+LITIGATION = rf"行政诉讼(?:案件)?{_TOTAL}{_SP}(?P<n>\d+){_SP}[件起宗]"
+
+# Context printed in front of the match in the message (the snippet a supervisor can search for).
+_LEAD = r"[^。；;\n]{0,12}"
+
+
+def stated_numbers(text: pd.Series, pattern: str) -> pd.DataFrame:
+    """Per report, the one number the pattern states (and its snippet), if it states exactly one.
+
+    ``text`` is indexed by report_id. Returns a frame indexed by report_id with ``n`` (float) and
+    ``snippet``; reports with no match or with two different numbers are absent.
+    """
+    m = text.str.extractall(f"(?P<snippet>{_LEAD}(?:{pattern}))")
+    if m.empty:
+        return pd.DataFrame({"n": pd.Series(dtype="float64"), "snippet": pd.Series(dtype=object)})
+    n = m["n"]
+    if "n2" in m.columns:
+        n = n.fillna(m["n2"])
+    m = m.assign(n=pd.to_numeric(n, errors="coerce")).dropna(subset=["n"])
+    rid = m.index.get_level_values(0)
+    distinct = m.groupby(rid)["n"].nunique()
+    first = m.groupby(rid).first()
+    return first.loc[distinct.index[distinct.to_numpy() == 1], ["n", "snippet"]]
+
+
+def table_total(corpus, table: str, rows: tuple[str, ...], col: str) -> pd.Series:
+    """Sum of ``col`` over ``rows`` per report; a printed blank counts as 0, an absent table is absent."""
+    w = corpus.wide(table)
+    if col not in w.columns or w.empty:
+        return pd.Series(dtype="float64")
+    pres = corpus.present(table).reindex(w.index, fill_value=False)
+    pres = pres[col] if col in pres.columns else pd.Series(False, index=w.index)
+    sel = w.index.get_level_values("row").isin(rows) & pres.to_numpy()
+    sub = w.loc[sel, col].fillna(0.0)
+    return sub.groupby(level="report_id", observed=True).sum()
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One kind of sentence the text restates from a table."""
+
+    id: str
+    title: str
+    what: str  # what the sentence counts, in Chinese, e.g. 本年新收政府信息公开申请
+    pattern: str
+    table: str
+    rows: tuple[str, ...]
+    col: str
+    fail_text: str
+    pass_text: str
+    cells: dict
+
+
+def _check_for(st: Statement):
+    def check(corpus) -> pd.DataFrame:
+        text = corpus.report_text()
+        text = text[~text.index.astype(str).isin(parse_failed(corpus))]
+        said = stated_numbers(text, st.pattern)
+        if said.empty:
+            return found()
+        table = table_total(corpus, st.table, st.rows, st.col)
+        table.index = table.index.astype(str)
+        said.index = said.index.astype(str)
+        j = said.join(table.rename("t"), how="inner")
+        bad = j.loc[j["n"] != j["t"]]
+        row = st.rows[0] if len(st.rows) == 1 else None
+        place = catalogue.load().place(st.table, row, st.col)
+        if row is None:
+            place += "（" + "与".join(catalogue.load().place(st.table, r).split("”")[0].split("“")[-1]
+                                      for r in st.rows) + "之和）"
+        snippet = bad["snippet"].str.replace(r"\s+", "", regex=True).str.strip()
+        msg = ("正文“" + snippet + f"”称{st.what}为 " + fmt_series(bad["n"]) + f" 件，而{place}为 "
+               + fmt_series(bad["t"]) + "，两者不一致。")
+        return found(bad.index.to_series(), msg, table=st.table, row=row, col=st.col,
+                     expected=bad["t"], actual=bad["n"])
+    check.__name__ = "check_" + st.id.lower().replace("-", "_")
+    check.__doc__ = f"{st.what}: the number in the text vs the table."
+    return check
+
+
+STATEMENTS = [
+    Statement("NARR-REQ-NEW", "正文所述收到申请数与表格不一致", "本年新收政府信息公开申请",
+              NEW_REQUESTS, "requests", ("new",), "total",
+              "本年度共受理政府信息公开申请5件，均已按期答复。", "本年度共受理政府信息公开申请3件，均已按期答复。", {}),
+    Statement("NARR-CARRIED-NEXT", "正文所述结转下年度申请数与表格不一致", "结转下年度继续办理的申请",
+              CARRIED_NEXT, "requests", ("carried_next",), "total",
+              "本年共受理申请4件，办结3件，剩余2件结转下年度继续办理。",
+              "本年共受理申请4件，办结3件，剩余1件结转下年度继续办理。",
+              {"requests/new/natural": 4, "requests/new/total": 4,
+               "requests/carried_next/natural": 1, "requests/carried_next/total": 1}),
+    Statement("NARR-LICENSING", "正文所述行政许可数与表格不一致", "行政许可处理决定数量",
+              LICENSING, "active", ("licensing",), "decisions",
+              "全年办理行政许可1990件。", "全年办理行政许可120件，发布行政许可信息35条。", {}),
+    Statement("NARR-PENALTY", "正文所述行政处罚数与表格不一致", "行政处罚处理决定数量",
+              PENALTY, "active", ("penalty",), "decisions",
+              "发生行政处罚案件186件。", "发生行政处罚案件15件，栏目发布行政处罚23件。", {}),
+    Statement("NARR-REVIEW", "正文所述行政复议数与表格不一致", "政府信息公开行政复议案件",
+              REVIEW, "appeals", ("review",), "total",
+              "因政府信息公开引起的行政复议案件2件。", "因政府信息公开引起的行政复议案件1件。", {}),
+    Statement("NARR-LITIGATION", "正文所述行政诉讼数与表格不一致", "政府信息公开行政诉讼案件",
+              LITIGATION, "appeals", ("litigation_direct", "litigation_after_review"), "total",
+              "因政府信息公开引起的行政诉讼案件7件。", "因政府信息公开引起的行政诉讼案件3件。",
+              {"appeals/litigation_direct/upheld": 2, "appeals/litigation_direct/total": 2,
+               "appeals/litigation_after_review/upheld": 1, "appeals/litigation_after_review/total": 1}),
+]
+
+_DESCRIPTION = (
+    "The report's text restates {what} ({pattern_hint}); the table prints it in {place}. When the text "
+    "states exactly one number for it and that number differs from the table, one of them is wrong "
+    "and the supervisor cannot tell which. Only unambiguous sentences count: two different numbers "
+    "for the same pattern (last year's figure, a district-wide figure) or Chinese numerals are "
+    "skipped, and sub-counts (其中…, 自然人…) are not read as totals."
+)
+
+
+def _make_rule(st: Statement) -> Rule:
+    place = catalogue.load().place(st.table, st.rows[0] if len(st.rows) == 1 else None, st.col)
+    cells = dict(st.cells)
+    return rule(
+        id=st.id, title=st.title, category="narrative", severity="warning", points=2,
+        description=_DESCRIPTION.format(what=st.what, pattern_hint=st.fail_text, place=place),
+        fail_example={"extra_text": st.fail_text, **({"cells": cells} if cells else {})},
+        pass_example={"extra_text": st.pass_text, **({"cells": cells} if cells else {})},
+    )(_check_for(st))
+
+
+RULES = [_make_rule(st) for st in STATEMENTS]
+
+
+@hookimpl
+def audit_pack() -> Pack:
+    return Pack(name="narrative", version=audit.__version__, rules=RULES,
+                description="Numbers stated in the report's text that contradict its tables.")

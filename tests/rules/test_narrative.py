@@ -1,0 +1,105 @@
+"""Tests of the narrative pack: text numbers vs table numbers, tuned on seed and real report text."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from audit.rules import narrative
+from audit.testing.build import build_corpus
+
+# Seed 001 (冶金街道 2024): its text agrees with its tables (new 3, carried_next 1, licensing 1990,
+# penalty 186).
+SEED_001_TEXT = ("2024年我街道共受理政府公开信息3件,其中有2件已依法对申请人进行答复,剩余1件结转下年度继续办理。"
+                 "2024年,我街道未制定规章、行政规范性文件;办理行政许可1990件,发生行政处罚案件186件、行政强制案件0件;"
+                 "无行政事业性收费。")
+SEED_001_CELLS = {"requests/new/natural": 3, "requests/new/total": 3,
+                  "requests/carried_next/natural": 1, "requests/carried_next/total": 1,
+                  "active/licensing/decisions": 1990, "active/penalty/decisions": 186}
+
+
+def corpus_for(example):
+    """A corpus from a rule example: one report patch, or ``{"reports": [patch, ...]}``."""
+    return build_corpus(*example["reports"]) if "reports" in example else build_corpus(example)
+
+
+@pytest.mark.parametrize("r", narrative.RULES, ids=lambda r: r.id)
+def test_examples(r):
+    fired = r.run(corpus_for(r.fail_example))
+    assert len(fired) == 1
+    f = fired.iloc[0]
+    assert f["table"] and f["col"]
+    assert f["expected"] is not None and f["actual"] is not None and f["expected"] != f["actual"]
+    assert f"为 {int(f['expected'])}" in f["message"] and f"为 {int(f['actual'])} 件" in f["message"]
+    assert r.run(corpus_for(r.pass_example)).empty
+
+
+def test_pack_hook():
+    pack = narrative.audit_pack()
+    assert pack.name == "narrative" and len(pack.rules) == 6
+    assert all(r.category == "narrative" for r in pack.rules)
+
+
+def test_seed_001_text_agrees_with_its_tables():
+    c = build_corpus({"extra_text": SEED_001_TEXT, "cells": SEED_001_CELLS})
+    for r in narrative.RULES:
+        assert r.run(c).empty, r.id
+
+
+def test_seed_001_text_against_wrong_tables_fires_everywhere_it_should():
+    cells = {**SEED_001_CELLS, "requests/new/total": 4, "requests/carried_next/total": 2,
+             "active/licensing/decisions": 1900, "active/penalty/decisions": 18}
+    c = build_corpus({"extra_text": SEED_001_TEXT, "cells": cells})
+    got = {r.id: r.run(c) for r in narrative.RULES}
+    assert {k for k, v in got.items() if len(v)} == {"NARR-REQ-NEW", "NARR-CARRIED-NEXT", "NARR-LICENSING",
+                                                     "NARR-PENALTY"}
+    lic = got["NARR-LICENSING"].iloc[0]
+    assert (lic["table"], lic["row"], lic["col"]) == ("active", "licensing", "decisions")
+    assert (lic["expected"], lic["actual"]) == (1900.0, 1990.0)
+    assert "办理行政许可1990件" in lic["message"] and "1900" in lic["message"]
+
+
+def test_real_report_sentences_are_read():
+    # Sentences from the 平潭 reports (2023, 2025) and the 上海 2025 report.
+    text = pd.Series({
+        "a": "2023年全区接收通过邮寄、网络提交的各类政府信息公开申请共计81件，涉及自然人80件、商业企业1件。"
+             "因政府信息公开引起的行政复议案件2件、行政诉讼案件7件。",
+        "b": "2025年，全区共收到政府信息公开申请154件，共办结148件，结转至2026年6件。"
+             "全年办理因政府信息公开申请引发的行政复议36起，行政诉讼9起。",
+        "c": "市政府共受理政府信息公开申请 1295 件，办结 1191 件（含\n上年结转 189 件），均在法定期限内答复。",
+    })
+    assert narrative.stated_numbers(text, narrative.NEW_REQUESTS)["n"].to_dict() == {"a": 81, "b": 154, "c": 1295}
+    assert narrative.stated_numbers(text, narrative.CARRIED_NEXT)["n"].to_dict() == {"b": 6}
+    assert narrative.stated_numbers(text, narrative.REVIEW)["n"].to_dict() == {"a": 2, "b": 36}
+    assert narrative.stated_numbers(text, narrative.LITIGATION)["n"].to_dict() == {"a": 7, "b": 9}
+
+
+def test_ambiguous_and_partial_counts_are_skipped():
+    text = pd.Series({
+        "two_numbers": "2024年收到政府信息公开申请90件，2023年收到政府信息公开申请81件。",
+        "subcount": "其中收到自然人申请72件。",
+        "chinese": "全年受理政府信息公开申请三件。",
+        "published": "在栏目共计发布行政处罚23件，公开行政许可信息35条。",
+    })
+    assert narrative.stated_numbers(text, narrative.NEW_REQUESTS).empty
+    assert narrative.stated_numbers(text, narrative.PENALTY).empty
+    assert narrative.stated_numbers(text, narrative.LICENSING).empty
+
+
+def test_litigation_compares_the_sum_of_both_rows():
+    cells = {"appeals/litigation_direct/upheld": 4, "appeals/litigation_direct/total": 4,
+             "appeals/litigation_after_review/upheld": 3, "appeals/litigation_after_review/total": 3}
+    ok = build_corpus({"extra_text": "行政诉讼案件7件。", "cells": cells})
+    rule_ = next(r for r in narrative.RULES if r.id == "NARR-LITIGATION")
+    assert rule_.run(ok).empty
+    bad = rule_.run(build_corpus({"extra_text": "行政诉讼案件4件。", "cells": cells}))
+    assert (bad.iloc[0]["expected"], bad.iloc[0]["actual"]) == (7.0, 4.0)
+    assert "之和" in bad.iloc[0]["message"]
+
+
+def test_blank_cell_counts_as_zero_and_parse_failures_are_silent():
+    rule_ = next(r for r in narrative.RULES if r.id == "NARR-REQ-NEW")
+    c = build_corpus({"extra_text": "受理政府信息公开申请2件。", "cells": {"requests/new/total": None}},
+                     {"extra_text": "受理政府信息公开申请2件。", "problems": [{"kind": "truncated", "detail": "x"}]})
+    out = rule_.run(c)
+    assert list(out["report_id"]) == ["r1"] and out.iloc[0]["expected"] == 0.0

@@ -1,0 +1,343 @@
+"""The ``audit`` command line: ``run``, ``normalise``, ``rules`` and ``schema``.
+
+One function per subcommand (``cmd_run`` …). Exit codes are a contract for scripts and CI:
+0 when the command did its job (an audit that finds problems still ran fine), 1 only when
+``--fail-on`` is tripped by a non-waived finding of that severity or worse, 2 on usage errors
+(bad path, unknown option, a ``--select``/``--ignore`` that matches no rule, an unknown rule id).
+
+Findings pass from the engine to scoring through ``filter_findings``: the one place where
+waivers, baselines and similar filters plug in (append to ``FINDING_FILTERS``).
+
+Status lines go to stderr so that stdout carries exactly what ``--format`` asked for.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+from typing import Any, NoReturn
+
+import pandas as pd
+
+import audit
+from audit import engine, plugins
+from audit import findings as F
+
+FORMATS = ("table", "json", "csv", "xlsx", "html")
+FAIL_ON = ("error", "warning")
+
+
+class UsageError(Exception):
+    """Wrong use of the command line: reported on stderr with exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argparse parser that raises ``UsageError`` instead of exiting, so ``main`` returns 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _say(*parts: Any) -> None:
+    print(*parts, file=sys.stderr)
+
+
+# -- run ---------------------------------------------------------------------------------------
+
+@dataclass
+class RunContext:
+    """What a findings filter may need to know about the run."""
+
+    args: argparse.Namespace
+    corpus: Any
+    rules: list[Any]
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+FindingFilter = Callable[[pd.DataFrame, RunContext], pd.DataFrame]
+# Applied in order between the engine and scoring (waivers, baselines, …). Each returns a valid
+# findings frame (it may set ``waived``/``waiver_reason`` or drop rows).
+FINDING_FILTERS: list[FindingFilter] = []
+
+
+def filter_findings(findings: pd.DataFrame, ctx: RunContext) -> pd.DataFrame:
+    """Pass the engine's findings through every registered filter."""
+    for f in FINDING_FILTERS:
+        findings = F.validate(f(findings, ctx))
+    return findings
+
+
+def default_inputs() -> tuple[list[Path], str]:
+    """What ``audit run`` audits with no PATH: ``./reports`` if present, else the packaged seeds."""
+    local = Path("reports")
+    if local.is_dir():
+        return [local], f"no PATH given: auditing ./reports ({local.resolve()})"
+    packaged = resources.files("audit").joinpath("data/reports")
+    return [Path(str(packaged))], f"no PATH given: auditing the sample reports shipped with audit ({packaged})"
+
+
+def load_registry(args: argparse.Namespace) -> plugins.Registry:
+    """All rule packs for this run (entry points; extra plugin sources plug in here)."""
+    return plugins.load_registry()
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from audit import loader, scoring
+    from audit.exporters import write_outputs
+    from audit.ingest.batch import MissingPath, assign_ids, discover_with_skipped, normalise_many
+
+    started = _now()
+    if args.paths:
+        given, origin = [Path(p) for p in args.paths], "arguments"
+    else:
+        given, origin = default_inputs()
+        if not args.quiet:
+            _say(origin)
+    try:
+        files, skipped = discover_with_skipped(given)
+    except MissingPath as exc:
+        raise UsageError(str(exc)) from exc
+    if skipped and not args.quiet:
+        _say(f"skipped {len(skipped)} file(s) that are not reports (by suffix), e.g. {skipped[0]}")
+
+    registry = load_registry(args)
+    all_rules = engine.with_core_rules(registry.rules)
+    try:
+        chosen = engine.select_rules(all_rules, args.select, args.ignore)
+    except engine.UnknownSelector as exc:
+        raise UsageError(str(exc)) from exc
+
+    ids = assign_ids(files)
+    progress = False if args.quiet else None
+    reports = list(normalise_many(files, ids, jobs=args.jobs, progress=progress))
+    corpus = loader.load(reports)
+    del reports
+    findings, rule_errors = engine.run_rules(corpus, chosen)
+
+    meta: dict[str, Any] = {
+        "tool": "audit",
+        "tool_version": audit.__version__,
+        "started": started,
+        "inputs": [str(p) for p in given],
+        "inputs_origin": origin,
+        "input_count": len(files),
+        "skipped_files": [str(p) for p in skipped],
+        "report_count": len(corpus),
+        "rules_run": [r.id for r in chosen],
+        "select": args.select or [],
+        "ignore": args.ignore or [],
+        "rule_errors": [e.as_dict() for e in rule_errors],
+        "pack_load_errors": [e.as_dict() for e in registry.errors],
+    }
+    ctx = RunContext(args=args, corpus=corpus, rules=chosen, meta=meta)
+    findings = filter_findings(findings, ctx)
+    scorecard = scoring.score(findings, corpus.reports, scoring.load_policy())
+    meta["finished"] = _now()
+    written = write_outputs(Path(args.out), findings, scorecard, chosen, meta)
+
+    if not args.quiet:
+        _print_result(args.format, written, scorecard, findings)
+        _warn_errors(rule_errors, registry.errors, to_stdout=args.format == "table")
+        _say(f"audited {len(corpus)} report(s) with {len(chosen)} rule(s); "
+             f"{len(findings)} finding(s); wrote {', '.join(str(p) for p in written)}")
+    if args.fail_on and F.is_blocking(findings, args.fail_on).any():
+        return 1
+    return 0
+
+
+def _print_result(fmt: str, written: list[Path], scorecard: pd.DataFrame, findings: pd.DataFrame) -> None:
+    if fmt == "table":
+        from audit.exporters.table import summary
+
+        print(summary(scorecard, findings))
+        return
+    name = {"json": "findings.json", "csv": "findings.csv", "xlsx": "scorecard.xlsx", "html": "report.html"}[fmt]
+    path = next((p for p in written if Path(p).name == name), None)
+    if path is None:
+        _say(f"{name} was not written (its exporter is not available)")
+    elif fmt in ("json", "csv"):
+        sys.stdout.write(Path(path).read_text(encoding="utf-8-sig"))
+    else:
+        print(path)
+
+
+def _warn_errors(rule_errors: list[engine.RuleError], load_errors: list[plugins.LoadError], *,
+                 to_stdout: bool) -> None:
+    out = sys.stdout if to_stdout else sys.stderr
+    if rule_errors:
+        print(f"\n{len(rule_errors)} rule(s) crashed and were skipped (no report lost points for them):", file=out)
+        for e in rule_errors:
+            print(f"  {e.rule_id} [{e.pack}]: {e.error}", file=out)
+    if load_errors:
+        print(f"\n{len(load_errors)} rule pack problem(s); these rules did not run:", file=out)
+        for le in load_errors:
+            print(f"  {le}", file=out)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+# -- normalise ---------------------------------------------------------------------------------
+
+def cmd_normalise(args: argparse.Namespace) -> int:
+    from audit import atomic, report
+    from audit.ingest.batch import MissingPath, assign_ids, discover, normalise_many, unreadable_report
+
+    try:
+        files = discover(args.paths)
+    except MissingPath as exc:
+        raise UsageError(str(exc)) from exc
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    ids = assign_ids(files)
+    progress = False if args.quiet else None
+    n = 0
+    for path, rep in zip(files, normalise_many(files, ids, jobs=args.jobs, progress=progress), strict=True):
+        problems = report.errors(rep)
+        if problems:
+            _say(f"{path}: the reader produced an invalid report ({problems[0]}); writing it as unreadable")
+            rep = unreadable_report(path, rep.get("report_id") or path.stem,
+                                    "reader produced an invalid report: " + "; ".join(problems[:3]))
+        atomic.write_text(out / f"{rep['report_id']}.json", report.dumps(rep) + "\n")
+        n += 1
+    if not args.quiet:
+        print(f"normalised {n} report(s) into {out}")
+    return 0
+
+
+# -- rules -------------------------------------------------------------------------------------
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    registry = load_registry(args)
+    rules = engine.with_core_rules(registry.rules)
+    if args.rule_id:
+        r = next((x for x in rules if x.id.casefold() == args.rule_id.casefold()), None)
+        if r is None:
+            near = [x.id for x in rules if engine.matches(x, args.rule_id)]
+            hint = f"; rules matching it: {', '.join(near)}" if near else "; `audit rules` lists them"
+            raise UsageError(f"no rule with id {args.rule_id!r}{hint}")
+        print(describe_rule(r))
+        return 0
+    from tabulate import tabulate
+
+    rows = [(r.id, r.pack, r.pack_version, r.category, r.severity, _num(r.points), r.title) for r in rules]
+    print(tabulate(rows, headers=["id", "pack", "version", "category", "severity", "points", "title"]))
+    if registry.errors:
+        print(f"\n{len(registry.errors)} rule pack problem(s):")
+        for e in registry.errors:
+            print(f"  {e}")
+    return 0
+
+
+def describe_rule(r: Any) -> str:
+    """A rule in full: metadata, description and its two examples as JSON patches."""
+    def js(v: Any) -> str:
+        return json.dumps(v, ensure_ascii=False, indent=2)
+
+    return "\n".join([
+        f"{r.id}  {r.title}",
+        f"pack: {r.pack} {r.pack_version}".rstrip(),
+        f"category: {r.category}   severity: {r.severity}   points: {_num(r.points)}",
+        "",
+        r.description.strip(),
+        "",
+        "failing example (report patch):",
+        js(r.fail_example),
+        "",
+        "passing example (report patch):",
+        js(r.pass_example),
+    ])
+
+
+def _num(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+
+
+# -- schema ------------------------------------------------------------------------------------
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from audit.report import schema
+
+    print(json.dumps(schema(), ensure_ascii=False, indent=2))
+    return 0
+
+
+# -- parser and entry point ----------------------------------------------------------------------
+
+def _jobs(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return n
+
+
+def _selectors(text: str) -> list[str]:
+    return [s.strip() for s in text.split(",") if s.strip()]
+
+
+def _extend(ns_list: list[list[str]] | None) -> list[str] | None:
+    return [s for group in ns_list for s in group] if ns_list else None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="audit", description="Audit government information disclosure annual reports "
+                                               "(政府信息公开工作年度报告).")
+    parser.add_argument("--version", action="version", version=f"audit {audit.__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    run = sub.add_parser("run", help="audit report files and write findings and a scorecard")
+    run.add_argument("paths", nargs="*", metavar="PATH", help="report files or folders (default: the bundled reports)")
+    run.add_argument("--out", default="out", metavar="DIR", help="output folder (default: out/)")
+    run.add_argument("--format", choices=FORMATS, default="table", help="what to print on stdout (default: table)")
+    run.add_argument("--select", type=_selectors, action="append", metavar="RULES",
+                     help="only these rules: ids, id prefixes, packs or categories, comma-separated")
+    run.add_argument("--ignore", type=_selectors, action="append", metavar="RULES", help="skip these rules")
+    run.add_argument("--fail-on", choices=FAIL_ON, default=None,
+                     help="exit 1 when a non-waived finding of this severity or worse remains")
+    run.add_argument("--jobs", type=_jobs, default=None, metavar="N", help="reader processes (default: all cores)")
+    run.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    run.set_defaults(func=cmd_run)
+
+    norm = sub.add_parser("normalise", help="write each report's normalised JSON")
+    norm.add_argument("paths", nargs="+", metavar="PATH")
+    norm.add_argument("--out", default="out/normalised", metavar="DIR", help="output folder (default: out/normalised)")
+    norm.add_argument("--jobs", type=_jobs, default=None, metavar="N")
+    norm.add_argument("--quiet", action="store_true")
+    norm.set_defaults(func=cmd_normalise)
+
+    rules = sub.add_parser("rules", help="list the rules (or describe one)")
+    rules.add_argument("rule_id", nargs="?", metavar="ID")
+    rules.set_defaults(func=cmd_rules)
+
+    schema = sub.add_parser("schema", help="print the normalised-report JSON Schema")
+    schema.set_defaults(func=cmd_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``audit`` console script; returns the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        for name in ("select", "ignore"):
+            if hasattr(args, name):
+                setattr(args, name, _extend(getattr(args, name)))
+        return int(args.func(args))
+    except UsageError as exc:
+        _say(f"error: {exc}")
+        return 2
+    except SystemExit as exc:  # --help / --version
+        return int(exc.code or 0) if not isinstance(exc.code, str) else 2
+    except KeyboardInterrupt:
+        _say("interrupted")
+        return 130

@@ -1,0 +1,186 @@
+"""Reading many report files: discovery, unique report ids, and parallel normalisation.
+
+The promise to a supervisor is that every input file comes out as exactly one report, in input
+order, whatever happens: a reader exception or a crashed worker process becomes a report with an
+``unreadable`` problem (which the engine turns into a ``PARSE-UNREADABLE`` finding), never a lost
+file and never a stopped run.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import Any
+
+from audit.report import Report, add_problem, new_report
+
+# Files a folder walk picks up; a file named explicitly is always read, whatever its suffix.
+REPORT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".docx", ".pdf"})
+PROGRESS_THRESHOLD = 50
+
+
+class MissingPath(FileNotFoundError):
+    """A path given on the command line that does not exist (a usage error)."""
+
+
+def discover_with_skipped(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[Path]]:
+    """Report files under ``paths`` and the files a folder walk skipped (not a report format).
+
+    Folders are walked recursively, hidden files and folders (``.name``) skipped. The result is
+    sorted and free of duplicates, so the same inputs always give the same run.
+    """
+    files: set[Path] = set()
+    skipped: set[Path] = set()
+    for given in paths:
+        p = Path(given)
+        if not p.exists():
+            raise MissingPath(f"no such file or directory: {given}")
+        if p.is_file():
+            files.add(p)
+            continue
+        for dirpath, dirnames, filenames in os.walk(p):
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+            for name in filenames:
+                if name.startswith("."):
+                    continue
+                f = Path(dirpath) / name
+                (files if f.suffix.lower() in REPORT_SUFFIXES else skipped).add(f)
+    return sorted(files, key=str), sorted(skipped - files, key=str)
+
+
+def discover(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """Report files under ``paths`` (files or folders), recursive, sorted, hidden ones skipped."""
+    return discover_with_skipped(paths)[0]
+
+
+def assign_ids(paths: Sequence[str | os.PathLike[str]]) -> list[str]:
+    """Report ids: the file stem, made unique within the run by suffixing ``-2``, ``-3``…"""
+    stems = [Path(p).stem or Path(p).name for p in paths]
+    taken = set(stems)
+    used: set[str] = set()
+    ids = []
+    for stem in stems:
+        rid = stem
+        if rid in used:
+            n = 2
+            while f"{stem}-{n}" in used or f"{stem}-{n}" in taken:
+                n += 1
+            rid = f"{stem}-{n}"
+        used.add(rid)
+        ids.append(rid)
+    return ids
+
+
+def unreadable_report(path: str | os.PathLike[str], report_id: str, detail: str) -> Report:
+    """A valid report for a file nobody could read, saying why."""
+    rep = new_report(report_id, str(path), fmt=Path(path).suffix.lstrip(".").lower() or None)
+    add_problem(rep, "unreadable", detail)
+    return rep
+
+
+def normalise_one(path: str, report_id: str) -> Report:
+    """Read one file; any exception (including a missing reader) becomes an unreadable report."""
+    try:
+        from audit.ingest.normalise import read_report
+
+        rep = read_report(path, report_id)
+        if not isinstance(rep, dict) or rep.get("report_id") != report_id:
+            raise TypeError("reader returned no report for this file")
+        return rep
+    except Exception as exc:  # noqa: BLE001 - never lose an input
+        return unreadable_report(path, report_id, f"reader failed: {type(exc).__name__}: {exc}")
+
+
+def _normalise_chunk(items: list[tuple[str, str]]) -> list[Report]:
+    return [normalise_one(p, rid) for p, rid in items]
+
+
+def _show_progress(progress: bool | None, n: int) -> bool:
+    if progress is not None:
+        return progress
+    return n > PROGRESS_THRESHOLD and sys.stderr.isatty()
+
+
+def normalise_many(paths: Sequence[str | os.PathLike[str]], ids: Sequence[str], jobs: int | None = None,
+                   progress: bool | None = None) -> Iterator[Report]:
+    """Normalised reports for ``paths`` in input order, read in parallel worker processes.
+
+    ``jobs``: worker processes (``None``: all cores; ``1``: in this process, for tests).
+    ``progress``: ``None`` shows a tqdm bar on stderr for more than 50 files when stderr is a
+    terminal; ``True`` forces it, ``False`` hides it.
+    """
+    if len(paths) != len(ids):
+        raise ValueError("paths and ids differ in length")
+    items = [(str(p), rid) for p, rid in zip(paths, ids, strict=True)]
+    bar = _progress_bar(len(items), _show_progress(progress, len(items)))
+    try:
+        workers = jobs or os.cpu_count() or 1
+        if workers <= 1 or len(items) <= 1:
+            for p, rid in items:
+                yield normalise_one(p, rid)
+                bar.update(1)
+            return
+        yield from _parallel(items, min(workers, len(items)), bar)
+    finally:
+        bar.close()
+
+
+def _chunks(items: list[tuple[str, str]], workers: int) -> list[list[tuple[str, str]]]:
+    """Batches small enough to balance load, big enough that many small files pay little IPC."""
+    size = max(1, min(64, len(items) // (workers * 8) or 1))
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def _parallel(items: list[tuple[str, str]], workers: int, bar: Any) -> Iterator[Report]:
+    chunks = _chunks(items, workers)
+    done = 0
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for reports in pool.map(_normalise_chunk, chunks):
+                for rep in reports:
+                    yield rep
+                    bar.update(1)
+                done += 1
+    except BrokenProcessPool:
+        # A worker died (e.g. a native PDF library crashed): retry the rest one file at a time in
+        # a single worker, so exactly the file that kills it is given up on. Rare, so slow is fine.
+        rest = [it for chunk in chunks[done:] for it in chunk]
+        yield from _isolated(rest, bar)
+
+
+def _isolated(items: list[tuple[str, str]], bar: Any) -> Iterator[Report]:
+    i = 0
+    while i < len(items):
+        with ProcessPoolExecutor(max_workers=1) as pool:
+            futures = [pool.submit(normalise_one, p, rid) for p, rid in items[i:]]
+            for (p, rid), fut in zip(items[i:], futures, strict=True):
+                try:
+                    rep = fut.result()
+                except BrokenProcessPool:
+                    yield unreadable_report(p, rid, "the reader process crashed on this file")
+                    bar.update(1)
+                    i += 1
+                    break  # start a fresh pool for what is left
+                yield rep
+                bar.update(1)
+                i += 1
+
+
+class _NoBar:
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _progress_bar(total: int, show: bool) -> Any:
+    if not show:
+        return _NoBar()
+    from tqdm import tqdm
+
+    return tqdm(total=total, file=sys.stderr, unit="file", desc="reading", dynamic_ncols=True)

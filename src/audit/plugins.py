@@ -1,0 +1,170 @@
+"""Finding and loading rule packs: a pluggy plugin manager over the entry-point group ``audit``.
+
+Built-in packs are declared in the ``audit`` entry-point group of this distribution, exactly like
+an outside pack, so the core never imports a rule module by name. Each entry point is loaded on
+its own: a pack that fails to import, raises in ``audit_pack``, returns something that is not a
+``Pack``, declares another ``api_version`` or repeats a rule id becomes a ``LoadError`` (which
+pack, why) and every other pack still loads. A supervisor's run must not die because one local
+pack is broken; ``audit rules`` and the run metadata show what was left out.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import traceback
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import metadata
+from typing import Any
+
+import pluggy
+
+from audit import hookspecs
+from audit.rule import API_VERSION, Pack, Rule
+
+ENTRY_POINT_GROUP = "audit"
+CORE_DISTRIBUTION = "audit"
+
+
+@dataclass(frozen=True)
+class LoadError:
+    """A pack (or one of its rules) that could not be loaded, and why."""
+
+    source: str  # entry-point name or plugin name
+    reason: str
+    rule_id: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "rule_id": self.rule_id, "reason": self.reason}
+
+    def __str__(self) -> str:
+        where = f"{self.source} ({self.rule_id})" if self.rule_id else self.source
+        return f"{where}: {self.reason}"
+
+
+@dataclass
+class Registry:
+    """Everything the plugins gave: packs and their rules (stamped with pack name/version)."""
+
+    packs: list[Pack] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)
+    errors: list[LoadError] = field(default_factory=list)
+    plugin_manager: pluggy.PluginManager | None = field(default=None, repr=False)
+
+    def rule(self, rule_id: str) -> Rule | None:
+        """The rule with this id (case-insensitive), or None."""
+        key = rule_id.casefold()
+        return next((r for r in self.rules if r.id.casefold() == key), None)
+
+
+def new_plugin_manager() -> pluggy.PluginManager:
+    """A plugin manager for project ``audit`` with the hook specifications added."""
+    pm = pluggy.PluginManager(hookspecs.PROJECT)
+    pm.add_hookspecs(hookspecs)
+    return pm
+
+
+def _entry_points(group: str) -> list[metadata.EntryPoint]:
+    """The group's entry points, this distribution's own first, then by distribution and name."""
+    seen: set[tuple[str, str]] = set()
+    eps = []
+    for ep in metadata.entry_points(group=group):
+        if (ep.name, ep.value) in seen:  # the same dist visible twice on sys.path
+            continue
+        seen.add((ep.name, ep.value))
+        eps.append(ep)
+
+    def key(ep: metadata.EntryPoint) -> tuple[int, str, str]:
+        dist = (ep.dist.name if ep.dist is not None else "") or ""
+        return (0 if dist == CORE_DISTRIBUTION else 1, dist, ep.name)
+
+    return sorted(eps, key=key)
+
+
+def _why(exc: BaseException) -> str:
+    return "".join(traceback.format_exception_only(type(exc), exc)).strip()
+
+
+def load_registry(extra: Iterable[Any] = (), *, entry_points: bool = True,
+                  group: str = ENTRY_POINT_GROUP) -> Registry:
+    """Load every pack: the entry-point group's (unless ``entry_points=False``) plus ``extra``.
+
+    ``extra`` holds plugin objects or modules (tests, ``--rules`` packs); each is registered
+    under its ``__name__`` (or ``repr``).
+    """
+    pm = new_plugin_manager()
+    reg = Registry(plugin_manager=pm)
+    if entry_points:
+        for ep in _entry_points(group):
+            try:
+                plugin = ep.load()
+            except Exception as exc:  # noqa: BLE001 - any import failure is a load error
+                reg.errors.append(LoadError(ep.name, f"cannot import {ep.value}: {_why(exc)}"))
+                continue
+            _register(pm, reg, plugin, ep.name)
+    for plugin in extra:
+        _register(pm, reg, plugin, _plugin_name(plugin))
+    _collect(pm, reg)
+    return reg
+
+
+def _plugin_name(plugin: Any) -> str:
+    return str(getattr(plugin, "__name__", None) or repr(plugin))
+
+
+def _register(pm: pluggy.PluginManager, reg: Registry, plugin: Any, name: str) -> None:
+    if pm.is_registered(plugin) or pm.get_plugin(name) is not None:
+        reg.errors.append(LoadError(name, "registered twice; the second registration is ignored"))
+        return
+    try:
+        pm.register(plugin, name=name)
+    except Exception as exc:  # noqa: BLE001 - e.g. pluggy.PluginValidationError
+        reg.errors.append(LoadError(name, f"not a valid audit plugin: {_why(exc)}"))
+        return
+    if not pm.get_hookcallers(plugin):
+        reg.errors.append(LoadError(name, "declares no @hookimpl audit_pack(); nothing to load"))
+
+
+def _collect(pm: pluggy.PluginManager, reg: Registry) -> None:
+    """Call each plugin's ``audit_pack`` on its own so one failure cannot hide the others."""
+    impls = pm.hook.audit_pack.get_hookimpls()  # registration order
+    seen_ids: dict[str, str] = {}
+    seen_packs: set[str] = set()
+    for impl in impls:
+        name = impl.plugin_name
+        try:
+            result = impl.function()
+        except Exception as exc:  # noqa: BLE001 - a pack's own bug
+            reg.errors.append(LoadError(name, f"audit_pack() raised {_why(exc)}"))
+            continue
+        packs: Sequence[Any] = result if isinstance(result, (list, tuple)) else [result]
+        for pack in packs:
+            _add_pack(reg, name, pack, seen_ids, seen_packs)
+
+
+def _add_pack(reg: Registry, source: str, pack: Any, seen_ids: dict[str, str], seen_packs: set[str]) -> None:
+    if not isinstance(pack, Pack):
+        reg.errors.append(LoadError(source, f"audit_pack() must return an audit.rule.Pack, not {type(pack).__name__}"))
+        return
+    if pack.api_version != API_VERSION:
+        reg.errors.append(LoadError(
+            pack.name or source,
+            f"pack written for rule API version {pack.api_version}, this audit provides version {API_VERSION}"))
+        return
+    if pack.name in seen_packs:
+        reg.errors.append(LoadError(source, f"a pack named {pack.name!r} is already loaded"))
+        return
+    seen_packs.add(pack.name)
+    stamped: list[Rule] = []
+    for r in pack.rules:
+        if not isinstance(r, Rule):
+            reg.errors.append(LoadError(pack.name, f"not an audit.rule.Rule: {r!r}"))
+            continue
+        owner = seen_ids.get(r.id.casefold())
+        if owner is not None:
+            reg.errors.append(LoadError(pack.name, f"rule id already defined by pack {owner!r}", rule_id=r.id))
+            continue
+        seen_ids[r.id.casefold()] = pack.name
+        stamped.append(dataclasses.replace(r, pack=pack.name, pack_version=pack.version))
+    reg.packs.append(dataclasses.replace(pack, rules=tuple(stamped)))
+    reg.rules.extend(stamped)

@@ -50,12 +50,13 @@ def extract(data: bytes) -> Extracted:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             items, no_text_pages, n_pages = _read_pages(pdf)
     except Exception as exc:  # pdfminer raises many types: PDFPasswordIncorrect, PSEOF, PDFSyntaxError…
-        name = type(exc).__name__
+        cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc  # PdfminerException wraps
+        name = type(cause).__name__
         if "Password" in name or "Encrypt" in name or "encrypt" in str(exc).lower():
             detail = f"the PDF is encrypted and cannot be opened ({name})"
             kind = "unreadable"
         else:
-            detail = f"the PDF cannot be read: {name}: {exc}"
+            detail = f"the PDF cannot be read: {name}: {cause}"
             kind = "truncated" if problems else "unreadable"
         return Extracted("", "pdf", layout="pdf", problems=[*[p for p in problems if p["kind"] != kind],
                                                             problem(kind, detail)])
@@ -151,7 +152,7 @@ def _grids(page) -> list[tuple[float, float, list[list[str]]]]:
     grids = []
     for table in tables:
         rows = table.extract()
-        multi = [i for i, r in enumerate(rows) if _filled(r) >= 2]
+        multi = [i for i, r in enumerate(table.rows) if sum(1 for c in r.cells if c is not None) >= 2]
         if not multi:
             continue
         first, last = multi[0], multi[-1]

@@ -56,7 +56,7 @@ def stated_numbers(text: pd.Series, pattern: str) -> pd.DataFrame:
     n = m["n"]
     if "n2" in m.columns:
         n = n.fillna(m["n2"])
-    m = m.assign(n=pd.to_numeric(n, errors="coerce")).dropna(subset=["n"])
+    m = m.assign(n=pd.to_numeric(n, errors="coerce").astype("float64")).dropna(subset=["n"])
     rid = m.index.get_level_values(0)
     distinct = m.groupby(rid)["n"].nunique()
     first = m.groupby(rid).first()

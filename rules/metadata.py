@@ -1,0 +1,169 @@
+"""The ``metadata`` pack: who reported, for which year, on what legal basis, and when.
+
+These facts come from the normalised report's fields (``unit``, ``year``, ``published``), from
+the reader's problems (``year_conflict``) and from the report text (the cited regulation).
+
+Publication deadline: 条例第五十条 asks departments, townships and sub-districts to publish by
+31 January of the following year, and a people's government above township level to publish its
+summary report by 31 March. The defaults below can be overridden per run: the engine may give the
+corpus an ``options`` mapping (``corpus.options``) with ``deadline`` and ``summary_deadline`` as
+``"MM-DD"`` strings; this pack reads them with ``getattr(corpus, "options", {})`` so it works with
+or without that wiring.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+import audit
+from audit.hookspecs import hookimpl
+from audit.rule import Pack, found, rule
+from audit.rules.sections import parse_failed
+
+DEFAULT_DEADLINE = "01-31"
+DEFAULT_SUMMARY_DEADLINE = "03-31"
+# A people's government's own (summary) report; 乡/镇人民政府 publish by the ordinary deadline.
+SUMMARY_UNIT = r"(?<![乡镇])人民政府$"
+
+OLD_REGULATION = r"(?:国务院令)?第?[ \u3000]*492[ \u3000]*号"
+NEW_REGULATION = r"711[ \u3000]*号"
+
+
+def _readable(corpus) -> pd.DataFrame:
+    r = corpus.reports.assign(report_id=corpus.reports["report_id"].astype(str))
+    return r.loc[~r["report_id"].isin(parse_failed(corpus))]
+
+
+def deadlines(corpus) -> tuple[str, str]:
+    """(ordinary, summary) deadlines as "MM-DD", from ``corpus.options`` when the run sets them."""
+    opts = getattr(corpus, "options", None) or {}
+    return str(opts.get("deadline") or DEFAULT_DEADLINE), str(opts.get("summary_deadline") or DEFAULT_SUMMARY_DEADLINE)
+
+
+@rule(
+    id="META-UNIT-MISSING",
+    title="报告未写明发布单位",
+    category="metadata",
+    severity="warning",
+    points=2,
+    description=(
+        "The report never names the unit that publishes it (not in the title, the opening sentence or "
+        "the page header), so the supervisor cannot attribute it, and it cannot be compared with the "
+        "unit's previous report."
+    ),
+    fail_example={"unit": None},
+    pass_example={},
+)
+def unit_missing(corpus) -> pd.DataFrame:
+    r = _readable(corpus)
+    bad = r.loc[r["unit"].isna() | (r["unit"].astype(str).str.strip() == "")]
+    return found(bad["report_id"], "报告未写明发布单位名称（标题、正文和页面信息中均未找到）。",
+                 expected="单位名称", actual="缺失")
+
+
+@rule(
+    id="META-YEAR-MISSING",
+    title="报告未写明年度",
+    category="metadata",
+    severity="warning",
+    points=2,
+    description=(
+        "Neither the title nor the statistics period (统计期限) nor the text states which year the "
+        "report covers. The year decides the edition to expect, the deadline and the comparison with "
+        "the previous year."
+    ),
+    fail_example={"year": None},
+    pass_example={},
+)
+def year_missing(corpus) -> pd.DataFrame:
+    r = _readable(corpus)
+    bad = r.loc[r["year"].isna()]
+    return found(bad["report_id"], "报告未写明所报告的年度（标题和统计期限中均未找到）。",
+                 expected="报告年度", actual="缺失")
+
+
+@rule(
+    id="META-YEAR-CONFLICT",
+    title="报告年度前后不一致",
+    category="metadata",
+    severity="warning",
+    points=2,
+    description=(
+        "The title, the statistics period (本年度报告中所列数据的统计期限…) and the text name different "
+        "years (the reader records a ``year_conflict`` problem). Usually last year's report was "
+        "copied and only partly updated, so its figures may be last year's too."
+    ),
+    fail_example={"problems": [{"kind": "year_conflict", "detail": "标题 2024年，统计期限 2023年"}]},
+    pass_example={},
+)
+def year_conflict(corpus) -> pd.DataFrame:
+    p = corpus.problems
+    p = p.loc[(p["kind"] == "year_conflict") & ~p["report_id"].astype(str).isin(parse_failed(corpus))]
+    p = p.drop_duplicates(["report_id", "detail"])
+    detail = p["detail"].fillna("").astype(str)
+    msg = "报告标题、统计期限与正文所写年度不一致" + ("（" + detail + "）").where(detail != "", "") + "，请核对是否沿用了往年报告。"
+    return found(p["report_id"].astype(str), msg, expected="同一年度", actual=detail.where(detail != "", "不一致"))
+
+
+@rule(
+    id="META-OLD-REGULATION",
+    title="引用已废止的国务院令第492号",
+    category="metadata",
+    severity="warning",
+    points=3,
+    description=(
+        "The 政府信息公开条例 was revised by 国务院令第711号 (in force since 15 May 2019). A report "
+        "that cites 国务院令第492号 (the 2007 text) and never 711号 is written on the superseded "
+        "regulation, which also means the old template and outdated wording."
+    ),
+    fail_example={"sections": {"overview": "本报告根据《中华人民共和国政府信息公开条例》（国务院令第492号）要求编制。"}},
+    pass_example={"extra_text": "《条例》由国务院令第492号公布，经国务院令第711号修订。"},
+)
+def old_regulation(corpus) -> pd.DataFrame:
+    text = corpus.report_text()
+    text = text[~text.index.astype(str).isin(parse_failed(corpus))]
+    bad = text.str.contains(OLD_REGULATION, regex=True) & ~text.str.contains(NEW_REGULATION, regex=True)
+    ids = bad.index[bad.to_numpy()].astype(str)
+    return found(pd.Series(ids), "报告引用已被修订的《政府信息公开条例》（国务院令第492号）作为依据，未引用现行条例（国务院令第711号）。",
+                 expected="国务院令第711号", actual="国务院令第492号")
+
+
+@rule(
+    id="META-LATE",
+    title="逾期发布年度报告",
+    category="metadata",
+    severity="warning",
+    points=3,
+    description=(
+        "条例第五十条: departments, townships and sub-districts publish their annual report by "
+        "31 January of the following year; a people's government above township level (unit name "
+        "ending in 人民政府, not 乡/镇人民政府) publishes its summary report by 31 March. Checked only "
+        "when the page states a publication date. Both deadlines are configurable through "
+        "``corpus.options`` (``deadline``, ``summary_deadline`` as \"MM-DD\")."
+    ),
+    fail_example={"year": 2024, "published": "2025-02-15"},
+    pass_example={"year": 2024, "published": "2025-01-31"},
+)
+def late(corpus) -> pd.DataFrame:
+    ordinary, summary = deadlines(corpus)
+    r = _readable(corpus)
+    r = r.loc[r["published"].notna() & r["year"].notna()]
+    if r.empty:
+        return found()
+    is_summary = r["unit"].fillna("").astype(str).str.strip().str.contains(SUMMARY_UNIT, regex=True)
+    mmdd = pd.Series(ordinary, index=r.index).where(~is_summary, summary)
+    deadline = (r["year"].astype("int64") + 1).astype(str) + "-" + mmdd
+    published = r["published"].astype(str)
+    bad = published > deadline  # ISO dates compare as strings
+    r, deadline, published = r.loc[bad], deadline.loc[bad], published.loc[bad]
+    msg = (r["year"].astype("int64").astype(str) + "年度报告发布于 " + published + "，晚于规定期限 " + deadline + "。")
+    return found(r["report_id"], msg, expected=deadline, actual=published)
+
+
+RULES = [unit_missing, year_missing, year_conflict, old_regulation, late]
+
+
+@hookimpl
+def audit_pack() -> Pack:
+    return Pack(name="metadata", version=audit.__version__, rules=RULES,
+                description="Unit, year, legal basis and publication date of each report.")

@@ -1,0 +1,82 @@
+"""Tests of the metadata pack: unit, year, legal basis and publication deadline."""
+
+from __future__ import annotations
+
+import pytest
+
+from audit.rules import metadata
+from audit.testing.build import build_corpus
+
+
+def corpus_for(example):
+    """A corpus from a rule example: one report patch, or ``{"reports": [patch, ...]}``."""
+    return build_corpus(*example["reports"]) if "reports" in example else build_corpus(example)
+
+
+@pytest.mark.parametrize("r", metadata.RULES, ids=lambda r: r.id)
+def test_examples(r):
+    fired = r.run(corpus_for(r.fail_example))
+    assert len(fired) == 1
+    f = fired.iloc[0]
+    assert f["report_id"] == "r1" and f["message"]
+    assert f["expected"] is not None and f["actual"] is not None
+    assert r.run(corpus_for(r.pass_example)).empty
+
+
+def test_pack_hook():
+    pack = metadata.audit_pack()
+    assert pack.name == "metadata" and len(pack.rules) == 5
+    assert all(r.category == "metadata" for r in pack.rules)
+
+
+def test_unit_and_year_missing_only_on_the_report_that_lacks_them():
+    c = build_corpus({}, {"unit": None, "year": None}, {"unit": "  "})
+    assert sorted(metadata.unit_missing.run(c)["report_id"]) == ["r2", "r3"]
+    assert list(metadata.year_missing.run(c)["report_id"]) == ["r2"]
+
+
+def test_year_conflict_shows_the_reader_detail():
+    c = build_corpus({"problems": [{"kind": "year_conflict", "detail": "标题 2024年，统计期限 2023年"}]},
+                     {"problems": [{"kind": "missing_cells", "detail": "x"}]})
+    out = metadata.year_conflict.run(c)
+    assert list(out["report_id"]) == ["r1"]
+    assert "统计期限 2023年" in out.iloc[0]["message"]
+
+
+def test_old_regulation_seed_wording():
+    c = build_corpus({"sections": {"overview": "根据《条例》（国务院令第 492 号）编制本报告。"}},
+                     {"sections": {"overview": "根据《条例》（国务院令第711号，以下简称《条例》）编制。"}})
+    assert list(metadata.old_regulation.run(c)["report_id"]) == ["r1"]
+
+
+def test_late_shows_both_dates_and_summary_reports_get_march():
+    c = build_corpus({"published": "2025-02-01"},
+                     {"unit": "淮安市人民政府", "published": "2025-03-20"},
+                     {"unit": "淮安市人民政府", "published": "2025-04-01"},
+                     {"unit": "某某镇人民政府", "published": "2025-02-10"},
+                     {"published": None})
+    out = metadata.late.run(c).set_index("report_id")
+    assert sorted(out.index) == ["r1", "r3", "r4"]
+    assert (out.loc["r1", "expected"], out.loc["r1", "actual"]) == ("2025-01-31", "2025-02-01")
+    assert out.loc["r3", "expected"] == "2025-03-31"
+    assert "2025-02-01" in out.loc["r1", "message"] and "2025-01-31" in out.loc["r1", "message"]
+
+
+def test_late_deadline_is_configurable_through_corpus_options():
+    c = build_corpus({"published": "2025-02-01"})
+    c.options = {"deadline": "02-15"}
+    assert metadata.late.run(c).empty
+    c.options = {"deadline": "01-15"}
+    assert metadata.late.run(corpus_with_options("01-15")).iloc[0]["expected"] == "2025-01-15"
+
+
+def corpus_with_options(deadline):
+    c = build_corpus({"published": "2025-01-20"})
+    c.options = {"deadline": deadline}
+    return c
+
+
+def test_parse_failures_are_left_to_the_parse_finding():
+    c = build_corpus({"unit": None, "year": None, "problems": [{"kind": "unreadable", "detail": "x"}]})
+    for r in metadata.RULES:
+        assert r.run(c).empty, r.id

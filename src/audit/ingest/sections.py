@@ -1,0 +1,153 @@
+"""Find the six numbered sections (一、总体情况 … 六、其他需要报告的事项) despite wording variants.
+
+Headings are numbered with a Chinese numeral and 、. A heading line is short and is not a row of
+the requests table (一、本年新收…, 三、本年度办理结果, 四、结转下年度继续办理 look like headings
+too). Page text flattened onto one line has no line starts, so when too few headings are found
+line by line we search for the standard titles anywhere in the text.
+
+Each heading gets a canonical name by its keywords (主动公开 → active, …); the first heading
+numbered 一 is the overview whatever its wording (seed 002 prints 一、2020年度政务公开活动工作情况).
+A heading that matches no section (六、下步工作计划) keeps canonical null, so the sections pack can
+say the real 六、其他需要报告的事项 is missing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from audit import catalogue
+
+NUMERALS = "一二三四五六七八九十"
+_HEADING_LINE = re.compile(
+    r"^[\s\u3000#*>•·\-]*(?P<num>[一二三四五六七八九十])[\s\u3000]*[、.．][\s\u3000]*(?P<title>[^\n]{0,60}?)[\s\u3000*#]*$",
+    re.M,
+)
+_MAX_TITLE = 40
+
+
+@dataclass
+class Heading:
+    start: int  # where the heading begins
+    end: int  # where the section text begins
+    number: int
+    title: str
+    canonical: str | None = None
+
+
+@cache
+def _table_row_pattern() -> re.Pattern[str]:
+    """Requests-table rows and groups numbered like headings (一、本年新收… / 三、本年度办理结果)."""
+    cat = catalogue.load()
+    pats = [catalogue.label_pattern(lb) for lb in cat.labels_for("requests", ("row", "group"))
+            if lb.prefix and lb.prefix.endswith("、")]
+    return re.compile("(?:" + "|".join(pats) + ")")
+
+
+@cache
+def _inline_patterns() -> list[tuple[str, int, re.Pattern[str]]]:
+    """Standard titles (and common variants) to find headings inside flattened text."""
+    out = []
+    variants = {
+        "overview": [r"总体情况", r"概述"],
+        "active": [r"主动公开政府信息(?:的)?情况", r"主动公开政府信息"],
+        "requests": [r"收到和处理政府信息公开申请(?:的)?情况", r"收到和处理政府信息公开申请"],
+        "appeals": [r"(?:政府信息公开|因政府信息公开(?:申请)?(?:提起)?)?行政法?复议[、和及]\s*(?:提起)?行政诉讼(?:的)?情况",
+                    r"政府信息公开行政法?复议[、和及]?行政诉讼"],
+        "problems": [r"存在的主要问题及改进情况", r"存在的主要问题"],
+        "other": [r"其他需要报告的事项"],
+    }
+    for spec in catalogue.load().sections:
+        num = NUMERALS[spec["number"] - 1]
+        for v in variants[spec["canonical"]]:
+            pat = re.compile(num + r"[\s\u3000]*[、.．][\s\u3000]*" + v)
+            out.append((spec["canonical"], spec["number"], pat))
+    return out
+
+
+def canonical_for(number: int, title: str) -> tuple[str | None, bool]:
+    """The section a heading stands for, from its keywords; ``strong`` when its number agrees too."""
+    t = re.sub(r"[\s\u3000]", "", title)
+    specs = catalogue.load().sections
+    for spec in specs:
+        if spec["number"] == number and any(k in t for k in spec["keywords"]):
+            return str(spec["canonical"]), True
+    for spec in specs:
+        if spec["canonical"] == "problems" and "问题" in t and number == 5:
+            return "problems", True
+    for spec in specs:
+        if spec["canonical"] != "overview" and any(k in t for k in spec["keywords"]):
+            return str(spec["canonical"]), False
+    return None, False
+
+
+def _rank(h: Heading) -> tuple[str | None, int]:
+    """3: the standard title itself; 2: number and keywords agree; 1: keywords only."""
+    body = _squash(h.title)[2:].removesuffix("表")
+    for spec in catalogue.load().sections:
+        if body == _squash(spec["title"])[2:]:
+            return str(spec["canonical"]), 3
+    canonical, strong = canonical_for(h.number, h.title)
+    return canonical, (2 if strong else 1) if canonical else 0
+
+
+def _line_headings(text: str) -> list[Heading]:
+    rows = _table_row_pattern()
+    out = []
+    for m in _HEADING_LINE.finditer(text):
+        line = m.group(0)
+        title = m.group("title").strip()
+        if "\t" in line or line.count("|") >= 2 or len(title) > _MAX_TITLE:
+            continue
+        if rows.search(line) and not re.search("公开申请情况|申请情况$", title):
+            continue
+        # A sentence is not a heading (a heading does not end with 。 or contain ；).
+        if re.search(r"[。；;]", title[:-1]) or title.endswith("。") and len(title) > 20:
+            continue
+        number = NUMERALS.index(m.group("num")) + 1
+        heading_text = f"{m.group('num')}、{title}".strip()
+        out.append(Heading(m.start(), m.end(), number, heading_text))
+    return out
+
+
+def _inline_headings(text: str) -> list[Heading]:
+    found: dict[str, Heading] = {}
+    for canonical, number, pat in _inline_patterns():
+        if canonical in found:
+            continue
+        m = pat.search(text)
+        if m:
+            found[canonical] = Heading(m.start(), m.end(), number, _squash(m.group(0)), canonical)
+    return sorted(found.values(), key=lambda h: h.start)
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"[\s\u3000]+", "", s)
+
+
+def find_headings(text: str) -> list[Heading]:
+    """Section headings in printed order, with canonical names assigned.
+
+    A heading whose number and keywords agree (三、收到和处理…) beats one that only shares keywords
+    (an extra 四、政府信息公开申请情况 before the tables); within each kind the first one wins.
+    """
+    heads = _line_headings(text)
+    taken: set[str] = set()
+    ranked = sorted(((_rank(h), i, h) for i, h in enumerate(heads)), key=lambda t: (-t[0][1], t[1]))
+    for (canonical, score), _, h in ranked:
+        if canonical and score and canonical not in taken:
+            h.canonical = canonical
+            taken.add(canonical)
+    # The first 一、 heading is the overview whatever its wording.
+    if "overview" not in taken:
+        for h in heads:
+            if h.number == 1 and h.canonical is None:
+                h.canonical = "overview"
+                taken.add("overview")
+                break
+    if len(taken) < 3:
+        inline = _inline_headings(text)
+        if len(inline) > len(taken):
+            heads = inline
+    return heads

@@ -1,0 +1,126 @@
+"""Split digit strings glued together by page flattening, using the table's own identities.
+
+A crawler that flattens an HTML table prints a row's cells with nothing between them:
+``一、本年新收政府信息公开申请数量200 000121`` is 20, 0, 0, 0, 0, 1, 21. We enumerate every way
+to cut the printed chunks into the row's number of cells (a cell never starts with 0 unless it
+is 0; white space is always a cell boundary; a decimal point stays inside its number), keep the
+cuts that satisfy the row's identities, and then, across rows, the combinations that satisfy the
+column identities. A split is accepted only when exactly one survives; otherwise the caller
+records an ``ambiguous_split`` problem and leaves the cells null. Never guess.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections.abc import Callable, Iterator, Sequence
+
+# Enumeration limits: beyond these a split is reported as ambiguous instead of searched.
+MAX_CANDIDATES = 50_000
+MAX_COMBINATIONS = 200_000
+
+_CHUNK = re.compile(r"\d+(?:\.\d+)?")
+
+Split = tuple[float, ...]
+RowCheck = Callable[[Split], bool]
+
+
+def chunks_of(text: str) -> list[str]:
+    """Digit chunks of a gap between labels; white space and units separate chunks."""
+    return _CHUNK.findall(text)
+
+
+def _cuts(chunk: str, parts: int) -> Iterator[tuple[str, ...]]:
+    """Every way to cut one chunk into ``parts`` numbers without leading zeros."""
+    if "." in chunk:
+        # The fractional part belongs to the last number of the chunk.
+        head, frac = chunk.split(".", 1)
+        for cut in _cuts(head, parts):
+            yield (*cut[:-1], f"{cut[-1]}.{frac}")
+        return
+    n = len(chunk)
+    if parts == 1:
+        if n == 1 or chunk[0] != "0":
+            yield (chunk,)
+        return
+    for positions in itertools.combinations(range(1, n), parts - 1):
+        bounds = (0, *positions, n)
+        pieces = tuple(chunk[a:b] for a, b in itertools.pairwise(bounds))
+        if all(len(p) == 1 or p[0] != "0" for p in pieces):
+            yield pieces
+
+
+def _count(chunks: Sequence[str], n: int) -> int:
+    """Upper bound of the candidate count (to refuse hopeless searches early)."""
+    lengths = [len(c.split(".")[0]) for c in chunks]
+    extra = n - len(chunks)
+    if extra < 0 or sum(lengths) < n:
+        return 0
+    total = 0
+    for dist in _distributions(extra, len(chunks)):
+        prod = 1
+        for length, k in zip(lengths, dist, strict=True):
+            prod *= math.comb(length - 1, k) if length - 1 >= k else 0
+        total += prod
+        if total > MAX_CANDIDATES:
+            return total
+    return total
+
+
+def _distributions(total: int, bins: int) -> Iterator[tuple[int, ...]]:
+    if bins == 1:
+        yield (total,)
+        return
+    for first in range(total + 1):
+        for rest in _distributions(total - first, bins - 1):
+            yield (first, *rest)
+
+
+def candidates(chunks: Sequence[str], n: int, check: RowCheck | None = None) -> list[Split] | None:
+    """All splits of ``chunks`` into ``n`` numbers passing ``check``; None when too many to search."""
+    if not chunks:
+        return []
+    if _count(chunks, n) > MAX_CANDIDATES:
+        return None
+    out: list[Split] = []
+    extra = n - len(chunks)
+    for dist in _distributions(extra, len(chunks)):
+        per_chunk = [list(_cuts(c, k + 1)) for c, k in zip(chunks, dist, strict=True)]
+        if any(not options for options in per_chunk):
+            continue
+        for combo in itertools.product(*per_chunk):
+            values = tuple(float(x) for piece in combo for x in piece)
+            if check is None or check(values):
+                out.append(values)
+    return out
+
+
+def sums_to_last(values: Split) -> bool:
+    """Row identity of the requests table: the six applicant columns add up to 总计."""
+    return math.isclose(sum(values[:-1]), values[-1], abs_tol=1e-6)
+
+
+def groups_sum(size: int) -> RowCheck:
+    """Appeals identity: in each group of ``size`` numbers the first size-1 add up to the last."""
+
+    def check(values: Split) -> bool:
+        return all(sums_to_last(values[i:i + size]) for i in range(0, len(values), size))
+
+    return check
+
+
+def resolve(options: dict[str, list[Split]], check: Callable[[dict[str, Split]], bool]) -> dict[str, Split] | None:
+    """Pick one split per row so that ``check`` (the column identities) holds; None unless unique."""
+    keys = list(options)
+    sizes = [len(options[k]) for k in keys]
+    if any(s == 0 for s in sizes) or math.prod(sizes) > MAX_COMBINATIONS:
+        return None
+    found: dict[str, Split] | None = None
+    for combo in itertools.product(*(options[k] for k in keys)):
+        chosen = dict(zip(keys, combo, strict=True))
+        if check(chosen):
+            if found is not None:
+                return None
+            found = chosen
+    return found

@@ -1,0 +1,446 @@
+"""Read the three statistics tables out of report text, whatever the layout.
+
+Every layout is read the same way: inside a table's region (its section, from the table's first
+header or marker on), the catalogue's labels are found with one regex per table, and the values
+of a row are read from the gap between its label and the next label:
+
+- ``tab`` / ``pipe`` (also HTML, Word and PDF, which reach us as tab rows): the rest of the
+  label's line, split into cells; leading and trailing empty cells are merge debris, interior
+  empty cells are printed blanks;
+- ``lines`` (one cell per line): the following non-empty lines while they are values;
+- ``flat`` (a whole table on one line, digits glued): the digit chunks, split by
+  ``audit.ingest.splitter`` under the table's identities.
+
+A row whose values do not fit the edition's columns is never shifted: its cells stay null (raw
+null) and a ``missing_cells`` / ``extra_cells`` / ``ambiguous_split`` problem says why.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from audit import catalogue
+from audit.ingest import splitter, values
+from audit.report import problem
+
+_SEP = re.compile(r"[\t|]")
+_NUMERIC_PREFIX = re.compile(r"^[\s\u3000\d.．,，+\-元件万]*")
+
+
+@dataclass
+class Token:
+    kind: str  # row, column, group, marker
+    key: str
+    start: int
+    end: int
+
+
+@dataclass
+class RowRead:
+    """What was printed after one row label: typed cells, or glued digit chunks (flat layout)."""
+
+    key: str
+    cells: list[tuple[str, float | None, str]] = field(default_factory=list)  # (kind, value, raw)
+    chunks: list[str] | None = None
+    line_start: int = 0
+
+
+@dataclass
+class TableRead:
+    table: str
+    found: bool = False
+    layout: str | None = None
+    rows: dict[str, RowRead] = field(default_factory=dict)
+    columns: set[str] = field(default_factory=set)
+    other_is_group: bool = False  # （六）其他处理 followed by its sub-rows 1.–3.
+    duplicates: list[str] = field(default_factory=list)
+    unmapped: list[str] = field(default_factory=list)
+    flat_values: RowRead | None = None  # appeals: all numbers after the header
+
+
+@cache
+def _token_regex(table: str) -> tuple[re.Pattern[str], list[catalogue.Label]]:
+    """One alternation of every label of a table, longest wording first (most specific wins)."""
+    labels = catalogue.load().labels_for(table)
+    labels = sorted(labels, key=lambda lb: -max(len(t) for t in lb.texts))
+    parts = [f"(?P<g{i}>{catalogue.label_pattern(lb)})" for i, lb in enumerate(labels)]
+    return re.compile("|".join(parts)), labels
+
+
+def tokenize(text: str, table: str) -> list[Token]:
+    pattern, labels = _token_regex(table)
+    out = []
+    for m in pattern.finditer(text):
+        idx = int(m.lastgroup[1:]) if m.lastgroup else 0
+        lb = labels[idx]
+        out.append(Token(lb.kind, lb.key, m.start(), m.end()))
+    return out
+
+
+def detect_layout(region: str, forced: str | None = None) -> str:
+    """Which of the text layouts a table region is printed in."""
+    if forced in ("html", "docx", "pdf", "tab"):
+        return "tab"
+    lines = [ln for ln in region.split("\n") if ln.strip()]
+    tabbed = sum(1 for ln in lines if "\t" in ln.strip("\t ") and len(_SEP.split(ln)) >= 3)
+    piped = sum(1 for ln in lines if ln.count("|") >= 2)
+    if piped >= 3 and piped >= tabbed:
+        return "pipe"
+    if tabbed >= 3:
+        return "tab"
+    digits_lines = [ln for ln in lines if re.search(r"\d", ln)]
+    if len(lines) <= 3 or (digits_lines and max(len(ln) for ln in digits_lines) > 200 and len(lines) < 15):
+        return "flat"
+    return "lines"
+
+
+def _line_cells(gap: str) -> list[str]:
+    """Cells of the rest of a tab/pipe row (up to the end of its line)."""
+    line = gap.split("\n", 1)[0]
+    cells = [c.strip(" \u3000\xa0\r") for c in _SEP.split(line)]
+    # A markdown separator row (|---|) is not data.
+    return [c for c in cells if not re.fullmatch(r":?-{3,}:?", c)]
+
+
+def _typed(cells: list[str], *, keep_interior_blanks: bool) -> list[tuple[str, float | None, str]]:
+    """Leading value cells, typed; stops at the first text cell. Interior empties are blanks."""
+    out: list[tuple[str, float | None, str]] = []
+    pending_blanks: list[str] = []
+    for raw in cells:
+        kind, v = values.parse(raw)
+        if raw == "" or raw.strip(" \u3000\xa0") == "":
+            if out and keep_interior_blanks:
+                pending_blanks.append(raw)
+            continue
+        if kind == values.TEXT:
+            if not out and re.fullmatch(r"[(（].*[)）]", values.clean(raw)):
+                continue  # the rest of a label: （区分处理的，只计这一情形…）
+            if not out:
+                out.append((kind, None, raw))  # a non-numeric value where a value belongs
+                continue
+            break
+        out.extend((values.BLANK, None, b) for b in pending_blanks)
+        pending_blanks.clear()
+        out.append((kind, v, raw))
+    # A row that is only text is not a row of values.
+    if out and all(k == values.TEXT for k, _, _ in out):
+        return [] if len(out) > 1 else out
+    return out
+
+
+def _gap_cells(text: str, start: int, end: int, layout: str) -> RowRead:
+    gap = text[start:end]
+    if layout in ("tab", "pipe"):
+        return RowRead("", cells=_typed(_line_cells(gap), keep_interior_blanks=True))
+    if layout == "lines":
+        cells = [ln.strip(" \t\u3000\xa0\r") for ln in gap.split("\n")]
+        cells = [c for c in cells if c]
+        typed = _typed(cells, keep_interior_blanks=False)
+        # In this layout a text cell ends the row (it is the next label or narrative).
+        return RowRead("", cells=[c for c in typed if c[0] != values.TEXT] if len(typed) > 1 else typed)
+    m = _NUMERIC_PREFIX.match(gap)
+    return RowRead("", chunks=splitter.chunks_of(m.group(0) if m else ""))
+
+
+def _region_start(text: str, tokens: list[Token]) -> int:
+    """Where the table begins: its first header (column or marker) label."""
+    for t in tokens:
+        if t.kind in ("column", "marker"):
+            return t.start
+    return 0
+
+
+def read_table(text: str, table: str, layout_hint: str | None = None) -> TableRead:
+    """Scan one table's region (``text`` is that region only)."""
+    tokens = tokenize(text, table)
+    start = _region_start(text, tokens)
+    tokens = [t for t in tokens if t.start >= start]
+    out = TableRead(table)
+    if not tokens:
+        return out
+    layout = detect_layout(text[start:], layout_hint)
+    out.layout = layout
+    out.columns = {t.key for t in tokens if t.kind == "column"}
+    ends = [t.start for t in tokens[1:]] + [len(text)]
+    for tok, end in zip(tokens, ends, strict=True):
+        if tok.kind != "row":
+            continue
+        if table == "appeals":
+            continue  # appeals values are read as one block below
+        if tok.key == "other" and _next_row_key(tokens, tok) == "other_overdue_correction":
+            out.other_is_group = True
+            continue
+        read = _gap_cells(text, tok.end, end, layout)
+        read.key = tok.key
+        read.line_start = text.rfind("\n", 0, tok.start) + 1
+        has_values = bool(read.cells) or bool(read.chunks)
+        if tok.key in out.rows:
+            if has_values:
+                out.duplicates.append(tok.key)
+            continue
+        if not has_values and _is_inline_mention(text, tok, layout):
+            continue
+        out.rows[tok.key] = read
+    if table == "appeals":
+        out.flat_values = _appeals_block(text, tokens, layout)
+    if table != "appeals" and layout in ("tab", "pipe"):
+        out.unmapped = _unmapped_rows(text[start:], table)
+    out.found = bool(out.rows) or bool(out.flat_values and (out.flat_values.cells or out.flat_values.chunks))
+    return out
+
+
+def _next_row_key(tokens: list[Token], tok: Token) -> str | None:
+    later = [t for t in tokens if t.start >= tok.end and t.kind == "row"]
+    return later[0].key if later else None
+
+
+def _is_inline_mention(text: str, tok: Token, layout: str) -> bool:
+    """A label inside a sentence (…办理行政许可…) rather than at the start of a cell."""
+    if layout == "flat":
+        return False
+    before = text[max(0, tok.start - 1):tok.start]
+    return before not in ("", "\n", "\t", "|", " ", "\u3000") and not before.isspace()
+
+
+def _appeals_block(text: str, tokens: list[Token], layout: str) -> RowRead:
+    """All values printed after the appeals header, in printed order (15 expected)."""
+    header_end = max((t.end for t in tokens), default=0)
+    first = min((t.start for t in tokens), default=0)
+    if layout == "flat":
+        gaps = [text[a.end:b.start] for a, b in zip(tokens, tokens[1:], strict=False)] + [text[header_end:]]
+        chunks: list[str] = []
+        for g in gaps:
+            m = _NUMERIC_PREFIX.match(g)
+            chunks += splitter.chunks_of(m.group(0) if m else "")
+        return RowRead("appeals", chunks=chunks)
+    body = text[first:]
+    cells: list[tuple[str, float | None, str]] = []
+    started = False
+    for line in body.split("\n"):
+        raw_cells = _SEP.split(line) if layout in ("tab", "pipe") else [line]
+        for raw in raw_cells:
+            c = raw.strip(" \t\u3000\xa0\r")
+            if re.fullmatch(r":?-{3,}:?", c):
+                continue
+            kind, v = values.parse(c)
+            if c == "":
+                if started and layout in ("tab", "pipe") and 0 < len(cells) < 15:
+                    pass  # empties inside a tab row of the appeals block: header padding or blanks
+                continue
+            if kind == values.TEXT:
+                if started and not _is_appeals_label(c):
+                    return RowRead("appeals", cells=cells)
+                continue
+            started = True
+            cells.append((kind, v, c))
+    return RowRead("appeals", cells=cells)
+
+
+def _is_appeals_label(cell: str) -> bool:
+    pattern, _ = _token_regex("appeals")
+    return bool(pattern.fullmatch(cell.strip())) or values.clean(cell) in ("结果", "维持", "纠正", "其他", "尚未", "审结")
+
+
+def _unmapped_rows(region: str, table: str) -> list[str]:
+    """Tab/pipe lines that carry values under a label the catalogue does not know."""
+    pattern, _ = _token_regex(table)
+    out = []
+    for line in region.split("\n"):
+        cells = [c.strip(" \u3000\xa0\r") for c in _SEP.split(line)]
+        cells = [c for c in cells if c and not re.fullmatch(r":?-{3,}:?", c)]
+        if len(cells) < 2 or pattern.search(line):
+            continue
+        label = cells[0]
+        if values.parse(label)[0] == values.TEXT and any(values.parse(c)[0] == values.NUMBER for c in cells[1:]):
+            out.append(label[:40])
+    return out
+
+
+# -- assembling cells for an edition ---------------------------------------------------------------
+
+def expected_rows(edition: str | None, reads: dict[str, TableRead]) -> dict[str, dict[str, list[str]]]:
+    """Rows and columns each table should have for this edition (mixed reports keep their rows)."""
+    cat = catalogue.load()
+    out: dict[str, dict[str, list[str]]] = {}
+    ed = edition or "2021"
+    if edition:
+        out["active"] = cat.active_rows(edition)
+    req_rows = cat.request_rows(ed)
+    req = reads.get("requests")
+    if req is not None:
+        has_single_other = "other" in req.rows and not req.other_is_group
+        has_sub_rows = any(k in req.rows for k in ("other_overdue_correction", "other_overdue_fee", "other_misc"))
+        if ed == "2021" and has_single_other and not has_sub_rows:
+            i = req_rows.index("other_overdue_correction")
+            req_rows = [*req_rows[:i], "other", *req_rows[i + 3:]]
+        elif ed == "2019" and has_sub_rows and not has_single_other:
+            i = req_rows.index("other")
+            req_rows = [*req_rows[:i], "other_overdue_correction", "other_overdue_fee", "other_misc", *req_rows[i + 1:]]
+    out["requests"] = {r: cat.request_columns for r in req_rows}
+    out["appeals"] = {r: cat.appeals_columns for r in cat.appeals_rows}
+    return out
+
+
+def assemble(reads: dict[str, TableRead], edition: str | None) -> tuple[list[dict], list[dict]]:
+    """Cells (one per cell of the edition's tables) and problems, never shifting a value."""
+    cat = catalogue.load()
+    cells: list[dict] = []
+    problems: list[dict] = []
+    for table, rows in expected_rows(edition, reads).items():
+        read = reads.get(table)
+        title = cat.table_title(table)
+        if read is None or not read.found:
+            problems.append(problem("table_missing", f"未找到「{title}」表或表中没有可读数据", table))
+            continue
+        if table == "appeals":
+            placed = _place_appeals(read, problems)
+            for r, cols in rows.items():
+                for c in cols:
+                    kind, v, raw = placed.get((r, c), (None, None, None))
+                    cells.append(_cell(table, r, c, kind, v, raw, problems))
+            continue
+        placed_rows = _place_rows(table, rows, read, problems)
+        for r, cols in rows.items():
+            vals = placed_rows.get(r)
+            for i, c in enumerate(cols):
+                if vals is None:
+                    cells.append({"table": table, "row": r, "col": c, "value": None, "raw": None})
+                else:
+                    kind, v, raw = vals[i]
+                    cells.append(_cell(table, r, c, kind, v, raw, problems))
+        for key in read.duplicates:
+            problems.append(problem("extra_cells", f"{cat.place(table, key)}重复出现，只采用第一次出现的数值", table, key))
+        for label in read.unmapped:
+            problems.append(problem("unmapped_label", f"「{title}」表中的行“{label}”无法对应到标准表格的任何一行", table))
+    return cells, problems
+
+
+def _cell(table: str, row: str, col: str, kind: str | None, v: float | None, raw: str | None,
+          problems: list[dict]) -> dict:
+    if kind == values.TEXT:
+        problems.append(problem("non_numeric", f"{catalogue.load().place(table, row, col)}的内容“{raw}”不是数字",
+                                table, row, col))
+        return {"table": table, "row": row, "col": col, "value": None, "raw": raw}
+    return {"table": table, "row": row, "col": col, "value": v, "raw": raw}
+
+
+def _place_rows(table: str, rows: dict[str, list[str]], read: TableRead,
+                problems: list[dict]) -> dict[str, list[tuple[str, float | None, str]]]:
+    """Values per row when they fit the row's columns exactly; glued rows go through the splitter."""
+    cat = catalogue.load()
+    placed: dict[str, list[tuple[str, float | None, str]]] = {}
+    pending: dict[str, list[splitter.Split]] = {}
+    for r, cols in rows.items():
+        n = len(cols)
+        rr = read.rows.get(r)
+        where = cat.place(table, r)
+        if rr is None:
+            problems.append(problem("missing_cells", f"{where}未找到（应有 {n} 个数值）", table, r))
+            continue
+        if rr.chunks is not None:
+            check = splitter.sums_to_last if table == "requests" else None
+            if len(rr.chunks) == n:
+                placed[r] = [(values.NUMBER, float(x), x) for x in rr.chunks]
+                continue
+            if len(rr.chunks) > n or not rr.chunks:
+                kind = "extra_cells" if rr.chunks else "missing_cells"
+                problems.append(problem(kind, f"{where}印有 {len(rr.chunks)} 组数字，应为 {n} 个数值，无法对应到各列",
+                                        table, r))
+                continue
+            options = splitter.candidates(rr.chunks, n, check)
+            if options and len(options) == 1:
+                placed[r] = [(values.NUMBER, v, splitter_raw(v)) for v in options[0]]
+            elif options and table == "requests":
+                pending[r] = options
+            else:
+                problems.append(problem("ambiguous_split",
+                                        f"{where}的数字“{''.join(rr.chunks)}”粘连在一起，无法唯一拆分为 {n} 个数值",
+                                        table, r))
+            continue
+        got = rr.cells
+        if len(got) == n:
+            placed[r] = got
+        elif len(got) > n and _surplus_is_debris(got[n:]) and (table != "requests" or _row_sums(got[:n])):
+            placed[r] = got[:n]
+            problems.append(problem("extra_cells", f"{where}多印了 {len(got) - n} 个单元格（均为空或 0），已忽略",
+                                    table, r))
+        elif len(got) > n:
+            problems.append(problem("extra_cells", f"{where}印有 {len(got)} 个值，应为 {n} 个，无法确定各值所在列",
+                                    table, r))
+        else:
+            shown = "、".join(raw for _, _, raw in got) or "无"
+            problems.append(problem("missing_cells", f"{where}只印有 {len(got)} 个值（{shown}），应为 {n} 个；"
+                                    "无法确定缺少哪一列，该行各列按未填处理", table, r))
+    if pending:
+        _resolve_columns(table, rows, placed, pending, problems)
+    return placed
+
+
+def splitter_raw(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else str(v)
+
+
+def _surplus_is_debris(cells: list[tuple[str, float | None, str]]) -> bool:
+    return all(k == values.BLANK or (k == values.NUMBER and v == 0) for k, v, _ in cells)
+
+
+def _row_sums(cells: list[tuple[str, float | None, str]]) -> bool:
+    vs = [v or 0.0 for _, v, _ in cells]
+    return splitter.sums_to_last(tuple(vs))
+
+
+def _resolve_columns(table: str, rows: dict[str, list[str]], placed: dict, pending: dict[str, list[splitter.Split]],
+                     problems: list[dict]) -> None:
+    """Choose among glued-row splits with the column identities of the requests table."""
+    cat = catalogue.load()
+    leaves = [r for r in rows if r not in set(cat.raw["requests_non_leaf_rows"])]
+    fixed = {r: tuple(v or 0.0 for _, v, _ in cells) for r, cells in placed.items()}
+
+    def ok(chosen: dict[str, splitter.Split]) -> bool:
+        allv = {**fixed, **chosen}
+        for c in range(7):
+            if all(k in allv for k in ("new", "carried_over", "handled_total", "carried_next")):
+                if abs(allv["new"][c] + allv["carried_over"][c] - allv["handled_total"][c] - allv["carried_next"][c]) > 1e-6:
+                    return False
+            if "handled_total" in allv and all(leaf in allv for leaf in leaves):
+                if abs(sum(allv[leaf][c] for leaf in leaves) - allv["handled_total"][c]) > 1e-6:
+                    return False
+        return True
+
+    chosen = splitter.resolve(pending, ok)
+    for r, options in pending.items():
+        if chosen is not None:
+            placed[r] = [(values.NUMBER, v, splitter_raw(v)) for v in chosen[r]]
+        else:
+            problems.append(problem("ambiguous_split", f"{cat.place(table, r)}的数字粘连在一起，有 {len(options)} 种拆分方式"
+                                    "均符合本行合计，且无法由各列勾稽关系唯一确定", table, r))
+
+
+def _place_appeals(read: TableRead, problems: list[dict]) -> dict[tuple[str, str], tuple[str, float | None, str]]:
+    cat = catalogue.load()
+    keys = [(r, c) for r in cat.appeals_rows for c in cat.appeals_columns]
+    block = read.flat_values
+    title = cat.table_title("appeals")
+    if block is None:
+        return {}
+    if block.chunks is not None:
+        if len(block.chunks) == 15:
+            return {k: (values.NUMBER, float(x), x) for k, x in zip(keys, block.chunks, strict=True)}
+        options = splitter.candidates(block.chunks, 15, splitter.groups_sum(5)) if 0 < len(block.chunks) < 15 else None
+        if options and len(options) == 1:
+            return {k: (values.NUMBER, v, splitter_raw(v)) for k, v in zip(keys, options[0], strict=True)}
+        problems.append(problem("ambiguous_split", f"「{title}」表的数字“{''.join(block.chunks)}”粘连在一起，"
+                                "无法唯一拆分为 15 个数值", "appeals"))
+        return {}
+    got = block.cells
+    if len(got) == 15:
+        return dict(zip(keys, got, strict=True))
+    if len(got) > 15 and _surplus_is_debris(got[15:]):
+        problems.append(problem("extra_cells", f"「{title}」表多印了 {len(got) - 15} 个单元格（均为空或 0），已忽略",
+                                "appeals"))
+        return dict(zip(keys, got[:15], strict=True))
+    problems.append(problem("missing_cells" if len(got) < 15 else "extra_cells",
+                            f"「{title}」表印有 {len(got)} 个值，应为 15 个；无法确定各值所在列，全表按未填处理", "appeals"))
+    return {}

@@ -1,0 +1,43 @@
+"""Neutralise spreadsheet formula injection in exported text.
+
+Report text is written by outside parties: a unit name or a quoted sentence such as
+``=HYPERLINK("http://x","y")`` would run as a formula when a supervisor opens the CSV or XLSX.
+Text starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading apostrophe
+(the OWASP recommendation), so spreadsheets show it as text. Numbers stay numbers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """One value: text that a spreadsheet would evaluate gets a leading ``'``; anything else unchanged."""
+    if isinstance(value, str) and value.startswith(TRIGGERS):
+        return "'" + value
+    return value
+
+
+def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` with every text cell neutralised (numeric and bool columns are not touched)."""
+    out = df.copy()
+    for col in out.columns:
+        s = out[col]
+        if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
+            continue
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            s = s.astype(object)
+        try:
+            mask = s.str.startswith(TRIGGERS)
+        except AttributeError:  # no text in this column at all
+            continue
+        mask = mask.fillna(False).astype(bool)
+        if mask.any():
+            s = s.astype(object).copy()
+            s[mask] = "'" + s[mask].astype(str)
+        out[col] = s
+    return out

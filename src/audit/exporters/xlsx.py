@@ -1,0 +1,149 @@
+"""scorecard.xlsx for supervisors: sheets 评分表 (scorecard), 问题清单 (findings), 规则说明 (rules).
+
+Chinese headers, frozen header row, autofilter, grade cells coloured, column widths sized for
+Chinese text (a CJK character counts as 2). Text is neutralised against formula injection first
+(``audit.exporters.safe``). Written with openpyxl's write-only mode (streams rows, so tens of
+thousands of findings stay cheap) through ``audit.atomic``.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from audit import atomic, catalogue
+from audit.exporters.jsonout import conform
+from audit.exporters.safe import neutralise_frame
+from audit.rule import Rule
+
+SHEET_SCORECARD = "评分表"
+SHEET_FINDINGS = "问题清单"
+SHEET_RULES = "规则说明"
+
+CATEGORY_ZH = {"parse": "解析", "structure": "表格结构", "arithmetic": "勾稽关系", "sections": "章节",
+               "template": "模板版本", "zeros": "零值异常", "narrative": "正文与表格", "metadata": "基本信息",
+               "cross_report": "跨报告"}
+SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
+SCORECARD_HEADERS = {"report_id": "报告编号", "unit": "单位", "year": "年度", "edition": "表格版本",
+                     "score": "得分", "grade": "等级", "rank": "排名", "errors": "错误数", "warnings": "警告数",
+                     "infos": "提示数", "waived": "已豁免数",
+                     **{k: f"{v}问题数" for k, v in CATEGORY_ZH.items()}}
+FINDINGS_HEADERS = {"report_id": "报告编号", "rule_id": "规则编号", "pack": "规则包", "category": "类别",
+                    "severity": "级别", "points": "扣分", "place": "位置", "table": "表", "row": "行", "col": "列",
+                    "expected": "应为", "actual": "实际", "message": "问题说明", "waived": "已豁免",
+                    "waiver_reason": "豁免理由"}
+RULES_HEADERS = {"id": "规则编号", "pack": "规则包", "version": "版本", "category": "类别", "severity": "级别",
+                 "points": "默认扣分", "title": "规则名称", "description": "说明"}
+GRADE_FILLS = {"优秀": "C6EFCE", "良好": "DDEBF7", "合格": "FFEB9C", "不合格": "FFC7CE"}
+_HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")
+_MAX_WIDTH = 60
+
+
+def display_width(text: Any) -> int:
+    """Terminal/spreadsheet width of a value: wide (CJK) characters count 2, others 1."""
+    if text is None:
+        return 0
+    s = str(text)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+
+def _column_width(header: str, values: pd.Series) -> float:
+    widths = values.dropna().astype(str).map(display_width) if len(values) else pd.Series(dtype=int)
+    longest = max(display_width(header), int(widths.max()) if len(widths) else 0)
+    return float(min(_MAX_WIDTH, max(6, longest + 2)))
+
+
+def _rows(frame: pd.DataFrame) -> list[list[Any]]:
+    obj = frame.astype(object)
+    return obj.where(obj.notna(), None).to_numpy().tolist()
+
+
+def _sheet(wb: Workbook, title: str, frame: pd.DataFrame, headers: Mapping[str, str],
+           fills: Mapping[str, Mapping[Any, str]] | None = None, wrap: Iterable[str] = ()) -> None:
+    """One sheet: bold header row (frozen, autofiltered), then the frame's rows."""
+    ws = wb.create_sheet(title)
+    names = [headers.get(c, c) for c in frame.columns]
+    safe = neutralise_frame(frame)
+    for i, (col, name) in enumerate(zip(frame.columns, names, strict=True), start=1):
+        ws.column_dimensions[get_column_letter(i)].width = _column_width(name, safe[col])
+    ws.freeze_panes = "A2"
+    last = get_column_letter(max(1, len(names)))
+    ws.auto_filter.ref = f"A1:{last}{len(frame) + 1}"
+
+    header = []
+    for name in names:
+        cell = WriteOnlyCell(ws, value=name)
+        cell.font = Font(bold=True)
+        cell.fill = _HEADER_FILL
+        header.append(cell)
+    ws.append(header)
+
+    fills = fills or {}
+    styled = {i: fills[c] for i, c in enumerate(frame.columns) if c in fills}
+    wrapped = {i for i, c in enumerate(frame.columns) if c in set(wrap)}
+    fill_cache = {colour: PatternFill("solid", fgColor=colour)
+                  for mapping in styled.values() for colour in mapping.values()}
+    for row in _rows(safe):
+        if styled or wrapped:
+            for i in styled.keys() | wrapped:
+                cell = WriteOnlyCell(ws, value=row[i])
+                colour = styled.get(i, {}).get(row[i])
+                if colour:
+                    cell.fill = fill_cache[colour]
+                if i in wrapped:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+                row[i] = cell
+        ws.append(row)
+
+
+def _findings_sheet_frame(findings: pd.DataFrame) -> pd.DataFrame:
+    """Findings as a supervisor reads them: Chinese severity/category, the place as printed, 是/否."""
+    f = conform(findings).copy()
+    f["severity"] = f["severity"].astype(object).map(lambda v: SEVERITY_ZH.get(v, v))
+    f["category"] = f["category"].astype(object).map(lambda v: CATEGORY_ZH.get(v, v))
+    f["waived"] = f["waived"].astype(object).map(lambda v: None if v is None or v != v else ("是" if v else "否"))
+    f.insert(f.columns.get_loc("table"), "place", _places(f))
+    return f
+
+
+def _places(f: pd.DataFrame) -> pd.Series:
+    """``catalogue.place`` for each finding that names a table (computed once per distinct place)."""
+    keys = f[["table", "row", "col"]].astype(object)
+    keys = keys.where(keys.notna(), None)
+    if not len(keys):
+        return pd.Series([], dtype=object, index=f.index)
+    cat = catalogue.load()
+    tables = set(cat.raw.get("tables", {}))
+    triples = list(zip(keys["table"], keys["row"], keys["col"], strict=True))
+    cache = {t: (cat.place(*t) if t[0] in tables else None) for t in set(triples)}
+    return pd.Series([cache[t] for t in triples], index=f.index, dtype=object)
+
+
+def _rules_frame(rules: Iterable[Rule]) -> pd.DataFrame:
+    rows = [{"id": r.id, "pack": r.pack, "version": r.pack_version, "category": CATEGORY_ZH.get(r.category, r.category),
+             "severity": SEVERITY_ZH.get(r.severity, r.severity), "points": float(r.points), "title": r.title,
+             "description": r.description} for r in rules]
+    return pd.DataFrame(rows, columns=list(RULES_HEADERS))
+
+
+def build_workbook(scorecard: pd.DataFrame, findings: pd.DataFrame, rules: Iterable[Rule]) -> Workbook:
+    wb = Workbook(write_only=True)
+    _sheet(wb, SHEET_SCORECARD, scorecard, SCORECARD_HEADERS, fills={"grade": GRADE_FILLS})
+    _sheet(wb, SHEET_FINDINGS, _findings_sheet_frame(findings), FINDINGS_HEADERS)
+    _sheet(wb, SHEET_RULES, _rules_frame(rules), RULES_HEADERS, wrap=("description",))
+    return wb
+
+
+def write_xlsx(path: str | os.PathLike[str], scorecard: pd.DataFrame, findings: pd.DataFrame,
+               rules: Iterable[Rule]) -> Path:
+    wb = build_workbook(scorecard, findings, list(rules))
+    return atomic.write_with(path, wb.save, binary=True)

@@ -114,9 +114,14 @@ def normalise_extracted(ex: Extracted, rep: dict[str, Any]) -> dict[str, Any]:
     reads = _read_tables(body, heads, ex.layout)
     table_text = "\n".join(_region(body, heads, t) for t in catalogue.TABLES)
     ed, evidence, ed_problems = editions.detect(table_text, reads, body)
+    if ed is not None and not any(_has_numbers(r) for r in reads.values()):
+        # Labels quoted in prose (a document *about* reports) are not a table.
+        ed, evidence = None, []
+        ed_problems = [{"kind": "unknown_format", "table": None, "row": None, "col": None,
+                        "detail": "文中提到表格栏目名称，但没有读到任何表格数值，无法按官方年报格式读取"}]
     rep["edition"], rep["edition_evidence"] = ed, evidence
     rep["problems"].extend(ed_problems)
-    if ed is not None or any(r.found for r in reads.values()):
+    if ed is not None:
         cells, problems = tables.assemble(reads, ed)
         rep["cells"] = cells
         rep["problems"].extend(problems)
@@ -133,8 +138,8 @@ def normalise_extracted(ex: Extracted, rep: dict[str, Any]) -> dict[str, Any]:
 
 def _section_entries(body: str, heads: list[sections.Heading]) -> list[dict[str, Any]]:
     out = []
-    for h, nxt in zip(heads, [*heads[1:], None], strict=True):
-        end = nxt.start if nxt else len(body)
+    for i, h in enumerate(heads):
+        end = heads[i + 1].start if i + 1 < len(heads) else len(body)
         out.append({"number": h.number, "title": h.title.strip(), "canonical": h.canonical,
                     "text": metadata.strip_debris(body[h.end:end])})
     return out
@@ -152,6 +157,11 @@ def _region(body: str, heads: list[sections.Heading], table: str) -> str:
 
 def _read_tables(body: str, heads: list[sections.Heading], layout: str | None) -> dict[str, tables.TableRead]:
     return {t: tables.read_table(_region(body, heads, t), t, layout) for t in catalogue.TABLES}
+
+
+def _has_numbers(read: tables.TableRead) -> bool:
+    rows = list(read.rows.values()) + ([read.flat_values] if read.flat_values else [])
+    return any(r.chunks or any(k == "number" for k, _, _ in r.cells) for r in rows)
 
 
 def _flag_duplicate_sections(rep: dict[str, Any], heads: list[sections.Heading]) -> None:

@@ -81,7 +81,9 @@ def tokenize(text: str, table: str) -> list[Token]:
 
 def detect_layout(region: str, forced: str | None = None) -> str:
     """Which of the text layouts a table region is printed in."""
-    if forced in ("html", "docx", "pdf", "tab"):
+    if forced in ("html", "docx"):
+        return "grid"
+    if forced in ("pdf", "tab"):
         return "tab"
     lines = [ln for ln in region.split("\n") if ln.strip()]
     tabbed = sum(1 for ln in lines if "\t" in ln.strip("\t ") and len(_SEP.split(ln)) >= 3)
@@ -130,8 +132,22 @@ def _typed(cells: list[str], *, keep_interior_blanks: bool) -> list[tuple[str, f
     return out
 
 
+def _grid_cells(gap: str) -> list[tuple[str, float | None, str]]:
+    """An exact grid row (HTML/Word): every cell after the label counts, empty ones as blanks."""
+    cells = _line_cells(gap)
+    if cells and cells[0] == "":
+        cells = cells[1:]  # the text between the label and its cell's end
+    out: list[tuple[str, float | None, str]] = []
+    for raw in cells:
+        kind, v = values.parse(raw)
+        out.append((values.BLANK, None, raw) if raw == "" else (kind, v, raw))
+    return out
+
+
 def _gap_cells(text: str, start: int, end: int, layout: str) -> RowRead:
     gap = text[start:end]
+    if layout == "grid":
+        return RowRead("", cells=_grid_cells(gap))
     if layout in ("tab", "pipe"):
         return RowRead("", cells=_typed(_line_cells(gap), keep_interior_blanks=True))
     if layout == "lines":
@@ -169,7 +185,7 @@ def read_table(text: str, table: str, layout_hint: str | None = None) -> TableRe
             continue
         if table == "appeals":
             continue  # appeals values are read as one block below
-        if tok.key == "other" and _next_row_key(tokens, tok) == "other_overdue_correction":
+        if tok.key == "other" and _has_sub_rows(tokens, tok):
             out.other_is_group = True
             continue
         read = _gap_cells(text, tok.end, end, layout)
@@ -191,9 +207,10 @@ def read_table(text: str, table: str, layout_hint: str | None = None) -> TableRe
     return out
 
 
-def _next_row_key(tokens: list[Token], tok: Token) -> str | None:
-    later = [t for t in tokens if t.start >= tok.end and t.kind == "row"]
-    return later[0].key if later else None
+def _has_sub_rows(tokens: list[Token], tok: Token) -> bool:
+    """（六）其他处理 is the edition-2021 group when its sub-rows 1.–3. follow it."""
+    subs = {"other_overdue_correction", "other_overdue_fee"}
+    return any(t.key in subs for t in tokens if t.start >= tok.end and t.kind == "row")
 
 
 def _is_inline_mention(text: str, tok: Token, layout: str) -> bool:
@@ -216,6 +233,14 @@ def _appeals_block(text: str, tokens: list[Token], layout: str) -> RowRead:
             chunks += splitter.chunks_of(m.group(0) if m else "")
         return RowRead("appeals", chunks=chunks)
     body = text[first:]
+    if layout == "grid":
+        for line in body.split("\n"):
+            grid = _grid_cells("\t" + line)
+            if any(k == values.NUMBER for k, _, _ in grid) and not any(
+                    k == values.TEXT and not _is_appeals_label(raw) for k, _, raw in grid):
+                grid = [c for c in grid if not (c[0] == values.TEXT)]
+                return RowRead("appeals", cells=_trim_grid(grid, 15))
+        return RowRead("appeals", cells=[])
     cells: list[tuple[str, float | None, str]] = []
     started = False
     for line in body.split("\n"):
@@ -360,6 +385,8 @@ def _place_rows(table: str, rows: dict[str, list[str]], read: TableRead,
                                         table, r))
             continue
         got = rr.cells
+        if read.layout == "grid" and len(got) > n:
+            got = _trim_grid(got, n)
         if len(got) == n:
             placed[r] = got
         elif len(got) > n and _surplus_is_debris(got[n:]) and (table != "requests" or _row_sums(got[:n])):
@@ -376,6 +403,16 @@ def _place_rows(table: str, rows: dict[str, list[str]], read: TableRead,
     if pending:
         _resolve_columns(table, rows, placed, pending, problems)
     return placed
+
+
+def _trim_grid(got: list[tuple[str, float | None, str]], n: int) -> list[tuple[str, float | None, str]]:
+    """Drop colspan padding (empty cells) from the front, then the back, down to ``n`` cells."""
+    got = list(got)
+    while len(got) > n and got[0][0] == values.BLANK and got[0][2] == "":
+        got.pop(0)
+    while len(got) > n and got[-1][0] == values.BLANK and got[-1][2] == "":
+        got.pop()
+    return got
 
 
 def splitter_raw(v: float) -> str:

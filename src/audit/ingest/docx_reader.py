@@ -106,8 +106,7 @@ def _row_cells(tr):
         if child.tag == _TC:
             yield child
         elif child.tag in (_SDT, _CUSTOM_XML):  # cells wrapped in content controls
-            for inner in child.iter(_TC):
-                yield inner
+            yield from child.iter(_TC)
 
 
 def _is_vmerge_continuation(tc) -> bool:

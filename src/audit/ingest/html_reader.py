@@ -207,22 +207,10 @@ def table_rows(table: lxml.html.HtmlElement) -> list[list[str]]:
     for tr in _rows_of(table):
         cells: list[str] = []
         col = 0
-
-        def fill_spans_at(c: int) -> int:
-            while c in pending:
-                width, left = pending[c]
-                cells.append("")
-                if left <= 1:
-                    del pending[c]
-                else:
-                    pending[c][1] = left - 1
-                c += width
-            return c
-
         for td in tr:
             if not isinstance(td.tag, str) or td.tag not in ("td", "th"):
                 continue
-            col = fill_spans_at(col)
+            col = _fill_spans(pending, cells, col)
             cells.append(cell_text(td))
             width = _span(td.get("colspan"))
             height = _span(td.get("rowspan"))
@@ -230,10 +218,23 @@ def table_rows(table: lxml.html.HtmlElement) -> list[list[str]]:
                 pending[col] = [width, height - 1]
             col += width
         for start in sorted(c for c in pending if c >= col):
-            fill_spans_at(start)
+            _fill_spans(pending, cells, start)
         # Printed-blank trailing cells are kept: the table parser sees the row's full width.
         rows.append(cells)
     return rows
+
+
+def _fill_spans(pending: dict[int, list[int]], cells: list[str], col: int) -> int:
+    """One empty cell per rowspan from above that covers ``col`` (and those right after it)."""
+    while col in pending:
+        width, left = pending[col]
+        cells.append("")
+        if left <= 1:
+            del pending[col]
+        else:
+            pending[col][1] = left - 1
+        col += width
+    return col
 
 
 def _span(value: str | None) -> int:

@@ -155,6 +155,8 @@ def run_rules(corpus: Corpus, rules: Sequence[Rule], select: str | Iterable[str]
     and the list of rules that crashed (see the module docstring for why those emit no finding).
     """
     chosen = select_rules(with_core_rules(rules), select, ignore)
+    if len(corpus) == 0:  # nothing to check; rules need not cope with frames without rows
+        return F.empty_findings(), []
     known_ids = pd.Index(corpus.reports["report_id"].astype(str))
     parts: list[pd.DataFrame] = []
     errors: list[RuleError] = []

@@ -1,0 +1,85 @@
+"""Batch reading: discovery, unique ids, and normalisation that never loses an input."""
+
+from __future__ import annotations
+
+import sys
+import types
+
+import pytest
+
+from audit import report
+from audit.ingest import batch
+
+
+def test_discover_walks_folders_sorted_skipping_hidden_and_non_reports(tmp_path):
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "z.txt").write_text("x")
+    (tmp_path / "a.html").write_text("x")
+    (tmp_path / "c.PDF").write_bytes(b"%PDF")
+    (tmp_path / ".hidden.txt").write_text("x")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "x.txt").write_text("x")
+    (tmp_path / "notes.xlsx").write_bytes(b"PK")
+    explicit = tmp_path / "b" / "data.bin"
+    explicit.write_bytes(b"\0")
+    files, skipped = batch.discover_with_skipped([tmp_path, explicit, tmp_path / "a.html"])
+    rel = [str(f.relative_to(tmp_path)) for f in files]
+    assert rel == ["a.html", "b/data.bin", "b/z.txt", "c.PDF"]  # explicit file kept, duplicates merged
+    assert [f.name for f in skipped] == ["notes.xlsx"]
+    assert batch.discover([tmp_path]) == [tmp_path / "a.html", tmp_path / "b" / "z.txt", tmp_path / "c.PDF"]
+
+
+def test_discover_missing_path_is_a_usage_error(tmp_path):
+    with pytest.raises(batch.MissingPath, match="nope"):
+        batch.discover([tmp_path, tmp_path / "nope"])
+
+
+def test_assign_ids_makes_stems_unique():
+    paths = ["x/a.txt", "y/a.txt", "z/a.html", "w/a-2.txt", "b.pdf"]
+    assert batch.assign_ids(paths) == ["a", "a-3", "a-4", "a-2", "b"]
+    assert batch.assign_ids(["x/a.txt", "y/a.txt"]) == ["a", "a-2"]
+
+
+@pytest.fixture
+def fake_reader(monkeypatch):
+    """A reader module that fails on files whose name contains 'bad'."""
+    mod = types.ModuleType("audit.ingest.normalise")
+
+    def read_report(path, report_id):
+        if "bad" in str(path):
+            raise RuntimeError("cannot parse")
+        rep = report.new_report(report_id, str(path), fmt="txt")
+        rep["unit"] = "测试单位"
+        return rep
+
+    mod.read_report = read_report
+    monkeypatch.setitem(sys.modules, "audit.ingest.normalise", mod)
+
+
+def test_normalise_many_in_process_turns_reader_exceptions_into_unreadable_reports(tmp_path, fake_reader):
+    paths = [tmp_path / "ok.txt", tmp_path / "bad.txt", tmp_path / "ok2.txt"]
+    out = list(batch.normalise_many(paths, ["ok", "bad", "ok2"], jobs=1, progress=False))
+    assert [r["report_id"] for r in out] == ["ok", "bad", "ok2"]
+    assert out[0]["unit"] == "测试单位"
+    (prob,) = out[1]["problems"]
+    assert prob["kind"] == "unreadable" and "cannot parse" in prob["detail"]
+    for r in out:
+        report.validate(r)
+
+
+def test_normalise_many_in_worker_processes_keeps_every_input_in_order(tmp_path):
+    paths = []
+    for i in range(7):
+        p = tmp_path / f"r{i}.txt"
+        p.write_text("" if i == 3 else "一、总体情况\n本年度未收到申请。\n", encoding="utf-8")
+        paths.append(p)
+    ids = batch.assign_ids(paths)
+    out = list(batch.normalise_many(paths, ids, jobs=2, progress=False))
+    assert [r["report_id"] for r in out] == ids
+    for r in out:
+        report.validate(r)
+
+
+def test_normalise_many_checks_lengths():
+    with pytest.raises(ValueError):
+        list(batch.normalise_many(["a.txt"], [], jobs=1))

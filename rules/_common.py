@@ -196,3 +196,29 @@ def leaf_rows() -> list[str]:
         for r in cat().request_leaf_rows(ed):
             seen[r] = None
     return list(seen)
+
+
+def sum_parts(values: pd.DataFrame, unsure_cells: pd.DataFrame,
+              parts: list[str]) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Row-wise sum of the part columns (blank = 0), whether all parts are zero, whether any is unsure."""
+    cols = [p for p in parts if p in values.columns]
+    v = values.reindex(columns=cols).fillna(0.0)
+    total = v.sum(axis=1)
+    all_zero = (v.abs() < TOL).all(axis=1)
+    any_unsure = unsure_cells.reindex(columns=cols, fill_value=False).any(axis=1)
+    return total, all_zero, any_unsure
+
+
+def leaf_sums(corpus: Corpus) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.Index]:
+    """Per report (rows) and column: sum of the requests leaf rows the report has (blank = 0),
+    whether they are all zero, whether any is unsure; plus the report ids."""
+    w = corpus.wide("requests")
+    ids = report_ids(w)
+    is_leaf = np.asarray(w.index.get_level_values("row").isin(leaf_rows()))
+    leaves = w[is_leaf].fillna(0.0)
+    un = unsure(corpus, "requests")[is_leaf]
+    lvl = np.asarray(leaves.index.get_level_values("report_id").astype(str))
+    sums = leaves.groupby(lvl).sum().reindex(ids)
+    all_zero = (leaves.abs() < TOL).groupby(lvl).all().reindex(ids)
+    any_unsure = un.groupby(lvl).any().reindex(ids)
+    return sums, all_zero.fillna(True).astype(bool), any_unsure.fillna(False).astype(bool), ids

@@ -26,16 +26,6 @@ _REQ = "requests"
 _APP = "appeals"
 
 
-def _sum_parts(values: pd.DataFrame, unsure: pd.DataFrame, parts: list[str]) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Row-wise sum of the part columns (blank = 0), whether all parts are zero, whether any is unsure."""
-    cols = [p for p in parts if p in values.columns]
-    v = values.reindex(columns=cols).fillna(0.0)
-    total = v.sum(axis=1)
-    all_zero = (v.abs() < c.TOL).all(axis=1)
-    any_unsure = unsure.reindex(columns=cols, fill_value=False).any(axis=1)
-    return total, all_zero, any_unsure
-
-
 def _row_total_findings(corpus, table: str, parts: list[str], parts_name: str) -> pd.DataFrame:
     """``total`` column == sum of ``parts`` columns, per row of ``table``."""
     w = corpus.wide(table)
@@ -43,7 +33,7 @@ def _row_total_findings(corpus, table: str, parts: list[str], parts_name: str) -
         return found()
     pres = corpus.present(table).reindex(index=w.index, columns=w.columns, fill_value=False)
     bl, un = c.blank(corpus, table), c.unsure(corpus, table)
-    s, parts_zero, parts_unsure = _sum_parts(w, un, parts)
+    s, parts_zero, parts_unsure = c.sum_parts(w, un, parts)
     total = w["total"]
     total_zero = total.abs() < c.TOL
     fire = (pres["total"] & ~bl["total"] & ~un["total"] & ~parts_unsure
@@ -97,20 +87,6 @@ def req_balance(corpus):
                  expected=hits["v0"].to_numpy(), actual=hits["v1"].to_numpy())
 
 
-def _leaf_sums(corpus) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.Index]:
-    """Per report and column: sum of the leaf rows the report has, all-zero flag, any-unsure flag."""
-    w = corpus.wide(_REQ)
-    ids = c.report_ids(w)
-    is_leaf = np.asarray(w.index.get_level_values("row").isin(c.leaf_rows()))
-    leaves = w[is_leaf].fillna(0.0)
-    un = c.unsure(corpus, _REQ)[is_leaf]
-    lvl = leaves.index.get_level_values("report_id").astype(str)
-    sums = leaves.groupby(lvl).sum().reindex(ids)
-    all_zero = (leaves.abs() < c.TOL).groupby(lvl).all().reindex(ids)
-    any_unsure = un.groupby(np.asarray(un.index.get_level_values("report_id").astype(str))).any().reindex(ids)
-    return sums, all_zero.fillna(True).astype(bool), any_unsure.fillna(False).astype(bool), ids
-
-
 @rule(
     id="ARITH-REQ-HANDLED-SUM", title="“（七）总计”行不等于各办理结果之和",
     category="arithmetic", severity="error", points=5,
@@ -131,7 +107,7 @@ def req_handled_sum(corpus):
     w = corpus.wide(_REQ)
     if not len(w):
         return found()
-    sums, leaves_zero, leaves_unsure, ids = _leaf_sums(corpus)
+    sums, leaves_zero, leaves_unsure, ids = c.leaf_sums(corpus)
     pres = corpus.present(_REQ).reindex(index=w.index, columns=w.columns, fill_value=False)
     tot = c.take_row(w, "handled_total", ids)
     ok = c.take_row(pres, "handled_total", ids).fillna(False).astype(bool)
@@ -217,14 +193,14 @@ def total_blank(corpus):
         w = corpus.wide(table)
         if not len(w) or "total" not in w.columns:
             continue
-        s, _, _ = _sum_parts(w, c.unsure(corpus, table), parts)
+        s, _, _ = c.sum_parts(w, c.unsure(corpus, table), parts)
         bl = c.blank(corpus, table)[["total"]]
         if table == _REQ:  # （七）总计/总计 is checked below against the leaves
             bl = bl & ~np.asarray(w.index.get_level_values("row") == "handled_total")[:, None]
         out.append(_blank_totals(corpus, table, bl, s.to_frame("total")))
     w = corpus.wide(_REQ)
     if len(w):
-        sums, _, _, ids = _leaf_sums(corpus)
+        sums, _, _, ids = c.leaf_sums(corpus)
         bl = c.take_row(c.blank(corpus, _REQ), "handled_total", ids).fillna(False).astype(bool)
         bl.index.name = "report_id"
         out.append(_blank_totals(corpus, _REQ, bl, sums.reindex(columns=bl.columns)))

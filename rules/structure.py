@@ -1,0 +1,190 @@
+"""The ``structure`` pack: what the reader could not read, placed where it could not read it.
+
+Readers never guess; they record ``problems``. This pack turns each of them into exactly one
+finding (a short row is one ``STRUCT-MISSING-CELLS`` finding, not one per identity the other packs
+could not check: those packs skip rows with unsure cells). Reports whose edition is unknown
+(legacy or unrecognised formats) get no "table missing" finding: the template pack reports the
+format instead.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from audit import catalogue
+from audit.hookspecs import hookimpl
+from audit.rule import Pack, found, rule
+
+from . import _common as c
+
+
+def _where(df: pd.DataFrame) -> pd.Series:
+    """Printed place of each problem row; problems with no known table are named generically."""
+    cat = c.cat()
+    known = set(catalogue.TABLES)
+    out = []
+    for t, r, k in zip(df["table"], df["row"], df["col"], strict=True):
+        if isinstance(t, str) and t in known:
+            out.append(cat.place(t, r if isinstance(r, str) else None, k if isinstance(k, str) else None))
+        else:
+            out.append("统计表")
+    return pd.Series(out, dtype=object)
+
+
+def _problem_findings(corpus, kind: str, text: str) -> pd.DataFrame:
+    """One finding per reader problem of ``kind``; ``text`` follows the place, detail in brackets."""
+    p = c.problems_of(corpus, [kind])
+    if not len(p):
+        return found()
+    detail = p["detail"].fillna("").astype(str)
+    msg = _where(p) + "：" + text + np.where(detail.str.len() > 0, "（" + detail + "）", "")
+    return found(p["report_id"].astype(str), msg, table=_null(p["table"]), row=_null(p["row"]),
+                 col=_null(p["col"]), actual=_null(detail.where(detail.str.len() > 0)))
+
+
+def _null(s: pd.Series) -> np.ndarray:
+    arr = s.astype(object).to_numpy()
+    return np.where(pd.isna(arr), None, arr)
+
+
+@rule(
+    id="STRUCT-TABLE-MISSING", title="统计表缺失或无法读取",
+    category="structure", severity="error", points=10,
+    description=(
+        "Each of the three statistics tables (二、主动公开, 三、收到和处理申请, 四、行政复议行政诉讼) is "
+        "required by the report's edition. A report of a known edition without any cell of a table, or "
+        "one where the reader recorded `table_missing`, cannot be checked against that table; it gets "
+        "this single finding instead of one per rule. Reports of unknown edition are left to the template pack."
+    ),
+    fail_example={"drop_cells": ["appeals"]},
+    pass_example={},
+)
+def table_missing(corpus):
+    ed = c.editions(corpus)
+    cells = corpus.cells
+    have = pd.DataFrame({"report_id": cells["report_id"].astype(str).to_numpy(),
+                         "table": cells["table"].astype(str).to_numpy()}).drop_duplicates()
+    known = ed[ed.notna()].index
+    grid = pd.MultiIndex.from_product([known, list(catalogue.TABLES)], names=["report_id", "table"])
+    absent = grid[~grid.isin(pd.MultiIndex.from_frame(have))]
+    missing = absent.to_frame(index=False).assign(detail="")
+    p = c.problems_of(corpus, ["table_missing"])
+    p = p[p["table"].isin(catalogue.TABLES) | p["table"].isna()]
+    from_problems = pd.DataFrame({"report_id": p["report_id"].astype(str), "table": p["table"].astype(object),
+                                  "detail": p["detail"].fillna("").astype(str)})
+    both = pd.concat([from_problems, missing], ignore_index=True)
+    both = both.drop_duplicates(["report_id", "table"], keep="first").reset_index(drop=True)
+    if not len(both):
+        return found()
+    cat = c.cat()
+    title = both["table"].map(lambda t: f"「{cat.table_title(t)}」表" if isinstance(t, str) else "统计表")
+    detail = both["detail"]
+    msg = "未能读取" + title + np.where(detail.str.len() > 0, "（" + detail + "）", "，报告中缺少该表或格式无法识别")
+    return found(both["report_id"], msg, table=_null(both["table"]), expected="存在",
+                 actual=np.where(detail.str.len() > 0, detail, "缺失"))
+
+
+@rule(
+    id="STRUCT-MISSING-CELLS", title="表格行缺少单元格",
+    category="structure", severity="error", points=3,
+    description=(
+        "The reader found fewer values in a row than the edition prints (a short row) and could not "
+        "tell which cells are missing, so it placed none of them. The row's identities are not "
+        "checked; this finding stands for them."
+    ),
+    fail_example={"problems": [{"kind": "missing_cells", "table": "requests", "row": "new",
+                                "detail": "5 of 7 values"}]},
+    pass_example={},
+)
+def missing_cells(corpus):
+    return _problem_findings(corpus, "missing_cells", "该行数据不完整，无法核对")
+
+
+@rule(
+    id="STRUCT-EXTRA-CELLS", title="表格行多出单元格",
+    category="structure", severity="warning", points=1,
+    description=(
+        "The reader found more values in a row than the edition prints (a long row: a stray number, a "
+        "footnote, a column added by hand). The extra text was not used; please check the row."
+    ),
+    fail_example={"problems": [{"kind": "extra_cells", "table": "requests", "row": "granted",
+                                "detail": "8 values for 7 columns"}]},
+    pass_example={},
+)
+def extra_cells(corpus):
+    return _problem_findings(corpus, "extra_cells", "该行数值多于表格列数，请核实")
+
+
+@rule(
+    id="STRUCT-AMBIGUOUS-SPLIT", title="数字粘连无法唯一拆分",
+    category="structure", severity="warning", points=1,
+    description=(
+        "In page text a whole row's numbers can be glued together (200 000121). The reader accepts a "
+        "split only when exactly one satisfies the table's identities; otherwise it records this problem "
+        "and places nothing, because a value in the wrong cell would turn into a false accusation."
+    ),
+    fail_example={"problems": [{"kind": "ambiguous_split", "table": "requests", "row": "new",
+                                "detail": "2000121 has 3 splits"}]},
+    pass_example={},
+)
+def ambiguous_split(corpus):
+    return _problem_findings(corpus, "ambiguous_split", "数字粘连，无法唯一确定各单元格数值，请核实")
+
+
+@rule(
+    id="STRUCT-UNMAPPED-LABEL", title="无法识别的表格标签",
+    category="structure", severity="warning", points=1,
+    description=(
+        "A row or column label the catalogue cannot map to a canonical key (neither edition, no known "
+        "variant). Its values were not used. Either the report altered the official template or the "
+        "catalogue needs a new alias."
+    ),
+    fail_example={"problems": [{"kind": "unmapped_label", "table": "active", "detail": "行政征收"}]},
+    pass_example={},
+)
+def unmapped_label(corpus):
+    return _problem_findings(corpus, "unmapped_label", "存在无法识别的标签，其数据未纳入核对")
+
+
+@rule(
+    id="STRUCT-NON-NUMERIC", title="单元格内容不是数字",
+    category="structure", severity="error", points=2,
+    description=(
+        "A cell holds text that is neither a number nor a blank mark (\"/\", \"-\", \"—\", \"无\"), e.g. "
+        "a Chinese numeral or a note. Found from the reader's `non_numeric` problems and from cells whose "
+        "raw text did not parse; one finding per cell."
+    ),
+    fail_example={"cells": {"requests/granted/natural": "raw:二"}},
+    pass_example={"cells": {"requests/denied_law/natural": None}},
+)
+def non_numeric(corpus):
+    p = c.problems_of(corpus, ["non_numeric"])
+    from_problems = pd.DataFrame({"report_id": p["report_id"].astype(str), "table": p["table"].astype(object),
+                                  "row": p["row"].astype(object), "col": p["col"].astype(object),
+                                  "raw": p["detail"].fillna("").astype(str)})
+    cells = corpus.cells
+    bad = cells["value"].isna().to_numpy() & cells["raw"].notna().to_numpy() & ~c._raw_is_blank(cells["raw"])
+    sub = cells[bad]
+    from_cells = pd.DataFrame({"report_id": sub["report_id"].astype(str).to_numpy(),
+                               "table": sub["table"].astype(str).to_numpy(), "row": sub["row"].astype(str).to_numpy(),
+                               "col": sub["col"].astype(str).to_numpy(), "raw": sub["raw"].astype(str).to_numpy()})
+    from_cells["text"] = "填报内容“" + from_cells["raw"] + "”不是数字，无法核对"
+    detail = from_problems["raw"]
+    from_problems["text"] = "填报内容不是数字，无法核对" + np.where(detail.str.len() > 0, "（" + detail + "）", "")
+    both = pd.concat([from_cells, from_problems], ignore_index=True)
+    both = both.drop_duplicates(["report_id", "table", "row", "col"], keep="first").reset_index(drop=True)
+    if not len(both):
+        return found()
+    msg = _where(both) + "：" + both["text"]
+    return found(both["report_id"], msg, table=_null(both["table"]), row=_null(both["row"]),
+                 col=_null(both["col"]), expected="数字", actual=both["raw"].to_numpy())
+
+
+RULES = [table_missing, missing_cells, extra_cells, ambiguous_split, unmapped_label, non_numeric]
+
+
+@hookimpl
+def audit_pack() -> Pack:
+    return Pack(name="structure", version=c.VERSION, rules=RULES,
+                description="Tables and cells the reader could not read, one finding per problem.")

@@ -1,0 +1,103 @@
+"""Tests of the ``structure`` pack: one located finding per reader problem, tables missing by edition."""
+
+from __future__ import annotations
+
+import pytest
+
+from audit.loader import load
+from audit.rules import structure
+from audit.testing.build import build_corpus, build_report
+
+PACK = structure.audit_pack()
+RULES = {r.id: r for r in PACK.rules}
+
+
+def test_pack_metadata():
+    assert PACK.name == "structure"
+    for r in PACK.rules:
+        assert r.id.startswith("STRUCT-") and r.category == "structure" and r.description
+
+
+@pytest.mark.parametrize("rule_id", sorted(RULES))
+def test_fail_example_fires_located(rule_id):
+    out = RULES[rule_id].run(build_corpus(RULES[rule_id].fail_example))
+    assert len(out) == 1
+    row = out.iloc[0]
+    assert row["report_id"] == "r1" and row["table"] is not None
+    assert row["message"].startswith(("「", "未能读取「"))
+
+
+@pytest.mark.parametrize("rule_id", sorted(RULES))
+def test_pass_example_silent(rule_id):
+    assert RULES[rule_id].run(build_corpus(RULES[rule_id].pass_example)).empty
+
+
+@pytest.mark.parametrize("rule_id", sorted(RULES))
+def test_clean_reports_silent(rule_id):
+    assert RULES[rule_id].run(build_corpus({}, {"edition": "2019"})).empty
+
+
+def test_severities_follow_the_brief():
+    sev = {r.id: r.severity for r in PACK.rules}
+    assert sev == {"STRUCT-TABLE-MISSING": "error", "STRUCT-MISSING-CELLS": "error",
+                   "STRUCT-EXTRA-CELLS": "warning", "STRUCT-AMBIGUOUS-SPLIT": "warning",
+                   "STRUCT-UNMAPPED-LABEL": "warning", "STRUCT-NON-NUMERIC": "error"}
+
+
+def test_missing_cells_located_with_detail():
+    out = RULES["STRUCT-MISSING-CELLS"].run(build_corpus(
+        {}, {"problems": [{"kind": "missing_cells", "table": "requests", "row": "carried_next",
+                           "detail": "5 of 7 values"},
+                          {"kind": "missing_cells", "table": "appeals", "row": None, "detail": "12 of 15 values"}]}))
+    assert list(out["report_id"]) == ["r2", "r2"]
+    assert list(out["row"]) == ["carried_next", None]
+    assert "“四、结转下年度继续办理”行" in out.iloc[0]["message"] and "5 of 7 values" in out.iloc[0]["message"]
+    assert out.iloc[1]["message"].startswith("「四、政府信息公开行政复议、行政诉讼情况」表：")
+
+
+def test_table_missing_from_cells_and_problem_is_one_finding():
+    out = RULES["STRUCT-TABLE-MISSING"].run(build_corpus(
+        {"drop_cells": ["requests"],
+         "problems": [{"kind": "table_missing", "table": "requests", "detail": "未找到表格标题"}]}))
+    assert len(out) == 1
+    assert out.iloc[0]["table"] == "requests" and "未找到表格标题" in out.iloc[0]["message"]
+
+
+def test_table_missing_not_reported_for_unknown_edition():
+    corpus = build_corpus({"edition": None, "drop_cells": ["requests", "active", "appeals"]})
+    assert RULES["STRUCT-TABLE-MISSING"].run(corpus).empty
+
+
+def test_table_missing_problem_without_edition_still_reported():
+    out = RULES["STRUCT-TABLE-MISSING"].run(build_corpus(
+        {"edition": None, "problems": [{"kind": "table_missing", "table": "appeals", "detail": "表格为图片"}]}))
+    assert list(out["table"]) == ["appeals"]
+
+
+def test_non_numeric_from_problem_and_cell_deduplicated():
+    rep = build_report({"cells": {"active/licensing/decisions": "raw:若干"}})
+    rep["problems"].append({"kind": "non_numeric", "table": "active", "row": "licensing", "col": "decisions",
+                            "detail": "若干"})
+    rep["problems"].append({"kind": "non_numeric", "table": "appeals", "row": "review", "col": "upheld",
+                            "detail": "value 'x' is not a number"})
+    out = RULES["STRUCT-NON-NUMERIC"].run(load([rep]))
+    assert sorted(out["table"]) == ["active", "appeals"]
+    lic = out[out["table"] == "active"].iloc[0]
+    assert lic["actual"] == "若干" and "“若干”" in lic["message"]
+
+
+def test_printed_blanks_are_not_non_numeric():
+    patch = {"cells": {f"requests/denied_law/{c}": None for c in ("natural", "commercial")}}
+    rep = build_report(patch)
+    for cell in rep["cells"]:
+        if cell["row"] == "denied_query":
+            cell["value"], cell["raw"] = None, "—"
+        if cell["row"] == "denied_process":
+            cell["value"], cell["raw"] = None, "／"
+    assert RULES["STRUCT-NON-NUMERIC"].run(load([rep])).empty
+
+
+def test_unplaced_cells_are_not_non_numeric():
+    rep = build_report()
+    rep["cells"][0]["value"], rep["cells"][0]["raw"] = None, None
+    assert RULES["STRUCT-NON-NUMERIC"].run(load([rep])).empty

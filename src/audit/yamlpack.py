@@ -31,6 +31,7 @@ import json
 import re
 import string
 import sys
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import cache
@@ -594,7 +595,9 @@ def _pattern_check(rid: str, pat: dict[str, Any], template: str):
             text = pd.Series(text.to_numpy(), index=pd.Index(text.index.astype(str), name="report_id")).reindex(
                 applies.index, fill_value="")
         text = text.astype(object).fillna("").astype(str)
-        hit = text.str.contains(rx, regex=True)
+        with warnings.catch_warnings():  # a user's regex may have groups; we only ask "is it there"
+            warnings.simplefilter("ignore", UserWarning)
+            hit = text.str.contains(rx, regex=True)
         bad = applies & (~hit if must_appear else hit)
         idx = bad.index[bad.to_numpy()]
         if not len(idx):

@@ -45,6 +45,22 @@ def _utf16_guess(data: bytes) -> str | None:
     return None
 
 
+def _utf16_by_content(data: bytes) -> str | None:
+    """UTF-16 whose NULs are too few for the byte-position test (mostly CJK): decode and look."""
+    sample = data[:8192] if len(data) % 2 == 0 else data[:8191]
+    sample = sample[: len(sample) // 2 * 2]
+    for enc in ("utf-16-le", "utf-16-be"):
+        try:
+            text = sample.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        good = sum(1 for ch in text if ch.isprintable() or ch in "\t\n\r\u3000")
+        cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+        if text and good / len(text) > 0.97 and cjk / len(text) > 0.2:
+            return enc
+    return None
+
+
 def _looks_binary(text: str) -> bool:
     """Control characters other than tab/newline/CR/form feed in more than 1% of the text."""
     if not text:
@@ -64,7 +80,7 @@ def decode(data: bytes) -> Decoded:
                 return _checked(data.decode(enc), "utf-8" if enc == "utf-8-sig" else enc, bom=True)
             except UnicodeDecodeError:
                 break
-    guess = _utf16_guess(data)
+    guess = _utf16_guess(data) or (_utf16_by_content(data) if b"\x00" in data[:8192] else None)
     if guess:
         try:
             return _checked(data.decode(guess), guess)

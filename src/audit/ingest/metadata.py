@@ -87,7 +87,7 @@ def find_title(header: dict[str, str], preamble: str) -> tuple[str | None, str |
         start = m.start("head")
         # A title printed over two lines: 项城市人民政府花园街道办事处 / 政府信息公开工作年度报告.
         text = head[start:m.end()]
-        if not m.group("head").strip():
+        if not _YEAR_IN_TITLE.sub("", m.group("head")).strip():
             prev = head[:m.start()].rstrip().rsplit("\n", 1)[-1]
             text = prev + text
         candidates.append(text)

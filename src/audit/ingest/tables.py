@@ -101,7 +101,7 @@ def detect_layout(region: str, forced: str | None = None) -> str:
 def _line_cells(gap: str) -> list[str]:
     """Cells of the rest of a tab/pipe row (up to the end of its line)."""
     line = gap.split("\n", 1)[0]
-    cells = [c.strip(" \u3000\xa0\r") for c in _SEP.split(line)]
+    cells = [c.strip(" \xa0\r") for c in _SEP.split(line)]
     # A markdown separator row (|---|) is not data.
     return [c for c in cells if not re.fullmatch(r":?-{3,}:?", c)]
 
@@ -151,8 +151,8 @@ def _gap_cells(text: str, start: int, end: int, layout: str) -> RowRead:
     if layout in ("tab", "pipe"):
         return RowRead("", cells=_typed(_line_cells(gap), keep_interior_blanks=True))
     if layout == "lines":
-        cells = [ln.strip(" \t\u3000\xa0\r") for ln in gap.split("\n")]
-        cells = [c for c in cells if c]
+        cells = [ln.strip(" \t\xa0\r") for ln in gap.split("\n")]
+        cells = [c for c in cells if c.strip(" \u3000")]
         typed = _typed(cells, keep_interior_blanks=False)
         # In this layout a text cell ends the row (it is the next label or narrative).
         return RowRead("", cells=[c for c in typed if c[0] != values.TEXT] if len(typed) > 1 else typed)
@@ -273,7 +273,7 @@ def _unmapped_rows(region: str, table: str) -> list[str]:
     pattern, _ = _token_regex(table)
     out = []
     for line in region.split("\n"):
-        cells = [c.strip(" \u3000\xa0\r") for c in _SEP.split(line)]
+        cells = [c.strip(" \xa0\r") for c in _SEP.split(line)]
         cells = [c for c in cells if c and not re.fullmatch(r":?-{3,}:?", c)]
         if len(cells) < 2 or pattern.search(line):
             continue

@@ -114,3 +114,17 @@ def summary(findings: pd.DataFrame) -> dict[str, int]:
         return {}
     vc = findings["baseline"].value_counts()
     return {NEW: int(vc.get(NEW, 0)), KNOWN: int(vc.get(KNOWN, 0))}
+
+
+def cli_filter(findings: pd.DataFrame, ctx: Any) -> pd.DataFrame:
+    """``audit run`` findings filter: fingerprint every finding; with ``--baseline`` mark new/known
+    (and with ``--only-new`` keep the new ones)."""
+    args = ctx.args
+    path = getattr(args, "baseline", None)
+    if not path:
+        out = findings.copy()
+        out["fingerprint"] = fingerprints(out, ctx.corpus.reports)
+        return out
+    out = mark_baseline(findings, ctx.corpus.reports, path)
+    ctx.meta["baseline"] = {"file": str(path), **summary(out), "only_new": bool(getattr(args, "only_new", False))}
+    return only_new(out) if getattr(args, "only_new", False) else out

@@ -66,6 +66,15 @@ FindingFilter = Callable[[pd.DataFrame, RunContext], pd.DataFrame]
 FINDING_FILTERS: list[FindingFilter] = []
 
 
+def _register_filters() -> None:
+    from audit import baseline, waivers
+
+    FINDING_FILTERS.extend([waivers.cli_filter, baseline.cli_filter])
+
+
+_register_filters()
+
+
 def filter_findings(findings: pd.DataFrame, ctx: RunContext) -> pd.DataFrame:
     """Pass the engine's findings through every registered filter."""
     for f in FINDING_FILTERS:
@@ -83,8 +92,28 @@ def default_inputs() -> tuple[list[Path], str]:
 
 
 def load_registry(args: argparse.Namespace) -> plugins.Registry:
-    """All rule packs for this run (entry points; extra plugin sources plug in here)."""
-    return plugins.load_registry()
+    """All rule packs for this run: entry points plus local packs (``--rules`` and the config's ``rules``)."""
+    from audit.yamlpack import local_plugins
+
+    cfg = run_config(args)
+    extra, errors = local_plugins(cfg.get("rules") or [])
+    registry = plugins.load_registry(extra)
+    registry.errors.extend(plugins.LoadError(e.pack, f"{e.source}: {e.reason}") for e in errors)
+    return registry
+
+
+def run_config(args: argparse.Namespace) -> Any:
+    """The effective configuration (``audit.config``): file, then these options; cached on ``args``."""
+    from audit import config
+
+    if getattr(args, "_config", None) is None:
+        cli = {"select": getattr(args, "select", None), "ignore": getattr(args, "ignore", None),
+               "rules": getattr(args, "rules", None), "waivers": getattr(args, "waivers", None)}
+        try:
+            args._config = config.load_config(getattr(args, "config", None), cli=cli)
+        except config.ConfigError as exc:
+            raise UsageError(str(exc)) from exc
+    return args._config
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -106,12 +135,17 @@ def cmd_run(args: argparse.Namespace) -> int:
     if skipped and not args.quiet:
         _say(f"skipped {len(skipped)} file(s) that are not reports (by suffix), e.g. {skipped[0]}")
 
+    from audit import config
+
     registry = load_registry(args)
-    all_rules = engine.with_core_rules(registry.rules)
-    try:
-        chosen = engine.select_rules(all_rules, args.select, args.ignore)
-    except engine.UnknownSelector as exc:
-        raise UsageError(str(exc)) from exc
+    cfg = run_config(args)
+    all_rules = config.apply_overrides(engine.with_core_rules(registry.rules), cfg)
+    unknown = config.unknown_selectors(all_rules, [*cfg["select"], *cfg["ignore"]])
+    if unknown:
+        raise UsageError("no rule matches " + ", ".join(repr(u) for u in unknown)
+                         + " (give a rule id, an id prefix, a pack name, a category or a severity; see `audit rules`)")
+    chosen = config.select_rules(all_rules, cfg["select"], cfg["ignore"])
+    args.waivers = cfg["waivers"]
 
     ids = assign_ids(files)
     progress = False if args.quiet else None
@@ -130,14 +164,16 @@ def cmd_run(args: argparse.Namespace) -> int:
         "skipped_files": [str(p) for p in skipped],
         "report_count": len(corpus),
         "rules_run": [r.id for r in chosen],
-        "select": args.select or [],
-        "ignore": args.ignore or [],
+        "select": cfg["select"],
+        "ignore": cfg["ignore"],
+        "config_file": str(cfg.file) if cfg.file else None,
         "rule_errors": [e.as_dict() for e in rule_errors],
         "pack_load_errors": [e.as_dict() for e in registry.errors],
     }
     ctx = RunContext(args=args, corpus=corpus, rules=chosen, meta=meta)
     findings = filter_findings(findings, ctx)
-    scorecard = scoring.score(findings, corpus.reports, scoring.load_policy())
+    scorecard = scoring.score(findings, corpus.reports,
+                              scoring.load_policy(cfg["policy"], overrides=config.policy_overrides(cfg) or None))
     meta["finished"] = _now()
     written = write_outputs(Path(args.out), findings, scorecard, chosen, meta)
 
@@ -182,6 +218,31 @@ def _warn_errors(rule_errors: list[engine.RuleError], load_errors: list[plugins.
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+# -- config, docs -----------------------------------------------------------------------------
+
+def cmd_config(args: argparse.Namespace) -> int:
+    from audit.config import format_config
+
+    print(format_config(run_config(args)))
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from audit.docs import write_docs
+
+    rules = engine.with_core_rules(load_registry(args).rules)
+    written = write_docs(rules, args.out)
+    print(f"wrote {len(written)} page(s) into {args.out}")
+    return 0
+
+
+def _add_config_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--config", default=None, metavar="FILE",
+                   help="configuration file (default: ./audit.toml, else [tool.audit] in ./pyproject.toml)")
+    p.add_argument("--rules", action="append", default=None, metavar="PATH",
+                   help="local rule pack: YAML file, folder, Python file or module (repeatable)")
 
 
 # -- normalise ---------------------------------------------------------------------------------
@@ -306,6 +367,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help="exit 1 when a non-waived finding of this severity or worse remains")
     run.add_argument("--jobs", type=_jobs, default=None, metavar="N", help="reader processes (default: all cores)")
     run.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    _add_config_options(run)
+    run.add_argument("--waivers", default=None, metavar="FILE", help="waivers YAML file")
+    run.add_argument("--no-waivers", action="store_true", help="ignore waivers: show the unwaived view")
+    run.add_argument("--baseline", default=None, metavar="FILE",
+                     help="findings.json of an earlier run: mark each finding new or known")
+    run.add_argument("--only-new", action="store_true", help="with --baseline: keep only new findings")
     run.set_defaults(func=cmd_run)
 
     norm = sub.add_parser("normalise", help="write each report's normalised JSON")
@@ -317,7 +384,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     rules = sub.add_parser("rules", help="list the rules (or describe one)")
     rules.add_argument("rule_id", nargs="?", metavar="ID")
+    _add_config_options(rules)
     rules.set_defaults(func=cmd_rules)
+
+    conf = sub.add_parser("config", help="print the effective configuration and where each value comes from")
+    _add_config_options(conf)
+    conf.set_defaults(func=cmd_config)
+
+    docs = sub.add_parser("docs", help="write one Markdown page per rule and an index")
+    docs.add_argument("--out", default="out/docs", metavar="DIR", help="output folder (default: out/docs)")
+    _add_config_options(docs)
+    docs.set_defaults(func=cmd_docs)
 
     schema = sub.add_parser("schema", help="print the normalised-report JSON Schema")
     schema.set_defaults(func=cmd_schema)

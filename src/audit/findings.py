@@ -7,6 +7,8 @@ compared (numbers or text), so they stay Python objects; everything else has a f
 
 from __future__ import annotations
 
+from typing import Optional
+
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
@@ -37,6 +39,10 @@ class FindingsFrame(pa.DataFrameModel):
     message: Series[str]
     waived: Series[bool]
     waiver_reason: Series[str] = pa.Field(nullable=True)
+    # Optional, added by ``audit.baseline.mark_baseline`` (``audit run --baseline``): the finding's
+    # stable fingerprint and whether the baseline already knew it.
+    fingerprint: Optional[Series[str]] = pa.Field(nullable=True)  # noqa: UP045 - pandera needs Optional
+    baseline: Optional[Series[str]] = pa.Field(nullable=True, isin=["new", "known"])  # noqa: UP045
 
     class Config:
         strict = True

@@ -232,3 +232,22 @@ def apply_waivers(findings: pd.DataFrame, waivers: pd.DataFrame, reports: pd.Dat
                 "rule": r["rule"], "target": r["target"], "in_corpus": int(r["index"]) in attached,
                 "message": r["message"]} for r in flagged.to_dict("records")]
     return WaiverResult(out, notice_findings, notices)
+
+
+def cli_filter(findings: pd.DataFrame, ctx: Any) -> pd.DataFrame:
+    """``audit run`` findings filter: apply ``ctx.args.waivers`` unless ``--no-waivers``.
+
+    Notices go into the run metadata (``waivers``) and, when they name a report, into the findings.
+    """
+    args = ctx.args
+    path = getattr(args, "waivers", None)
+    if not path or getattr(args, "no_waivers", False):
+        if path:
+            ctx.meta["waivers"] = {"file": str(path), "applied": False}
+        return findings
+    table = load_waivers(path)
+    result = apply_waivers(findings, table, ctx.corpus.reports)
+    out = result.all_findings()
+    ctx.meta["waivers"] = {"file": str(path), "applied": True, "count": len(table),
+                           "waived_findings": int(out["waived"].sum()), "notices": result.notices}
+    return out

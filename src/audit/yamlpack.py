@@ -612,3 +612,21 @@ def _pattern_check(rid: str, pat: dict[str, Any], template: str):
                      actual=matched.to_numpy(dtype=object))
 
     return check
+
+
+class PackPlugin:
+    """A loaded local pack wrapped as a pluggy plugin, so the plugin manager treats it like any other."""
+
+    def __init__(self, pack: Pack, source: str = "") -> None:
+        self.pack = pack
+        self.__name__ = f"local:{pack.name}" + (f" ({source})" if source else "")
+
+    @hookspecs.hookimpl
+    def audit_pack(self) -> Pack:
+        return self.pack
+
+
+def local_plugins(paths: Iterable[str | Path]) -> tuple[list[PackPlugin], list[LoadError]]:
+    """``load_rule_paths`` as plugin objects for ``audit.plugins.load_registry(extra=...)``."""
+    packs, errors = load_rule_paths(paths)
+    return [PackPlugin(p) for p in packs], errors

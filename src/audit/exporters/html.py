@@ -183,9 +183,9 @@ def _summary(findings: pd.DataFrame, live: pd.DataFrame, scorecard: pd.DataFrame
 
 def _charts(live: pd.DataFrame, scorecard: pd.DataFrame, titles: Mapping[str, str]) -> str:
     scores = pd.to_numeric(scorecard.get("score", pd.Series(dtype=float)), errors="coerce").dropna()
-    hist = go.Figure(go.Histogram(x=scores.tolist(), xbins={"start": 0, "end": 100.0001, "size": 5},
+    hist = go.Figure(go.Histogram(x=scores.tolist(), xbins={"start": 0, "end": 105, "size": 5},
                                   marker_color="#1565c0", hovertemplate="得分 %{x}：%{y} 份<extra></extra>"))
-    hist.update_layout(title="得分分布", xaxis_title="得分", yaxis_title="报告数", xaxis_range=[0, 100.5])
+    hist.update_layout(title="得分分布", xaxis_title="得分", yaxis_title="报告数", xaxis_range=[0, 105])  # bins are [a, a+5): a perfect 100 gets the last one
 
     per_rule = live["rule_id"].astype(str).value_counts().head(40) if len(live) else pd.Series(dtype="int64")
     rule_bar = go.Figure(go.Bar(x=per_rule.index.tolist(), y=per_rule.tolist(), marker_color="#ef6c00",

@@ -18,12 +18,15 @@ import pandas as pd
 import audit
 from audit.hookspecs import hookimpl
 from audit.rule import Pack, found, rule
-from audit.rules.sections import parse_failed
+
+from .sections import parse_failed
 
 DEFAULT_DEADLINE = "01-31"
 DEFAULT_SUMMARY_DEADLINE = "03-31"
-# A people's government's own (summary) report; 乡/镇人民政府 publish by the ordinary deadline.
-SUMMARY_UNIT = r"(?<![乡镇])人民政府$"
+# A government's summary report: a people's government above township level (乡/镇人民政府 publish
+# by the ordinary deadline), or a unit named by its region alone (平潭综合实验区, 郑东新区), which is how
+# regions governed by a 管委会 name their summary report.
+SUMMARY_UNIT = r"(?:(?<![乡镇])人民政府|[省市县旗盟州]|[^街社]区)$"
 
 OLD_REGULATION = r"(?:国务院令)?第?[ \u3000]*492[ \u3000]*号"
 NEW_REGULATION = r"711[ \u3000]*号"
@@ -137,7 +140,8 @@ def old_regulation(corpus) -> pd.DataFrame:
     description=(
         "条例第五十条: departments, townships and sub-districts publish their annual report by "
         "31 January of the following year; a people's government above township level (unit name "
-        "ending in 人民政府, not 乡/镇人民政府) publishes its summary report by 31 March. Checked only "
+        "ending in 人民政府, not 乡/镇人民政府, or a bare region name such as 平潭综合实验区) publishes "
+        "its summary report by 31 March. Checked only "
         "when the page states a publication date. Both deadlines are configurable through "
         "``corpus.options`` (``deadline``, ``summary_deadline`` as \"MM-DD\")."
     ),

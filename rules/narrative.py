@@ -18,8 +18,9 @@ import pandas as pd
 import audit
 from audit import catalogue
 from audit.hookspecs import hookimpl
-from audit.rule import Pack, Rule, found, fmt_series, rule
-from audit.rules.sections import parse_failed
+from audit.rule import Pack, Rule, fmt_series, found, rule
+
+from .sections import parse_failed
 
 _SP = r"[ \u3000\xa0]*"
 _TOTAL = r"(?:共计|合计|总计|共)?"

@@ -114,7 +114,11 @@ def section_renamed(corpus) -> pd.DataFrame:
     sec = sec.loc[sec["canonical"].notna()].assign(canonical=lambda d: d["canonical"].astype(str))
     sec = sec.drop_duplicates(["report_id", "canonical"]).merge(_standard(), on="canonical")
     bad = sec.loc[normalise_title(sec["title"]).to_numpy() != normalise_title(sec["std_title"]).to_numpy()]
-    msg = "章节标题「" + bad["title"].str.strip() + "」与标准标题「" + bad["std_title"] + "」不一致。"
+    body = r"^[一二三四五六七八九十]+[、.]"
+    same_body = (normalise_title(bad["title"]).str.replace(body, "", regex=True).to_numpy()
+                 == normalise_title(bad["std_title"]).str.replace(body, "", regex=True).to_numpy())
+    msg = ("章节标题「" + bad["title"].str.strip() + "」与标准标题「" + bad["std_title"] + "」不一致"
+           + pd.Series(same_body, index=bad.index).map({True: "（序号不同）", False: ""}) + "。")
     return found(bad["report_id"], msg, expected=bad["std_title"], actual=bad["title"])
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from audit.rules import metadata
+
 from audit.testing.build import build_corpus
 
 
@@ -80,3 +80,11 @@ def test_parse_failures_are_left_to_the_parse_finding():
     c = build_corpus({"unit": None, "year": None, "problems": [{"kind": "unreadable", "detail": "x"}]})
     for r in metadata.RULES:
         assert r.run(c).empty, r.id
+
+
+def test_region_named_units_are_summary_reports():
+    # 平潭综合实验区 2023 was published on 2024-03-08: within the 31 March deadline of a summary report.
+    c = build_corpus({"unit": "平潭综合实验区", "year": 2023, "published": "2024-03-08"},
+                     {"unit": "冶金街道", "year": 2023, "published": "2024-03-08"},
+                     {"unit": "某某社区", "year": 2023, "published": "2024-03-08"})
+    assert sorted(metadata.late.run(c)["report_id"]) == ["r2", "r3"]

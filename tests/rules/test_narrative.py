@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
 from audit.rules import narrative
+
 from audit.testing.build import build_corpus
 
 # Seed 001 (冶金街道 2024): its text agrees with its tables (new 3, carried_next 1, licensing 1990,

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from audit.rules import sections
 
 from audit.rule import fmt_num
-from audit.rules import sections
 from audit.testing.build import build_corpus
 
 
@@ -89,3 +89,9 @@ def test_fee_only_for_edition_2021():
     out = sections.section_fee_missing.run(c)
     assert list(out["report_id"]) == ["r1"]
     assert fmt_num(out["points"].iloc[0]) == "空"  # default points (no override)
+
+
+def test_renamed_says_when_only_the_number_differs():
+    c = build_corpus({"section_titles": {"active": "一、主动公开政府信息情况"}})
+    out = sections.section_renamed.run(c)
+    assert list(out["actual"]) == ["一、主动公开政府信息情况"] and "序号不同" in out.iloc[0]["message"]

@@ -1,0 +1,266 @@
+"""The ``cross_report`` pack: checks that need more than one report of the corpus.
+
+- A unit's report of year Y and its report of Y-1 (same ``unit`` string, compared after trimming
+  white space) must agree where one continues the other: applications carried over, and regulations
+  / normative documents in force.
+- Narrative sections that are (nearly) the same text in two reports were copied, between units or
+  from last year.
+
+Examples of these rules hold several reports: ``{"reports": [patch, patch]}`` (each patch as for
+``audit.testing.build_report``; report ids default to r1, r2, …).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+import audit
+from audit import catalogue
+from audit.hookspecs import hookimpl
+from audit.rule import Pack, fmt_series, found, rule
+
+from .sections import parse_failed
+
+
+def _readable_reports(corpus) -> pd.DataFrame:
+    r = corpus.reports.assign(report_id=corpus.reports["report_id"].astype(str))
+    return r.loc[~r["report_id"].isin(parse_failed(corpus))]
+
+
+def consecutive_pairs(corpus) -> pd.DataFrame:
+    """(report_id, prev_id, unit, year) for every report whose unit also reported the year before."""
+    r = _readable_reports(corpus)
+    r = r.loc[r["unit"].notna() & r["year"].notna(), ["report_id", "unit", "year", "edition"]]
+    r = r.assign(unit=r["unit"].astype(str).str.strip(), year=r["year"].astype("int64"))
+    r = r.loc[r["unit"] != ""]
+    prev = r.rename(columns={"report_id": "prev_id", "edition": "prev_edition"}).assign(year=lambda d: d["year"] + 1)
+    return r.merge(prev, on=["unit", "year"], how="inner")
+
+
+def row_values(corpus, table: str, row: str) -> pd.DataFrame:
+    """Long frame (report_id, col, value) of one row; printed blanks are 0, absent cells are left out."""
+    c = corpus.cells
+    sub = c.loc[(c["table"] == table) & (c["row"] == row), ["report_id", "col", "value"]]
+    return pd.DataFrame({"report_id": sub["report_id"].astype(str).to_numpy(),
+                         "col": sub["col"].astype(str).to_numpy(),
+                         "value": sub["value"].fillna(0.0).to_numpy()})
+
+
+@rule(
+    id="XR-CARRY-OVER",
+    title="上年结转数与上一年度报告的结转下年度数不一致",
+    category="cross_report",
+    severity="warning",
+    points=3,
+    description=(
+        "Applications a unit carried into the next year (四、结转下年度继续办理 of year Y-1) are, by "
+        "definition, the applications carried over into year Y (二、上年结转政府信息公开申请数量). "
+        "When the unit's two consecutive reports are both in the corpus, each applicant column must "
+        "agree. A mismatch means one of the two reports is wrong (or the unit's reports were not "
+        "written from the same ledger). The finding is on the later report and names both."
+    ),
+    fail_example={"reports": [
+        {"report_id": "u2023", "year": 2023, "cells": {
+            "requests/new/natural": 4, "requests/new/total": 4,
+            "requests/carried_next/natural": 1, "requests/carried_next/total": 1}},
+        {"report_id": "u2024", "year": 2024},
+    ]},
+    pass_example={"reports": [
+        {"report_id": "u2023", "year": 2023, "cells": {
+            "requests/new/natural": 4, "requests/new/total": 4,
+            "requests/carried_next/natural": 1, "requests/carried_next/total": 1}},
+        {"report_id": "u2024", "year": 2024, "cells": {
+            "requests/carried_over/natural": 1, "requests/carried_over/total": 1,
+            "requests/granted/natural": 3, "requests/granted/total": 3,
+            "requests/handled_total/natural": 4, "requests/handled_total/total": 4}},
+    ]},
+)
+def carry_over(corpus) -> pd.DataFrame:
+    pairs = consecutive_pairs(corpus)
+    if pairs.empty:
+        return found()
+    cur = row_values(corpus, "requests", "carried_over").rename(columns={"value": "this"})
+    prev = row_values(corpus, "requests", "carried_next").rename(columns={"report_id": "prev_id", "value": "last"})
+    j = pairs.merge(cur, on="report_id").merge(prev, on=["prev_id", "col"])
+    bad = j.loc[j["this"] != j["last"]]
+    if bad.empty:
+        return found()
+    cat = catalogue.load()
+    col_label = bad["col"].map({c: cat.col_label("requests", c) for c in cat.request_columns})
+    msg = (f"「{cat.table_title('requests')}」表“{cat.row_label('requests', 'carried_over')}”行“" + col_label
+           + "”列为 " + fmt_series(bad["this"]) + "，而该单位上一年度报告（" + bad["prev_id"] + "，"
+           + (bad["year"] - 1).astype(str) + f"年）“{cat.row_label('requests', 'carried_next')}”行同列为 "
+           + fmt_series(bad["last"]) + "（本报告 " + bad["report_id"] + "），两者应相等。")
+    return found(bad["report_id"], msg, table="requests", row="carried_over", col=bad["col"],
+                 expected=bad["last"], actual=bad["this"])
+
+
+_IN_FORCE_ROWS = ("regulations", "normative_documents")
+
+
+@rule(
+    id="XR-IN-FORCE",
+    title="现行有效件数与上一年度报告不衔接",
+    category="cross_report",
+    severity="warning",
+    points=2,
+    description=(
+        "In the 2021 template, 现行有效件数 of 规章 and 行政规范性文件 is a running stock: this year's "
+        "number must equal last year's plus this year's 本年制发件数 minus 本年废止件数. Checked when "
+        "the unit's reports for two consecutive years are both edition 2021. A mismatch usually means a "
+        "stale figure was copied or documents were repealed without being counted."
+    ),
+    fail_example={"reports": [
+        {"report_id": "u2023", "year": 2023},
+        {"report_id": "u2024", "year": 2024},
+    ]},
+    pass_example={"reports": [
+        {"report_id": "u2023", "year": 2023, "cells": {"active/normative_documents/in_force": 8}},
+        {"report_id": "u2024", "year": 2024},
+    ]},
+)
+def in_force(corpus) -> pd.DataFrame:
+    pairs = consecutive_pairs(corpus)
+    pairs = pairs.loc[(pairs["edition"] == "2021") & (pairs["prev_edition"] == "2021")]
+    if pairs.empty:
+        return found()
+    frames = []
+    for row in _IN_FORCE_ROWS:
+        vals = {col: row_values(corpus, "active", row).query("col == @col").set_index("report_id")["value"]
+                for col in ("issued", "repealed", "in_force")}
+        f = pairs.assign(row=row,
+                         issued=pairs["report_id"].map(vals["issued"]),
+                         repealed=pairs["report_id"].map(vals["repealed"]),
+                         this=pairs["report_id"].map(vals["in_force"]),
+                         last=pairs["prev_id"].map(vals["in_force"]))
+        frames.append(f)
+    j = pd.concat(frames, ignore_index=True).dropna(subset=["issued", "repealed", "this", "last"])
+    j = j.assign(expected=j["last"] + j["issued"] - j["repealed"])
+    bad = j.loc[~np.isclose(j["this"], j["expected"])]
+    if bad.empty:
+        return found()
+    cat = catalogue.load()
+    place = bad["row"].map({r: cat.place("active", r, "in_force") for r in _IN_FORCE_ROWS})
+    msg = (place + "为 " + fmt_series(bad["this"]) + "，但上一年度报告（" + bad["prev_id"] + "，"
+           + (bad["year"] - 1).astype(str) + "年）现行有效 " + fmt_series(bad["last"]) + " 件 + 本年制发 "
+           + fmt_series(bad["issued"]) + " 件 − 本年废止 " + fmt_series(bad["repealed"]) + " 件 = "
+           + fmt_series(bad["expected"]) + "（本报告 " + bad["report_id"] + "），两者应相等。")
+    return found(bad["report_id"], msg, table="active", row=bad["row"], col="in_force",
+                 expected=bad["expected"], actual=bad["this"])
+
+
+# -- copied narrative ------------------------------------------------------------------------------
+
+COPY_SECTIONS = ("overview", "problems")
+MIN_SENTENCE_CHARS = 12  # shorter sentences (无。/ 现将有关情况报告如下) are boilerplate, not evidence
+MIN_SHARED = 3  # at least this many identical sentences …
+MIN_SIMILARITY = 0.8  # … making up this share of the longer of the two sections
+MAX_BUCKET = 50  # a sentence in more reports than this is template wording, not copying
+# The prescribed framing sentences every report shares (legal basis, statistics period, contact).
+TEMPLATE_SENTENCE = r"统计期限|本报告|年度报告|条例|如对本报告|如有疑问|联系电话|联系方式"
+
+
+def section_sentences(sections: pd.DataFrame) -> pd.DataFrame:
+    """(report_id, canonical, h): one 64-bit hash per distinct normalised sentence of each section.
+
+    Normalising drops white space, punctuation, Latin letters and numbers with their unit (2024年,
+    15件), so that a copy with new dates or figures still matches; sentences shorter than
+    ``MIN_SENTENCE_CHARS`` and the prescribed framing sentences (``TEMPLATE_SENTENCE``: legal basis,
+    statistics period) are dropped.
+    """
+    s = sections[["report_id", "canonical", "text"]]
+    parts = s["text"].astype(str).str.split(r"[。！？；;!?\n]+", regex=True)
+    long = s[["report_id", "canonical"]].assign(sent=parts).explode("sent", ignore_index=True)
+    long = long.loc[~long["sent"].fillna("").astype(str).str.contains(TEMPLATE_SENTENCE, regex=True)]
+    norm = (long["sent"].fillna("").astype(str)
+            .str.replace(r"\d+(?:\.\d+)?[年月日号件个条项次起宗%％]?", "", regex=True)
+            .str.replace(r"[\W_a-zA-Z]+", "", regex=True))
+    long = long.assign(sent=norm).loc[norm.str.len() >= MIN_SENTENCE_CHARS]
+    h = pd.util.hash_pandas_object(long["sent"], index=False).to_numpy()
+    return long[["report_id", "canonical"]].assign(h=h).drop_duplicates()
+
+
+def copied_pairs(sections: pd.DataFrame) -> pd.DataFrame:
+    """Pairs of reports whose same-canonical sections share most of their sentences.
+
+    Candidate pairs come only from hash buckets (reports sharing a sentence), so the work grows
+    with the number of shared sentences, not with the square of the corpus. Returns report_id,
+    other_id, canonical, shared, n (sentences of the longer section); one row per (report,
+    section), the most similar other report.
+    """
+    sent = section_sentences(sections)
+    if sent.empty:
+        return pd.DataFrame(columns=["report_id", "other_id", "canonical", "shared", "n"])
+    n_sent = sent.groupby(["report_id", "canonical"]).size().rename("n_sent")
+    size = sent.groupby(["canonical", "h"])["report_id"].transform("size")
+    shared = sent.loc[(size >= 2) & (size <= MAX_BUCKET)]
+    pairs = shared.merge(shared, on=["canonical", "h"], suffixes=("", "_o"))
+    pairs = pairs.loc[pairs["report_id"] != pairs["report_id_o"]]
+    counts = pairs.groupby(["report_id", "report_id_o", "canonical"]).size().rename("shared").reset_index()
+    counts = counts.join(n_sent, on=["report_id", "canonical"]).join(
+        n_sent.rename("n_sent_o"), on=["report_id_o", "canonical"])
+    counts = counts.assign(n=np.maximum(counts["n_sent"], counts["n_sent_o"]))
+    counts = counts.loc[(counts["shared"] >= MIN_SHARED) & (counts["shared"] >= MIN_SIMILARITY * counts["n"])]
+    counts = counts.sort_values(["report_id", "canonical", "shared", "report_id_o"],
+                                ascending=[True, True, False, True], kind="stable")
+    best = counts.drop_duplicates(["report_id", "canonical"])
+    return best.rename(columns={"report_id_o": "other_id"})[["report_id", "other_id", "canonical", "shared", "n"]]
+
+
+@rule(
+    id="XR-COPIED-TEXT",
+    title="叙述内容与其他报告几乎相同",
+    category="cross_report",
+    severity="warning",
+    points=2,
+    description=(
+        "The 总体情况 or 存在的主要问题及改进情况 section of this report repeats, sentence for sentence, "
+        "the same section of another report in the corpus: another unit's, or the same unit's for "
+        "another year. Sentences are compared after removing white space, punctuation and digits (so "
+        "new dates and figures do not hide a copy); at least 3 sentences and 80% of the longer "
+        "section must be identical. Sentences shared by more than 50 reports count as template "
+        "wording. Each report is told about its closest match."
+    ),
+    fail_example={"reports": [
+        {"report_id": "a", "unit": "甲县人民政府办公室", "sections": {"problems": (
+            "一是部分单位信息发布属性界定还不够精确，部分栏目存在信息噪音。二是政策解读形式不够丰富，未能充分运用图表图解。"
+            "三是依申请公开答复的规范化水平有待进一步提升。下一步将加强业务培训，完善考核制度，提升公开质量。")}},
+        {"report_id": "b", "unit": "乙县人民政府办公室", "sections": {"problems": (
+            "一是部分单位信息发布属性界定还不够精确，部分栏目存在信息噪音。二是政策解读形式不够丰富，未能充分运用图表图解。"
+            "三是依申请公开答复的规范化水平有待进一步提升。下一步将加强业务培训，完善考核制度，提升公开质量。")}},
+    ]},
+    pass_example={"reports": [
+        {"report_id": "a", "unit": "甲县人民政府办公室", "sections": {"problems": (
+            "一是部分单位信息发布属性界定还不够精确，部分栏目存在信息噪音。二是政策解读形式不够丰富，未能充分运用图表图解。"
+            "三是依申请公开答复的规范化水平有待进一步提升。下一步将加强业务培训，完善考核制度，提升公开质量。")}},
+        {"report_id": "b", "unit": "乙县人民政府办公室", "sections": {"problems": (
+            "一是政务新媒体更新频率不高，互动回应不够及时。二是基层公开专区内容更新滞后，标准目录落实不到位。"
+            "三是依申请公开答复的规范化水平有待进一步提升。下一步将建立月度通报机制，推动问题整改到位。")}},
+    ]},
+)
+def copied_text(corpus) -> pd.DataFrame:
+    sec = corpus.sections
+    rid = sec["report_id"].astype(str)
+    sec = sec.loc[sec["canonical"].isin(COPY_SECTIONS) & ~rid.isin(parse_failed(corpus))]
+    sec = sec.assign(report_id=sec["report_id"].astype(str), canonical=sec["canonical"].astype(str))
+    best = copied_pairs(sec)
+    if best.empty:
+        return found()
+    reps = _readable_reports(corpus).set_index("report_id")
+    unit = best["other_id"].map(reps["unit"]).fillna("单位不明").astype(str)
+    year = best["other_id"].map(reps["year"]).astype("Int64").astype(str).str.replace("<NA>", "年度不明") + "年"
+    cat = catalogue.load()
+    title = best["canonical"].map({c: cat.section_title(c) for c in COPY_SECTIONS})
+    msg = ("「" + title + "」与报告 " + best["other_id"] + "（" + unit + "，" + year + "）的同一部分几乎相同："
+           + best["shared"].astype(str) + "/" + best["n"].astype(str) + " 句一致，请核对是否照搬。")
+    return found(best["report_id"], msg, expected="本单位本年度的情况", actual=best["other_id"])
+
+
+RULES = [carry_over, in_force, copied_text]
+
+
+@hookimpl
+def audit_pack() -> Pack:
+    return Pack(name="cross_report", version=audit.__version__, rules=RULES,
+                description="Checks across reports: consecutive years of one unit, and copied text.")

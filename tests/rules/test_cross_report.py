@@ -1,0 +1,123 @@
+"""Tests of the cross_report pack: consecutive years of one unit, and copied narrative text."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+from audit.rules import cross_report
+
+from audit.loader import load
+from audit.testing.build import build_corpus
+
+REAL = Path("/work/shared/corpus/real")
+
+
+def corpus_for(example):
+    """A corpus from a rule example: one report patch, or ``{"reports": [patch, ...]}``."""
+    return build_corpus(*example["reports"]) if "reports" in example else build_corpus(example)
+
+
+@pytest.mark.parametrize("r", cross_report.RULES, ids=lambda r: r.id)
+def test_examples(r):
+    assert "reports" in r.fail_example and "reports" in r.pass_example
+    fired = r.run(corpus_for(r.fail_example))
+    assert len(fired) >= 1
+    assert fired["expected"].notna().all() and fired["actual"].notna().all()
+    ids = {p["report_id"] for p in r.fail_example["reports"]}
+    for msg, rid in zip(fired["message"], fired["report_id"], strict=True):
+        assert rid in ids
+        assert all(i in msg for i in ids - {rid}), msg  # names the other report
+    assert r.run(corpus_for(r.pass_example)).empty
+
+
+def test_pack_hook():
+    pack = cross_report.audit_pack()
+    assert pack.name == "cross_report" and len(pack.rules) == 3
+    assert all(r.category == "cross_report" for r in pack.rules)
+
+
+LAST = {"report_id": "u2023", "year": 2023,
+        "cells": {"requests/new/natural": 4, "requests/new/total": 4,
+                  "requests/carried_next/natural": 1, "requests/carried_next/total": 1}}
+
+
+def test_carry_over_located_with_both_sides_and_both_ids():
+    c = build_corpus(LAST, {"report_id": "u2024", "year": 2024})
+    out = cross_report.carry_over.run(c).sort_values("col")
+    assert list(out["col"]) == ["natural", "total"]
+    f = out.iloc[0]
+    assert (f["report_id"], f["table"], f["row"]) == ("u2024", "requests", "carried_over")
+    assert (f["expected"], f["actual"]) == (1.0, 0.0)
+    assert "u2023" in f["message"] and "u2024" in f["message"] and "自然人" in f["message"]
+
+
+def test_carry_over_needs_same_unit_and_consecutive_years():
+    other_unit = build_corpus(LAST, {"report_id": "x2024", "year": 2024, "unit": "另一个单位"})
+    gap = build_corpus(LAST, {"report_id": "u2025", "year": 2025})
+    spaced = build_corpus({**LAST, "unit": " 示例市示例区人民政府办公室 "}, {"report_id": "u2024", "year": 2024})
+    assert cross_report.carry_over.run(other_unit).empty
+    assert cross_report.carry_over.run(gap).empty
+    assert len(cross_report.carry_over.run(spaced)) == 2
+
+
+def test_in_force_shows_the_sum():
+    c = build_corpus({"report_id": "u2023", "year": 2023},
+                     {"report_id": "u2024", "year": 2024, "cells": {"active/normative_documents/repealed": 1}})
+    f = cross_report.in_force.run(c).iloc[0]
+    assert (f["table"], f["row"], f["col"]) == ("active", "normative_documents", "in_force")
+    assert (f["expected"], f["actual"]) == (11.0, 10.0)
+    assert "10 件 + 本年制发 2 件 − 本年废止 1 件 = 11" in f["message"]
+
+
+def test_in_force_skips_edition_2019_years():
+    c = build_corpus({"report_id": "u2020", "year": 2020, "edition": "2019"}, {"report_id": "u2021", "year": 2021})
+    assert cross_report.in_force.run(c).empty
+
+
+def test_copied_text_tolerates_new_figures_and_ignores_template_sentences():
+    fail = cross_report.copied_text.fail_example["reports"]
+    text = fail[0]["sections"]["problems"]
+    same_but_numbers = text.replace("一是", "2024年一是").replace("提升公开质量", "提升公开质量15%")
+    c = build_corpus({"report_id": "a", "sections": {"problems": text}},
+                     {"report_id": "b", "sections": {"problems": same_but_numbers}},
+                     {"report_id": "c"}, {"report_id": "d"})
+    out = cross_report.copied_text.run(c)
+    assert sorted(out["report_id"]) == ["a", "b"]  # c and d share only the template wording
+    assert set(out["actual"]) == {"a", "b"}
+
+
+@pytest.fixture(scope="module")
+def pingtan():
+    """The real 平潭综合实验区 reports of 2023 and 2024, read by the text reader."""
+    read_report = pytest.importorskip("audit.ingest.normalise").read_report
+    return [read_report(REAL / f"pingtan-archive__pingtan-{y}.txt", f"pingtan-{y}") for y in (2023, 2024)]
+
+
+def test_real_pingtan_2023_2024(pingtan):
+    c = load(pingtan)
+    pairs = cross_report.consecutive_pairs(c)
+    assert list(zip(pairs["report_id"], pairs["prev_id"], strict=True)) == [("pingtan-2024", "pingtan-2023")]
+    # Both years carry 0 applications between them, the 规范性文件 row is glued beyond a unique split
+    # (so 现行有效件数 cannot be chained), and the narrative was rewritten: nothing to report.
+    for r in cross_report.RULES:
+        assert r.run(c).empty, r.id
+
+
+def test_real_pingtan_copied_problems_and_broken_carry_over(pingtan):
+    last, this = copy.deepcopy(pingtan)
+    problems = next(s["text"] for s in last["sections"] if s["canonical"] == "problems")
+    for s in this["sections"]:
+        if s["canonical"] == "problems":
+            s["text"] = problems
+    for cell in this["cells"]:
+        if cell["table"] == "requests" and cell["row"] == "carried_over" and cell["col"] in ("natural", "total"):
+            cell["value"], cell["raw"] = 2.0, "2"
+    c = load([last, this])
+    copied = cross_report.copied_text.run(c)
+    assert sorted(copied["report_id"]) == ["pingtan-2023", "pingtan-2024"]
+    assert "五、存在的主要问题及改进情况" in copied["message"].iloc[0]
+    carry = cross_report.carry_over.run(c)
+    assert sorted(carry["col"]) == ["natural", "total"]
+    assert set(carry["expected"]) == {0.0} and set(carry["actual"]) == {2.0}

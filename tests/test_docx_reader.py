@@ -128,3 +128,18 @@ def test_zip_that_is_not_a_docx_is_unreadable():
         zf.writestr("hello.txt", "hi")
     ex = extract(buf.getvalue())
     assert [p["kind"] for p in ex.problems] == ["unreadable"]
+
+
+def test_docx_from_seed_001_normalises_to_the_same_cells(tmp_path):
+    from audit.ingest.normalise import read_report
+
+    path = tmp_path / "seed001.docx"
+    path.write_bytes(docx_from_seed(SEED.read_text(encoding="utf-8")))
+    from_docx, from_text = read_report(path, "x"), read_report(SEED, "x")
+
+    def cells(rep):
+        return sorted((c["table"], c["row"], c["col"], c["value"], c["raw"]) for c in rep["cells"])
+
+    assert from_docx["source"]["format"] == "docx"
+    assert len(from_docx["cells"]) == 200 and cells(from_docx) == cells(from_text)
+    assert from_docx["problems"] == from_text["problems"] == []

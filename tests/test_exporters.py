@@ -199,7 +199,7 @@ def test_xlsx_sheets_headers_frozen_and_filtered(written):
     assert sc.auto_filter.ref == f"A1:{sc.cell(1, sc.max_column).column_letter}{len(card) + 1}"
     fi = wb["问题清单"]
     fheaders = [c.value for c in fi[1]]
-    assert fheaders[:6] == ["报告编号", "规则编号", "规则包", "类别", "级别", "扣分"]
+    assert fheaders[:6] == ["报告编号", "单位", "规则编号", "类别", "级别", "扣分"]
     assert "位置" in fheaders and "问题说明" in fheaders
     assert fi.max_row == len(f) + 1
     rules = wb["规则说明"]
@@ -219,6 +219,7 @@ def test_xlsx_values_numbers_and_translations(written):
     head = [c.value for c in fi[1]]
     row2 = dict(zip(head, [c.value for c in fi[2]], strict=True))
     assert row2["级别"] == "错误" and row2["类别"] == "勾稽关系"
+    assert row2["单位"] == "舞钢市朱兰街道办事处"
     assert row2["位置"] == PLACE
     assert row2["应为"] == 5 and row2["实际"] == 4
     assert row2["已豁免"] == "否"

@@ -31,15 +31,6 @@ def conform(findings: pd.DataFrame) -> pd.DataFrame:
     return findings.reindex(columns=FINDINGS_COLUMNS + extra)
 
 
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as plain-Python dicts with ``None`` for every missing value."""
-    if frame.empty:
-        return []
-    obj = frame.astype(object)
-    obj = obj.where(obj.notna(), None)
-    return [{k: _plain(v) for k, v in row.items()} for row in obj.to_dict(orient="records")]
-
-
 def rule_records(rules: Iterable[Rule]) -> list[dict[str, Any]]:
     return [{"id": r.id, "pack": r.pack, "version": r.pack_version, "category": r.category,
              "severity": r.severity, "points": float(r.points), "title": r.title} for r in rules]
@@ -71,7 +62,18 @@ def _plain(v: Any) -> Any:
     return str(v)
 
 
+def findings_json(findings: pd.DataFrame) -> str:
+    """The findings as a JSON array, one finding per line (pandas' C encoder: fast at 100,000 rows)."""
+    frame = conform(findings)
+    if frame.empty:
+        return "[]"
+    lines = frame.to_json(orient="records", lines=True, force_ascii=False, double_precision=15)
+    return "[\n" + ",\n".join(lines.strip().split("\n")) + "\n]"
+
+
 def write_json(path: str | os.PathLike[str], findings: pd.DataFrame, rules: Iterable[Rule],
                meta: Mapping[str, Any] | None) -> Path:
-    doc = {"findings": records(conform(findings)), "run": _plain(dict(meta or {})), "rules": rule_records(rules)}
-    return atomic.write_with(path, lambda fh: json.dump(doc, fh, ensure_ascii=False, indent=1, allow_nan=False))
+    run = json.dumps(_plain(dict(meta or {})), ensure_ascii=False, indent=1, allow_nan=False)
+    catalogue = json.dumps(rule_records(rules), ensure_ascii=False, indent=1, allow_nan=False)
+    text = f'{{"findings": {findings_json(findings)},\n"run": {run},\n"rules": {catalogue}}}\n'
+    return atomic.write_text(path, text)

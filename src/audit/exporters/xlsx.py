@@ -37,10 +37,11 @@ SCORECARD_HEADERS = {"report_id": "报告编号", "unit": "单位", "year": "年
                      "score": "得分", "grade": "等级", "rank": "排名", "errors": "错误数", "warnings": "警告数",
                      "infos": "提示数", "waived": "已豁免数",
                      **{k: f"{v}问题数" for k, v in CATEGORY_ZH.items()}}
-FINDINGS_HEADERS = {"report_id": "报告编号", "rule_id": "规则编号", "pack": "规则包", "category": "类别",
-                    "severity": "级别", "points": "扣分", "place": "位置", "table": "表", "row": "行", "col": "列",
-                    "expected": "应为", "actual": "实际", "message": "问题说明", "waived": "已豁免",
-                    "waiver_reason": "豁免理由"}
+# The findings sheet is for reading: the canonical table/row/col keys and the pack stay in the
+# CSV/JSON (and the 位置 column prints the place), which also keeps 100,000-row sheets fast to write.
+FINDINGS_HEADERS = {"report_id": "报告编号", "unit": "单位", "rule_id": "规则编号", "category": "类别",
+                    "severity": "级别", "points": "扣分", "place": "位置", "expected": "应为", "actual": "实际",
+                    "message": "问题说明", "waived": "已豁免", "waiver_reason": "豁免理由"}
 RULES_HEADERS = {"id": "规则编号", "pack": "规则包", "version": "版本", "category": "类别", "severity": "级别",
                  "points": "默认扣分", "title": "规则名称", "description": "说明"}
 GRADE_FILLS = {"优秀": "C6EFCE", "良好": "DDEBF7", "合格": "FFEB9C", "不合格": "FFC7CE"}
@@ -57,8 +58,17 @@ def display_width(text: Any) -> int:
 
 
 def _column_width(header: str, values: pd.Series) -> float:
-    widths = values.dropna().astype(str).map(display_width) if len(values) else pd.Series(dtype=int)
-    longest = max(display_width(header), int(widths.max()) if len(widths) else 0)
+    """Width of the widest value (capped), looking at as few values as possible."""
+    s = values.dropna()
+    s = s.astype(str) if len(s) else pd.Series([], dtype=object)
+    longest = display_width(header)
+    if len(s):
+        lengths = s.str.len()
+        if int(lengths.max()) + 2 >= _MAX_WIDTH:  # display width >= length: already at the cap
+            return float(_MAX_WIDTH)
+        # Only values whose length could beat the others' display width need measuring.
+        s = s[lengths * 2 >= int(lengths.max())].drop_duplicates()
+        longest = max(longest, int(s.map(display_width).max()))
     return float(min(_MAX_WIDTH, max(6, longest + 2)))
 
 
@@ -105,14 +115,30 @@ def _sheet(wb: Workbook, title: str, frame: pd.DataFrame, headers: Mapping[str, 
         ws.append(row)
 
 
-def _findings_sheet_frame(findings: pd.DataFrame) -> pd.DataFrame:
-    """Findings as a supervisor reads them: Chinese severity/category, the place as printed, 是/否."""
-    f = conform(findings).copy()
-    f["severity"] = f["severity"].astype(object).map(lambda v: SEVERITY_ZH.get(v, v))
-    f["category"] = f["category"].astype(object).map(lambda v: CATEGORY_ZH.get(v, v))
-    f["waived"] = f["waived"].astype(object).map(lambda v: None if v is None or v != v else ("是" if v else "否"))
-    f.insert(f.columns.get_loc("table"), "place", _places(f))
-    return f
+def _findings_sheet_frame(findings: pd.DataFrame, scorecard: pd.DataFrame) -> pd.DataFrame:
+    """Findings as a supervisor reads them: unit name, Chinese severity/category, the place as printed."""
+    f = conform(findings)
+    sev = f["severity"].astype(object)
+    cat = f["category"].astype(object)
+    units = (scorecard.set_index(scorecard["report_id"].astype(object))["unit"]
+             if "unit" in scorecard and len(scorecard) else pd.Series(dtype=object))
+    units = units[~units.index.duplicated()]
+    waived = f["waived"].astype(object)
+    out = pd.DataFrame({
+        "report_id": f["report_id"].astype(object),
+        "unit": f["report_id"].astype(object).map(units.astype(object)) if len(f) else [],
+        "rule_id": f["rule_id"],
+        "category": cat.map(CATEGORY_ZH).fillna(cat) if len(f) else [],
+        "severity": sev.map(SEVERITY_ZH).fillna(sev) if len(f) else [],
+        "points": f["points"],
+        "place": _places(f),
+        "expected": f["expected"],
+        "actual": f["actual"],
+        "message": f["message"],
+        "waived": waived.map({True: "是", False: "否"}) if len(f) else [],
+        "waiver_reason": f["waiver_reason"],
+    }, index=f.index)
+    return out
 
 
 def _places(f: pd.DataFrame) -> pd.Series:
@@ -138,7 +164,7 @@ def _rules_frame(rules: Iterable[Rule]) -> pd.DataFrame:
 def build_workbook(scorecard: pd.DataFrame, findings: pd.DataFrame, rules: Iterable[Rule]) -> Workbook:
     wb = Workbook(write_only=True)
     _sheet(wb, SHEET_SCORECARD, scorecard, SCORECARD_HEADERS, fills={"grade": GRADE_FILLS})
-    _sheet(wb, SHEET_FINDINGS, _findings_sheet_frame(findings), FINDINGS_HEADERS)
+    _sheet(wb, SHEET_FINDINGS, _findings_sheet_frame(findings, scorecard), FINDINGS_HEADERS)
     _sheet(wb, SHEET_RULES, _rules_frame(rules), RULES_HEADERS, wrap=("description",))
     return wb
 

@@ -344,3 +344,12 @@ def test_summary_abbreviates_table_titles():
     assert table.shorten(PLACE + "：5 ≠ 4") == "「三」表“（七）总计”行“自然人”列：5 ≠ 4"
     f, card = sample()
     assert "「三」表“（七）总计”行" in table.summary(card, f)
+
+
+def test_long_report_ids_keep_both_ends_so_they_stay_distinct():
+    ids = ["pingtan-archive__pingtan-2018-legacy", "pingtan-archive__pingtan-2019"]
+    cut = [table.truncate_middle(i, 20) for i in ids]
+    assert cut[0] != cut[1]
+    assert cut[0].startswith("pingtan") and cut[0].endswith("legacy") and "…" in cut[0]
+    assert all(wcswidth(c) <= 20 for c in cut)
+    assert table.truncate_middle("r01", 20) == "r01"

@@ -34,6 +34,21 @@ def truncate(text: object, width: int) -> str:
     return "".join(out) + "…"
 
 
+def truncate_middle(text: object, width: int) -> str:
+    """Identifiers keep both ends (``pingtan-ar…2018-legacy``): their tails tell reports apart."""
+    s = truncate(text, 10**6)
+    if display_width(s) <= width:
+        return s
+    tail_w = (width - 1) // 2
+    tail, used = "", 0
+    for ch in reversed(s):
+        if used + display_width(ch) > tail_w:
+            break
+        tail, used = ch + tail, used + display_width(ch)
+    head = truncate(s, width - used)  # ends with …
+    return head + tail
+
+
 def _short_titles() -> dict[str, str]:
     """「三、收到和处理政府信息公开申请情况」表 → 「三」表: the terminal has no room for full titles."""
     cat = catalogue.load()
@@ -60,7 +75,7 @@ def _cell(v: object) -> object:
 
 def _scores(scorecard: pd.DataFrame) -> str:
     card = scorecard.sort_values(["score", "report_id"], kind="stable")
-    rows = [[truncate(r.report_id, 24), truncate(_cell(r.unit), 24), _cell(r.year), _cell(r.edition),
+    rows = [[truncate_middle(r.report_id, 24), truncate(_cell(r.unit), 24), _cell(r.year), _cell(r.edition),
              f"{float(r.score):g}", r.grade, int(r.errors), int(r.warnings)]
             for r in card.itertuples(index=False)]
     return tabulate(rows, headers=["报告", "单位", "年度", "版本", "得分", "等级", "错误", "警告"],
@@ -89,7 +104,7 @@ def _findings(findings: pd.DataFrame, limit: int) -> str:
     rep_w = max(4, min(20, max(display_width(r) for r in top["report_id"].astype(str))))
     # tabulate pads each column to at least its header + 2 and separates columns by two spaces.
     msg_w = max(20, WIDTH - 6 - max(rule_w, 6) - max(rep_w, 6) - 3 * 2)
-    rows = [[s, truncate(rule, rule_w), truncate(rep, rep_w), truncate(shorten(msg), msg_w)]
+    rows = [[s, truncate_middle(rule, rule_w), truncate_middle(rep, rep_w), truncate(shorten(msg), msg_w)]
             for s, rule, rep, msg in zip(sev, top["rule_id"], top["report_id"], top["message"], strict=True)]
     return tabulate(rows, headers=["级别", "规则", "报告", "问题"], tablefmt="simple", disable_numparse=True)
 

@@ -209,10 +209,31 @@ def sum_parts(values: pd.DataFrame, unsure_cells: pd.DataFrame,
     return total, all_zero, any_unsure
 
 
+def requests_effective(corpus: Corpus) -> pd.DataFrame:
+    """``wide("requests")`` with each 总计-column cell printed blank replaced by its row's applicant sum.
+
+    A blank total is not 0 (tables that leave totals blank still fill their parts), so identities
+    that use the 总计 column as a part (（七）总计 over the leaves, the column balance) read the
+    total the row implies. Unsure cells stay NaN and keep their own masks.
+    """
+    key = "_common:requests_effective"
+    cache = _cache(corpus)
+    if key not in cache:
+        w = corpus.wide("requests")
+        if len(w) and "total" in w.columns:
+            parts = [col for col in cat().applicant_columns if col in w.columns]
+            implied = w[parts].fillna(0.0).sum(axis=1)
+            fill = blank(corpus, "requests")["total"].to_numpy()
+            w = w.copy()
+            w["total"] = w["total"].where(~fill, implied)
+        cache[key] = w
+    return cache[key]
+
+
 def leaf_sums(corpus: Corpus) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.Index]:
     """Per report (rows) and column: sum of the requests leaf rows the report has (blank = 0),
     whether they are all zero, whether any is unsure; plus the report ids."""
-    w = corpus.wide("requests")
+    w = requests_effective(corpus)
     ids = report_ids(w)
     is_leaf = np.asarray(w.index.get_level_values("row").isin(leaf_rows()))
     leaves = w[is_leaf].fillna(0.0)

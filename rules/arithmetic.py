@@ -62,7 +62,7 @@ def _row_total_findings(corpus, table: str, parts: list[str], parts_name: str) -
                             "requests/carried_next/natural": 2, "requests/carried_next/total": 2}},
 )
 def req_balance(corpus):
-    w = corpus.wide(_REQ)
+    w = c.requests_effective(corpus)
     if not len(w):
         return found()
     ids = c.report_ids(w)

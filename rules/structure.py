@@ -32,13 +32,29 @@ def _where(df: pd.DataFrame) -> pd.Series:
     return pd.Series(out, dtype=object)
 
 
-def _problem_findings(corpus, kind: str, text: str) -> pd.DataFrame:
-    """One finding per reader problem of ``kind``; ``text`` follows the place, detail in brackets."""
+def reader_message(place: pd.Series, detail: pd.Series, text: str, advice: str) -> pd.Series:
+    """The finding's sentence: the reader's own Chinese detail when it has one, else ``text``.
+
+    Readers write details as full Chinese sentences that usually start with the place
+    (「…」表“…”行只印有 5 个值…); those are kept verbatim (prefixed with the place when they lack it)
+    and followed by ``advice``. Terse or English details go in brackets after ``text``.
+    """
+    detail = detail.fillna("").astype(str).reset_index(drop=True)
+    place = place.reset_index(drop=True)
+    chinese = detail.str.contains(r"[\u4e00-\u9fff]", regex=True).to_numpy()
+    placed = detail.str.startswith("「").to_numpy()
+    own = np.where(placed, detail, place + "：" + detail) + "；" + advice
+    terse = place + "：" + text + np.where(detail.str.len() > 0, "（" + detail + "）", "")
+    return pd.Series(np.where(chinese, own, terse), dtype=object)
+
+
+def _problem_findings(corpus, kind: str, text: str, advice: str) -> pd.DataFrame:
+    """One finding per reader problem of ``kind``."""
     p = c.problems_of(corpus, [kind])
     if not len(p):
         return found()
     detail = p["detail"].fillna("").astype(str)
-    msg = _where(p) + "：" + text + np.where(detail.str.len() > 0, "（" + detail + "）", "")
+    msg = reader_message(_where(p), detail, text, advice)
     return found(p["report_id"].astype(str), msg, table=_null(p["table"]), row=_null(p["row"]),
                  col=_null(p["col"]), actual=_null(detail.where(detail.str.len() > 0)))
 
@@ -98,7 +114,7 @@ def table_missing(corpus):
     pass_example={},
 )
 def missing_cells(corpus):
-    return _problem_findings(corpus, "missing_cells", "该行数据不完整，无法核对")
+    return _problem_findings(corpus, "missing_cells", "该行数据不完整，无法核对", "该行的勾稽关系未予核对，请补全数据")
 
 
 @rule(
@@ -113,7 +129,7 @@ def missing_cells(corpus):
     pass_example={},
 )
 def extra_cells(corpus):
-    return _problem_findings(corpus, "extra_cells", "该行数值多于表格列数，请核实")
+    return _problem_findings(corpus, "extra_cells", "该行数值多于表格列数，请核实", "请核实该行数据")
 
 
 @rule(
@@ -129,7 +145,8 @@ def extra_cells(corpus):
     pass_example={},
 )
 def ambiguous_split(corpus):
-    return _problem_findings(corpus, "ambiguous_split", "数字粘连，无法唯一确定各单元格数值，请核实")
+    return _problem_findings(corpus, "ambiguous_split", "数字粘连，无法唯一确定各单元格数值，请核实",
+                             "该行未予核对，请核实各单元格数值")
 
 
 @rule(
@@ -144,7 +161,8 @@ def ambiguous_split(corpus):
     pass_example={},
 )
 def unmapped_label(corpus):
-    return _problem_findings(corpus, "unmapped_label", "存在无法识别的标签，其数据未纳入核对")
+    return _problem_findings(corpus, "unmapped_label", "存在无法识别的标签，其数据未纳入核对",
+                             "其数据未纳入核对，请按标准表格填报")
 
 
 @rule(
@@ -170,13 +188,14 @@ def non_numeric(corpus):
                                "table": sub["table"].astype(str).to_numpy(), "row": sub["row"].astype(str).to_numpy(),
                                "col": sub["col"].astype(str).to_numpy(), "raw": sub["raw"].astype(str).to_numpy()})
     from_cells["text"] = "填报内容“" + from_cells["raw"] + "”不是数字，无法核对"
-    detail = from_problems["raw"]
-    from_problems["text"] = "填报内容不是数字，无法核对" + np.where(detail.str.len() > 0, "（" + detail + "）", "")
+    from_problems["text"] = reader_message(_where(from_problems), from_problems["raw"], "填报内容不是数字，无法核对",
+                                           "无法核对").to_numpy()
+    from_cells["text"] = (_where(from_cells) + "：" + from_cells["text"]).to_numpy()
     both = pd.concat([from_cells, from_problems], ignore_index=True)
     both = both.drop_duplicates(["report_id", "table", "row", "col"], keep="first").reset_index(drop=True)
     if not len(both):
         return found()
-    msg = _where(both) + "：" + both["text"]
+    msg = both["text"]
     return found(both["report_id"], msg, table=_null(both["table"]), row=_null(both["row"]),
                  col=_null(both["col"]), expected="数字", actual=both["raw"].to_numpy())
 

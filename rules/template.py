@@ -51,12 +51,15 @@ def old_edition(corpus):
     return found(hit["report_id"].astype(str), msg, expected="2021", actual="2019")
 
 
-def _problem_findings(corpus, kind: str, text: str) -> pd.DataFrame:
+def _problem_findings(corpus, kind: str, text: str, advice: str) -> pd.DataFrame:
+    """One finding per report and problem: the reader's Chinese detail + ``advice``, else ``text`` (detail)."""
     p = c.problems_of(corpus, [kind]).drop_duplicates(["report_id", "detail"])
     if not len(p):
         return found()
     detail = p["detail"].fillna("").astype(str)
-    msg = text + np.where(detail.str.len() > 0, "（" + detail + "）", "")
+    chinese = detail.str.contains(r"[\u4e00-\u9fff]", regex=True).to_numpy()
+    msg = np.where(chinese, detail + "；" + advice,
+                   text + np.where(detail.str.len() > 0, "（" + detail + "）", ""))
     return found(p["report_id"].astype(str), msg, actual=np.where(detail.str.len() > 0, detail, None))
 
 
@@ -72,7 +75,8 @@ def _problem_findings(corpus, kind: str, text: str) -> pd.DataFrame:
     pass_example={},
 )
 def mixed_edition(corpus):
-    return _problem_findings(corpus, "mixed_edition", "表格混用了2019版与2021版格式，请按现行格式填报")
+    return _problem_findings(corpus, "mixed_edition", "表格混用了2019版与2021版格式，请按现行格式填报",
+                             "请按现行（2021版）格式填报")
 
 
 @rule(
@@ -88,7 +92,8 @@ def mixed_edition(corpus):
     pass_example={},
 )
 def legacy_format(corpus):
-    return _problem_findings(corpus, "legacy_format", "报告使用2019年以前的旧版统计表格式，无法按现行格式核对")
+    return _problem_findings(corpus, "legacy_format", "报告使用2019年以前的旧版统计表格式，无法按现行格式核对",
+                             "统计表无法按现行格式核对")
 
 
 @rule(
@@ -108,7 +113,7 @@ def unknown_format(corpus):
     explained = set(p.loc[p["kind"].isin([*PARSE_KINDS, "legacy_format", "unknown_format"]), "report_id"].astype(str))
     rid = r["report_id"].astype(str)
     silent = rid[r["edition"].isna().to_numpy() & ~rid.isin(explained).to_numpy()]
-    own = _problem_findings(corpus, "unknown_format", "无法识别统计表格式，表格未能核对")
+    own = _problem_findings(corpus, "unknown_format", "无法识别统计表格式，表格未能核对", "表格未能核对")
     if not len(silent):
         return own
     extra = found(silent, "无法识别统计表格式（未找到2019版或2021版表格的标志性栏目），表格未能核对")

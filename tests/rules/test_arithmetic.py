@@ -6,10 +6,10 @@ from __future__ import annotations
 import warnings
 
 import pytest
+from audit.rules import arithmetic
 
 from audit.loader import load
 from audit.rule import Pack
-from audit.rules import arithmetic
 from audit.testing.build import build_corpus, build_report
 
 PACK: Pack = arithmetic.audit_pack()
@@ -193,3 +193,29 @@ def test_in_force_rule_only_for_edition_2021_rows():
     assert RULES["ARITH-ACTIVE-IN-FORCE"].severity == "warning"
     # Edition 2019 has no such columns: silent.
     assert run("ARITH-ACTIVE-IN-FORCE", {"edition": "2019"}).empty
+
+
+# -- real reports, read by the real reader ---------------------------------------------------------
+
+def test_no_seed_has_an_arithmetic_error(seed_corpus):
+    for r in PACK.rules:
+        out = r.run(seed_corpus)
+        assert out.empty, (r.id, out["message"].tolist())
+
+
+def test_pingtan_2020_handled_total_disagrees_with_its_results(real_corpus):
+    # 予以公开 6 + 部分公开 6 + 不掌握 4 + 不明确 3 + 重复申请 3 + 其他处理 4 = 26, printed （七）总计 20.
+    out = RULES["ARITH-REQ-HANDLED-SUM"].run(real_corpus)
+    assert set(out["report_id"]) == {"pingtan-archive__pingtan-2020"}
+    nat = out[out["col"] == "natural"].iloc[0]
+    assert (nat["row"], nat["expected"], nat["actual"]) == ("handled_total", 26, 20)
+    assert nat["message"] == ("「三、收到和处理政府信息公开申请情况」表“（七）总计”行“自然人”列："
+                              "各项办理结果之和 = 26，填报的总计 = 20")
+
+
+def test_shanghai_2019_blank_totals_are_info_only(real_corpus):
+    rid = "unidentified-github__shanghai-govoffice-2019"
+    errors = [r.id for r in PACK.rules if r.severity == "error" and rid in set(r.run(real_corpus)["report_id"])]
+    assert errors == []
+    info = RULES["ARITH-TOTAL-BLANK"].run(real_corpus)
+    assert rid in set(info["report_id"]) and (info["col"] == "total").all()

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from audit.rules import structure
 
 from audit.loader import load
-from audit.rules import structure
 from audit.testing.build import build_corpus, build_report
 
 PACK = structure.audit_pack()
@@ -101,3 +101,27 @@ def test_unplaced_cells_are_not_non_numeric():
     rep = build_report()
     rep["cells"][0]["value"], rep["cells"][0]["raw"] = None, None
     assert RULES["STRUCT-NON-NUMERIC"].run(load([rep])).empty
+
+
+# -- real reports, read by the real reader ---------------------------------------------------------
+
+def test_seed_001_is_clean_and_002_short_rows_reported_once(seed_corpus):
+    def seed_id(corpus, prefix):
+        (rid,) = [r for r in corpus.reports["report_id"] if r.startswith(prefix)]
+        return rid
+
+    by_report = {r.id: r.run(seed_corpus) for r in PACK.rules}
+    s001 = seed_id(seed_corpus, "001")
+    assert all(s001 not in set(out["report_id"]) for out in by_report.values())
+    missing = by_report["STRUCT-MISSING-CELLS"]
+    s002 = missing[missing["report_id"] == seed_id(seed_corpus, "002")]
+    assert len(s002) >= 1 and not s002.duplicated(["table", "row"]).any()
+    assert s002["message"].str.startswith("「").all()
+    assert by_report["STRUCT-TABLE-MISSING"].empty
+
+
+def test_reader_chinese_detail_kept_verbatim():
+    detail = "「三、收到和处理政府信息公开申请情况」表“一、本年新收政府信息公开申请数量”行只印有 5 个值（0、0、0、0、0），应为 7 个"
+    out = RULES["STRUCT-MISSING-CELLS"].run(build_corpus(
+        {"problems": [{"kind": "missing_cells", "table": "requests", "row": "new", "detail": detail}]}))
+    assert out.iloc[0]["message"].startswith(detail + "；")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from audit.rules import template
+
 from audit.testing.build import build_corpus
 
 PACK = template.audit_pack()
@@ -67,3 +67,21 @@ def test_unknown_format_once_per_report():
     out = RULES["TMPL-UNKNOWN-FORMAT"].run(corpus)
     assert sorted(out["report_id"]) == ["r1", "r2"]
     assert all(s == "warning" for s in [RULES["TMPL-UNKNOWN-FORMAT"].severity, RULES["TMPL-LEGACY-FORMAT"].severity])
+
+
+# -- real reports, read by the real reader ---------------------------------------------------------
+
+def test_seeds_carry_no_template_finding(seed_corpus):
+    # 002 and 004 are 2020 reports in edition 2019: correct for their year.
+    for r in PACK.rules:
+        assert r.run(seed_corpus).empty, r.id
+
+
+def test_real_legacy_and_mixed_reports(real_corpus):
+    legacy = RULES["TMPL-LEGACY-FORMAT"].run(real_corpus)
+    assert list(legacy["report_id"]) == ["pingtan-archive__pingtan-2018-legacy"]
+    assert "旧版统计表" in legacy.iloc[0]["message"]
+    mixed = RULES["TMPL-MIXED-EDITION"].run(real_corpus)
+    assert list(mixed["report_id"]) == ["kirogovcompare__huaian-hongze-2023"]
+    assert RULES["TMPL-UNKNOWN-FORMAT"].run(real_corpus).empty
+    assert RULES["TMPL-OLD-EDITION"].run(real_corpus).empty

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from audit.rules import arithmetic, zeros
 
 from audit.catalogue import load as load_catalogue
 from audit.loader import load
-from audit.rules import arithmetic, zeros
 from audit.testing.build import build_corpus, build_report
 
 PACK = zeros.audit_pack()
@@ -106,3 +106,25 @@ def test_parts_without_total_ignores_blank_totals():
         {"cells": {"appeals/review/total": 0}}, {"cells": {"appeals/review/total": None}}))
     assert list(out["report_id"]) == ["r1"]
     assert (out.iloc[0]["expected"], out.iloc[0]["actual"]) == (1, 0)
+
+
+# -- real reports, read by the real reader ---------------------------------------------------------
+
+def test_seed_all_zero_warnings(seed_corpus):
+    out = RULES["ZERO-ALL-TABLES"].run(seed_corpus)
+    assert sorted(r[:3] for r in out["report_id"]) == ["000", "002", "003"]
+    for r in PACK.rules:
+        if r.id != "ZERO-ALL-TABLES":
+            assert r.run(seed_corpus).empty, r.id
+
+
+def test_huaian_hongze_2023_appeals_totals_printed_zero(real_corpus):
+    out = RULES["ZERO-PARTS-WITHOUT-TOTAL"].run(real_corpus)
+    assert set(out["report_id"]) == {"kirogovcompare__huaian-hongze-2023"}
+    got = sorted(zip(out["row"], out["expected"], out["actual"], strict=True))
+    assert got == [("litigation_after_review", 5, 0), ("review", 11, 0)]
+
+
+def test_shanghai_2019_blank_leaf_totals_are_not_zero_parts(real_corpus):
+    # The table leaves the 总计 column of most leaf rows blank but fills （七）总计: not a zero pattern.
+    assert RULES["ZERO-TOTAL-WITHOUT-PARTS"].run(real_corpus).empty

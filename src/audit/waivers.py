@@ -82,10 +82,13 @@ def parse_waivers(doc: Any, name: str = "<waivers>") -> pd.DataFrame:
         doc = {**doc, "waivers": [{k: _iso(v) for k, v in w.items()} if isinstance(w, dict) else w
                                   for w in doc["waivers"]]}
     cls = jsonschema.validators.validator_for(schema())
-    errs = sorted(cls(schema()).iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
+    errs = sorted(cls(schema()).iter_errors(doc), key=lambda e: (e.validator == "oneOf", list(map(str, e.absolute_path))))
     if errs:
         e = errs[0]
         path = list(e.absolute_path)
+        if e.validator == "required":
+            missing = [k for k in e.validator_value if k not in (e.instance or {})]
+            path = [*path, *missing[:1]]
         where = f"waiver #{path[1] + 1}: " if len(path) >= 2 and path[0] == "waivers" else ""
         fieldname = ".".join(map(str, path[2:])) if where else ".".join(map(str, path))
         msg = ("needs either report_id, or unit (with an optional year)" if e.validator == "oneOf" else e.message)
@@ -105,7 +108,7 @@ def load_waivers(path: str | Path) -> pd.DataFrame:
     p = Path(path)
     try:
         doc = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
         raise WaiverError(f"{p}: cannot read waivers: {exc}") from exc
     return parse_waivers(doc if doc is not None else {"waivers": []}, str(p))
 

@@ -26,6 +26,10 @@ def write_with(path: str | os.PathLike[str], writer: Callable[[IO[Any]], None], 
             writer(fh)
             fh.flush()
             os.fsync(fh.fileno())
+        # mkstemp creates 0600 files; outputs are shared reports, so honour the umask like open() does.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, target)
     except BaseException:
         try:

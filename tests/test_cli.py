@@ -191,3 +191,13 @@ def test_installed_console_script_end_to_end(tmp_path):
     bad = subprocess.run([str(exe), "run", str(tmp_path / "missing")], capture_output=True, text=True,
                          timeout=120, cwd=tmp_path)
     assert bad.returncode == 2 and "missing" in bad.stderr
+
+
+@pytest.mark.parametrize("fmt, name", [("xlsx", "scorecard.xlsx"), ("html", "report.html")])
+def test_binary_and_html_formats_print_the_file_path(fmt, name, seeds, tmp_path, capsys, test_pack_only):
+    out = tmp_path / "out"
+    assert cli.main(["run", str(seeds), "--out", str(out), "--jobs", "1", "--format", fmt]) == 0
+    printed = capsys.readouterr().out.strip()
+    if fmt == "html" and not (out / name).exists():
+        pytest.skip("the HTML exporter is not installed")
+    assert printed == str(out / name)

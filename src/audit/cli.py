@@ -18,7 +18,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any, NoReturn
@@ -149,9 +149,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     ids = assign_ids(files)
     progress = False if args.quiet else None
-    reports = list(normalise_many(files, ids, jobs=args.jobs, progress=progress))
-    corpus = loader.load(reports)
-    del reports
+    # Streamed straight into the loader: the reports' dicts are never all held in memory at once.
+    corpus = loader.load(normalise_many(files, ids, jobs=args.jobs, progress=progress))
     findings, rule_errors = engine.run_rules(corpus, chosen)
 
     meta: dict[str, Any] = {
@@ -217,7 +216,7 @@ def _warn_errors(rule_errors: list[engine.RuleError], load_errors: list[plugins.
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 # -- config, docs -----------------------------------------------------------------------------

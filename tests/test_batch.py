@@ -20,12 +20,13 @@ def test_discover_walks_folders_sorted_skipping_hidden_and_non_reports(tmp_path)
     (tmp_path / ".git").mkdir()
     (tmp_path / ".git" / "x.txt").write_text("x")
     (tmp_path / "notes.xlsx").write_bytes(b"PK")
+    (tmp_path / "README.md").write_text("x")
     explicit = tmp_path / "b" / "data.bin"
     explicit.write_bytes(b"\0")
     files, skipped = batch.discover_with_skipped([tmp_path, explicit, tmp_path / "a.html"])
     rel = [str(f.relative_to(tmp_path)) for f in files]
     assert rel == ["a.html", "b/data.bin", "b/z.txt", "c.PDF"]  # explicit file kept, duplicates merged
-    assert [f.name for f in skipped] == ["notes.xlsx"]
+    assert [f.name for f in skipped] == ["README.md", "notes.xlsx"]
     assert batch.discover([tmp_path]) == [tmp_path / "a.html", tmp_path / "b" / "z.txt", tmp_path / "c.PDF"]
 
 

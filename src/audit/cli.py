@@ -133,7 +133,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     except MissingPath as exc:
         raise UsageError(str(exc)) from exc
     if skipped and not args.quiet:
-        _say(f"skipped {len(skipped)} file(s) that are not reports (by suffix), e.g. {skipped[0]}")
+        _say(f"skipped {len(skipped)} file(s) that are not reports (suffix or README-like name), e.g. {skipped[0]}")
 
     from audit import config
 

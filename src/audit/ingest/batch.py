@@ -20,6 +20,8 @@ from audit.report import Report, add_problem, new_report
 
 # Files a folder walk picks up; a file named explicitly is always read, whatever its suffix.
 REPORT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".docx", ".pdf"})
+# Documentation that sits next to reports in a folder (README.md, SOURCES.md, …) is no report.
+NON_REPORT_STEMS = frozenset({"readme", "sources", "license", "licence", "changelog", "notice", "contributing"})
 PROGRESS_THRESHOLD = 50
 
 
@@ -28,7 +30,8 @@ class MissingPath(FileNotFoundError):
 
 
 def discover_with_skipped(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[Path]]:
-    """Report files under ``paths`` and the files a folder walk skipped (not a report format).
+    """Report files under ``paths`` and the files a folder walk skipped (not a report format,
+    or documentation such as README.md / SOURCES.md).
 
     Folders are walked recursively, hidden files and folders (``.name``) skipped. The result is
     sorted and free of duplicates, so the same inputs always give the same run.
@@ -48,8 +51,12 @@ def discover_with_skipped(paths: Iterable[str | os.PathLike[str]]) -> tuple[list
                 if name.startswith("."):
                     continue
                 f = Path(dirpath) / name
-                (files if f.suffix.lower() in REPORT_SUFFIXES else skipped).add(f)
+                (files if _looks_like_report(f) else skipped).add(f)
     return sorted(files, key=str), sorted(skipped - files, key=str)
+
+
+def _looks_like_report(f: Path) -> bool:
+    return f.suffix.lower() in REPORT_SUFFIXES and f.stem.casefold() not in NON_REPORT_STEMS
 
 
 def discover(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import importlib
 from importlib import metadata
+from pathlib import Path
 
 import pytest
 
 from audit import cli, docs, yamlpack
 from audit.testing.cases import check_examples
-
-from pathlib import Path
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "rules" / "examples" / "local_example.yaml"
 

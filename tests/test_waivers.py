@@ -40,13 +40,13 @@ def test_targets_prefixes_expiry_and_unused():
         {"rule": "T", "report_id": "r1", "reason": "不是前缀边界以外", "approved_by": "赵六"},
     ]})
     res = waivers.apply_waivers(f, w, corpus.reports, today=dt.date(2025, 6, 1))
-    waived = dict(zip(res.findings["report_id"], res.findings["waived"]))
+    waived = dict(zip(res.findings["report_id"], res.findings["waived"], strict=False))
     assert waived == {"r1": True, "r2": True, "r3": False, "solo": True}
-    reason = dict(zip(res.findings["report_id"], res.findings["waiver_reason"]))
+    reason = dict(zip(res.findings["report_id"], res.findings["waiver_reason"], strict=False))
     assert reason["r2"] == "已更正（批准：张三）" and reason["r1"] == "不是前缀边界以外（批准：赵六）"
     assert reason["r3"] is None
     notes = res.notice_findings
-    assert sorted(zip(notes["rule_id"], notes["report_id"])) == [
+    assert sorted(zip(notes["rule_id"], notes["report_id"], strict=False)) == [
         ("CORE-WAIVER-EXPIRED", "r3"), ("CORE-WAIVER-UNUSED", "r1"), ("CORE-WAIVER-UNUSED", "r2")]
     assert (notes["points"] == 0).all() and (notes["severity"] == "info").all()
     assert "2024-01-01" in notes.loc[notes["rule_id"] == "CORE-WAIVER-EXPIRED", "message"].iloc[0]

@@ -1,6 +1,7 @@
 """The Henan pack's own tests, written with the audit pytest plugin's fixtures."""
 
 import audit_pack_henan
+
 from audit.testing.cases import check_examples
 
 

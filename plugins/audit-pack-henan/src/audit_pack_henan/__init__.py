@@ -7,7 +7,6 @@ from importlib import resources
 from audit.hookspecs import hookimpl
 from audit.rule import Pack
 from audit.yamlpack import pack_from_dict, with_pack_names
-
 from audit_pack_henan.rules import fee_stated
 
 PACK_NAME = "henan"

@@ -201,3 +201,18 @@ def test_binary_and_html_formats_print_the_file_path(fmt, name, seeds, tmp_path,
     if fmt == "html" and not (out / name).exists():
         pytest.skip("the HTML exporter is not installed")
     assert printed == str(out / name)
+
+
+@pytest.mark.parametrize("extra, parse_expected", [
+    (["--select", "clitest"], True),  # --select never hides an unreadable file
+    (["--ignore", "parse"], False),  # only an explicit --ignore does
+    (["--ignore", "PARSE-UNREADABLE"], False),
+])
+def test_parse_findings_survive_select_and_fall_to_ignore(extra, parse_expected, tmp_path, test_pack_only):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    out = tmp_path / "out"
+    assert cli.main(["run", str(tmp_path / "empty.txt"), "--out", str(out), "--jobs", "1", "--quiet", *extra]) == 0
+    data = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    rule_ids = {f["rule_id"] for f in data["findings"]}
+    assert ("PARSE-UNREADABLE" in rule_ids) is parse_expected
+    assert "CLITEST-WARN" in rule_ids

@@ -193,3 +193,13 @@ def test_is_blocking_respects_waivers_and_severity(corpus):
     assert F.is_blocking(df, "warning").sum() == 4
     waived = df.assign(waived=True)
     assert not F.is_blocking(waived, "warning").any()
+
+
+def test_keep_core_rules_and_run_without_core():
+    rules = engine.with_core_rules(RULES)
+    kept = engine.keep_core_rules([ZERO_ALL], rules, ignore=None)
+    assert [r.id for r in kept] == [engine.PARSE_RULE_ID, "ZERO-ALL"]
+    assert [r.id for r in engine.keep_core_rules([ZERO_ALL], rules, ignore="parse")] == ["ZERO-ALL"]
+    corpus = build_corpus({"problems": [{"kind": "empty", "detail": ""}]})
+    df, _ = engine.run_rules(corpus, [ZERO_ALL], core=False)
+    assert df["rule_id"].tolist() == ["ZERO-ALL"]

@@ -144,14 +144,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     if unknown:
         raise UsageError("no rule matches " + ", ".join(repr(u) for u in unknown)
                          + " (give a rule id, an id prefix, a pack name, a category or a severity; see `audit rules`)")
-    chosen = config.select_rules(all_rules, cfg["select"], cfg["ignore"])
+    chosen = engine.keep_core_rules(config.select_rules(all_rules, cfg["select"], cfg["ignore"]), all_rules,
+                                    cfg["ignore"])
     args.waivers = cfg["waivers"]
 
     ids = assign_ids(files)
     progress = False if args.quiet else None
     # Streamed straight into the loader: the reports' dicts are never all held in memory at once.
     corpus = loader.load(normalise_many(files, ids, jobs=args.jobs, progress=progress))
-    findings, rule_errors = engine.run_rules(corpus, chosen)
+    findings, rule_errors = engine.run_rules(corpus, chosen, core=False)
 
     meta: dict[str, Any] = {
         "tool": "audit",

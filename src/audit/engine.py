@@ -139,6 +139,20 @@ def select_rules(rules: Sequence[Rule], select: str | Iterable[str] | None = Non
     return chosen
 
 
+def keep_core_rules(chosen: Sequence[Rule], available: Sequence[Rule],
+                    ignore: str | Iterable[str] | None = None) -> list[Rule]:
+    """``chosen`` plus every core rule of ``available`` that ``ignore`` does not name.
+
+    For callers that select with their own semantics (``audit.config``): core rules survive any
+    ``select`` and fall only to an explicit ``ignore``.
+    """
+    ign = _as_list(ignore)
+    ids = {r.id for r in chosen}
+    core = [r for r in available if r.pack == CORE_PACK and r.id not in ids
+            and not any(matches(r, s) for s in ign)]
+    return [*core, *chosen]
+
+
 def with_core_rules(rules: Sequence[Rule]) -> list[Rule]:
     """``rules`` plus the engine's own core rules (first), without duplicates."""
     ids = {r.id for r in rules}
@@ -148,13 +162,16 @@ def with_core_rules(rules: Sequence[Rule]) -> list[Rule]:
 # -- running -----------------------------------------------------------------------------------
 
 def run_rules(corpus: Corpus, rules: Sequence[Rule], select: str | Iterable[str] | None = None,
-              ignore: str | Iterable[str] | None = None) -> tuple[pd.DataFrame, list[RuleError]]:
+              ignore: str | Iterable[str] | None = None, *, core: bool = True
+              ) -> tuple[pd.DataFrame, list[RuleError]]:
     """Run the selected rules (plus the core rules) over the whole corpus.
 
     Each rule is called once with the whole corpus. Returns the validated, sorted findings frame
     and the list of rules that crashed (see the module docstring for why those emit no finding).
+    ``core=False`` runs ``rules`` as given: for callers whose list is already the final
+    selection, core rules included or deliberately ignored.
     """
-    chosen = select_rules(with_core_rules(rules), select, ignore)
+    chosen = select_rules(with_core_rules(rules) if core else list(rules), select, ignore)
     if len(corpus) == 0:  # nothing to check; rules need not cope with frames without rows
         return F.empty_findings(), []
     known_ids = pd.Index(corpus.reports["report_id"].astype(str))

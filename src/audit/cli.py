@@ -152,6 +152,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     progress = False if args.quiet else None
     # Streamed straight into the loader: the reports' dicts are never all held in memory at once.
     corpus = loader.load(normalise_many(files, ids, jobs=args.jobs, progress=progress))
+    corpus.options = {"deadline": config.deadline_for(cfg), "summary_deadline": config.deadline_for(cfg, "government")}
     findings, rule_errors = engine.run_rules(corpus, chosen, core=False)
 
     meta: dict[str, Any] = {
@@ -171,9 +172,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         "pack_load_errors": [e.as_dict() for e in registry.errors],
     }
     ctx = RunContext(args=args, corpus=corpus, rules=chosen, meta=meta)
-    findings = filter_findings(findings, ctx)
-    scorecard = scoring.score(findings, corpus.reports,
-                              scoring.load_policy(cfg["policy"], overrides=config.policy_overrides(cfg) or None))
+    policy = scoring.load_policy(cfg["policy"], overrides=config.policy_overrides(cfg) or None)
+    findings = scoring.apply_policy(filter_findings(findings, ctx), policy)
+    scorecard = scoring.score(findings, corpus.reports, policy)
     meta["finished"] = _now()
     written = write_outputs(Path(args.out), findings, scorecard, chosen, meta)
 

@@ -29,6 +29,8 @@ class Corpus:
     cells: pd.DataFrame
     problems: pd.DataFrame
     _wide: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    # Run options rules may read (e.g. publication deadlines from the configuration).
+    options: dict[str, Any] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.reports)

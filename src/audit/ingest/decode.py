@@ -8,6 +8,7 @@ Binary files (NUL bytes that are not UTF-16, control-character noise) are refuse
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
@@ -61,12 +62,15 @@ def _utf16_by_content(data: bytes) -> str | None:
     return None
 
 
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\ufffd]")
+
+
 def _looks_binary(text: str) -> bool:
     """Control characters other than tab/newline/CR/form feed in more than 1% of the text."""
     if not text:
         return False
     sample = text[:20000]
-    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or ch == "\ufffd")
+    bad = len(_CONTROL.findall(sample))
     return bad > max(3, len(sample) * 0.01)
 
 

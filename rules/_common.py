@@ -61,56 +61,116 @@ def _raw_is_blank(raw: pd.Series) -> np.ndarray:
     return s.notna().to_numpy() & s.fillna("").astype(str).str.strip().str.strip("\u3000").isin(BLANK_MARKS).to_numpy()
 
 
+def _row_keys(index: pd.MultiIndex, rids, rows) -> np.ndarray:
+    """Positions in a (report_id, row) index of the given pairs (-1 where absent), via level codes."""
+    n_rows = len(index.levels[1]) + 1
+    w_keys = index.codes[0].astype(np.int64) * n_rows + index.codes[1]
+    r0 = index.levels[0].get_indexer(pd.Index(np.asarray(rids, dtype=object)).astype(str))
+    r1 = index.levels[1].get_indexer(pd.Index(np.asarray(rows, dtype=object)).astype(str))
+    keys = np.where((r0 >= 0) & (r1 >= 0), r0.astype(np.int64) * n_rows + r1, -1)
+    pos = pd.Index(w_keys).get_indexer(keys)
+    return np.where(keys >= 0, pos, -1)
+
+
+def values(corpus: Corpus, table: str) -> pd.DataFrame:
+    """``corpus.wide(table)`` with every column the table has in the corpus.
+
+    ``Corpus.wide`` drops columns that are NaN everywhere; a column printed blank in every report
+    (e.g. all 总计 left empty) must still be seen, so it is put back (all NaN).
+    """
+    key = f"_common:values:{table}"
+    cache = _cache(corpus)
+    if key not in cache:
+        w = corpus.wide(table)
+        cells = corpus.cells
+        codes = cells["col"].cat.codes.to_numpy()[(cells["table"] == table).to_numpy()]
+        used = cells["col"].cat.categories[np.unique(codes[codes >= 0])].astype(str)
+        missing = [col for col in used if col not in w.columns]
+        cache[key] = w.reindex(columns=[*w.columns, *missing]) if missing else w
+    return cache[key]
+
+
 def _pivot_flag(corpus: Corpus, table: str, flag: np.ndarray) -> pd.DataFrame:
-    """A per-cell boolean, pivoted to the shape of ``corpus.wide(table)`` (False where no cell)."""
-    w = corpus.wide(table)
+    """A per-cell boolean, placed in the shape of ``values(corpus, table)`` (False where no cell).
+
+    Flags are rare, so only flagged cells are located (no pivot over the whole table).
+    """
+    w = values(corpus, table)
+    out = np.zeros(w.shape, dtype=bool)
     cells = corpus.cells
-    sel = (cells["table"] == table).to_numpy()
-    sub = pd.DataFrame({"report_id": cells["report_id"].to_numpy()[sel], "row": cells["row"].to_numpy()[sel],
-                        "col": cells["col"].astype(str).to_numpy()[sel], "flag": flag[sel]})
-    sub = sub[sub["flag"]]
-    out = pd.DataFrame(False, index=w.index, columns=w.columns)
-    if len(sub) and len(w):
-        p = sub.pivot_table(index=["report_id", "row"], columns="col", values="flag", aggfunc="any",
-                            observed=True, fill_value=False)
-        p.columns = p.columns.astype(str)
-        p = p.reindex(index=w.index, columns=w.columns, fill_value=False)
-        out = p.astype(bool)
-    return out
+    sel = flag & (cells["table"] == table).to_numpy()
+    if sel.any() and len(w):
+        sub = cells[sel]
+        pos = _row_keys(w.index, sub["report_id"].to_numpy(), sub["row"].to_numpy())
+        col = w.columns.get_indexer(sub["col"].astype(str))
+        ok = (pos >= 0) & (col >= 0)
+        out[pos[ok], col[ok]] = True
+    return pd.DataFrame(out, index=w.index, columns=w.columns)
 
 
-def blank(corpus: Corpus, table: str) -> pd.DataFrame:
-    """Boolean frame shaped like ``wide(table)``: True where the cell is printed blank."""
-    key = f"_common:blank:{table}"
+def _cell_flags(corpus: Corpus) -> tuple[np.ndarray, np.ndarray]:
+    """Per cell of ``corpus.cells``: printed blank, and unplaced-or-non-numeric (computed once)."""
+    key = "_common:cell_flags"
     cache = _cache(corpus)
     if key not in cache:
         cells = corpus.cells
-        flag = cells["value"].isna().to_numpy() & _raw_is_blank(cells["raw"])
-        cache[key] = _pivot_flag(corpus, table, flag)
+        na = cells["value"].isna().to_numpy()
+        raw_blank = _raw_is_blank(cells["raw"])
+        cache[key] = (na & raw_blank, na & ~raw_blank)
+    return cache[key]
+
+
+def blank(corpus: Corpus, table: str) -> pd.DataFrame:
+    """Boolean frame shaped like ``values(corpus, table)``: True where the cell is printed blank."""
+    key = f"_common:blank:{table}"
+    cache = _cache(corpus)
+    if key not in cache:
+        cache[key] = _pivot_flag(corpus, table, _cell_flags(corpus)[0])
+    return cache[key]
+
+
+def unplaced(corpus: Corpus, table: str) -> pd.DataFrame:
+    """Boolean frame shaped like ``values(corpus, table)``: True where the cell exists but has no value and is not
+    a printed blank (the reader could not place it, or its text is not a number)."""
+    key = f"_common:unplaced:{table}"
+    cache = _cache(corpus)
+    if key not in cache:
+        cache[key] = _pivot_flag(corpus, table, _cell_flags(corpus)[1])
+    return cache[key]
+
+
+def present(corpus: Corpus, table: str) -> pd.DataFrame:
+    """Boolean frame shaped like ``values(corpus, table)``: True where the report has the cell at all.
+
+    Same meaning as ``Corpus.present`` but derived from the value, blank and unplaced masks, which
+    avoids a second pivot over the whole table.
+    """
+    key = f"_common:present:{table}"
+    cache = _cache(corpus)
+    if key not in cache:
+        w = values(corpus, table)
+        cache[key] = w.notna() | blank(corpus, table) | unplaced(corpus, table)
     return cache[key]
 
 
 def unsure(corpus: Corpus, table: str) -> pd.DataFrame:
-    """Boolean frame shaped like ``wide(table)``: True where the value cannot be trusted (see module doc)."""
+    """Boolean frame shaped like ``values(corpus, table)``: True where the value cannot be trusted (see module doc)."""
     key = f"_common:unsure:{table}"
     cache = _cache(corpus)
     if key not in cache:
-        cells = corpus.cells
-        raw_blank = _raw_is_blank(cells["raw"])
-        flag = cells["value"].isna().to_numpy() & ~raw_blank
-        out = _pivot_flag(corpus, table, flag)
+        out = unplaced(corpus, table)
         probs = corpus.problems
         probs = probs[probs["kind"].isin(INCOMPLETE_KINDS) & (probs["table"] == table)]
         if len(probs) and len(out):
-            rids = out.index.get_level_values("report_id").astype(str)
-            rows = out.index.get_level_values("row").astype(str)
-            whole = probs["row"].isna()
-            bad_table = rids.isin(probs.loc[whole, "report_id"].astype(str))
-            keyed = pd.MultiIndex.from_arrays([probs.loc[~whole, "report_id"].astype(str),
-                                               probs.loc[~whole, "row"].astype(str)])
-            bad_row = pd.MultiIndex.from_arrays([rids, rows]).isin(keyed)
-            out = out.copy()
-            out.loc[np.asarray(bad_table | bad_row), :] = True
+            idx = out.index
+            whole = probs["row"].isna().to_numpy()
+            rid_codes = idx.levels[0].get_indexer(pd.Index(probs.loc[whole, "report_id"].astype(str)))
+            bad = np.isin(idx.codes[0], rid_codes[rid_codes >= 0])
+            pos = _row_keys(idx, probs.loc[~whole, "report_id"].to_numpy(), probs.loc[~whole, "row"].to_numpy())
+            bad[pos[pos >= 0]] = True
+            arr = out.to_numpy().copy()
+            arr[bad, :] = True
+            out = pd.DataFrame(arr, index=idx, columns=out.columns)
         cache[key] = out
     return cache[key]
 
@@ -128,7 +188,7 @@ def take_row(frame: pd.DataFrame, row: str, ids: pd.Index | None = None) -> pd.D
 
 def report_ids(frame: pd.DataFrame) -> pd.Index:
     """The report ids of a wide-shaped frame, as strings, in first-seen order."""
-    return pd.Index(frame.index.get_level_values("report_id").astype(str).unique())
+    return pd.Index(frame.index.get_level_values("report_id").unique().astype(str))
 
 
 def stack_mask(mask: pd.DataFrame, *values: pd.DataFrame) -> pd.DataFrame:
@@ -210,7 +270,7 @@ def sum_parts(values: pd.DataFrame, unsure_cells: pd.DataFrame,
 
 
 def requests_effective(corpus: Corpus) -> pd.DataFrame:
-    """``wide("requests")`` with each 总计-column cell printed blank replaced by its row's applicant sum.
+    """``values(corpus, "requests")`` with each 总计-column cell printed blank replaced by its row's applicant sum.
 
     A blank total is not 0 (tables that leave totals blank still fill their parts), so identities
     that use the 总计 column as a part (（七）总计 over the leaves, the column balance) read the
@@ -219,7 +279,7 @@ def requests_effective(corpus: Corpus) -> pd.DataFrame:
     key = "_common:requests_effective"
     cache = _cache(corpus)
     if key not in cache:
-        w = corpus.wide("requests")
+        w = values(corpus, "requests")
         if len(w) and "total" in w.columns:
             parts = [col for col in cat().applicant_columns if col in w.columns]
             implied = w[parts].fillna(0.0).sum(axis=1)

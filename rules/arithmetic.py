@@ -28,10 +28,10 @@ _APP = "appeals"
 
 def _row_total_findings(corpus, table: str, parts: list[str], parts_name: str) -> pd.DataFrame:
     """``total`` column == sum of ``parts`` columns, per row of ``table``."""
-    w = corpus.wide(table)
+    w = c.values(corpus, table)
     if not len(w) or "total" not in w.columns:
         return found()
-    pres = corpus.present(table).reindex(index=w.index, columns=w.columns, fill_value=False)
+    pres = c.present(corpus, table)
     bl, un = c.blank(corpus, table), c.unsure(corpus, table)
     s, parts_zero, parts_unsure = c.sum_parts(w, un, parts)
     total = w["total"]
@@ -66,7 +66,7 @@ def req_balance(corpus):
     if not len(w):
         return found()
     ids = c.report_ids(w)
-    pres = corpus.present(_REQ).reindex(index=w.index, columns=w.columns, fill_value=False)
+    pres = c.present(corpus, _REQ)
     bl, un = c.blank(corpus, _REQ), c.unsure(corpus, _REQ)
     keys = ("new", "carried_over", "handled_total", "carried_next")
     val = {k: c.take_row(w, k, ids) for k in keys}
@@ -104,11 +104,11 @@ def req_balance(corpus):
                             "requests/new/natural": 4, "requests/new/total": 4}},
 )
 def req_handled_sum(corpus):
-    w = corpus.wide(_REQ)
+    w = c.values(corpus, _REQ)
     if not len(w):
         return found()
     sums, leaves_zero, leaves_unsure, ids = c.leaf_sums(corpus)
-    pres = corpus.present(_REQ).reindex(index=w.index, columns=w.columns, fill_value=False)
+    pres = c.present(corpus, _REQ)
     tot = c.take_row(w, "handled_total", ids)
     ok = c.take_row(pres, "handled_total", ids).fillna(False).astype(bool)
     bl = c.take_row(c.blank(corpus, _REQ), "handled_total", ids).fillna(False).astype(bool)
@@ -190,7 +190,7 @@ def total_blank(corpus):
     parts_of = {_REQ: c.cat().applicant_columns,
                 _APP: [col for col in c.cat().appeals_columns if col != "total"]}
     for table, parts in parts_of.items():
-        w = corpus.wide(table)
+        w = c.values(corpus, table)
         if not len(w) or "total" not in w.columns:
             continue
         s, _, _ = c.sum_parts(w, c.unsure(corpus, table), parts)
@@ -198,7 +198,7 @@ def total_blank(corpus):
         if table == _REQ:  # （七）总计/总计 is checked below against the leaves
             bl = bl & ~np.asarray(w.index.get_level_values("row") == "handled_total")[:, None]
         out.append(_blank_totals(corpus, table, bl, s.to_frame("total")))
-    w = corpus.wide(_REQ)
+    w = c.values(corpus, _REQ)
     if len(w):
         sums, _, _, ids = c.leaf_sums(corpus)
         bl = c.take_row(c.blank(corpus, _REQ), "handled_total", ids).fillna(False).astype(bool)
@@ -208,11 +208,17 @@ def total_blank(corpus):
     return pd.concat(out, ignore_index=True) if out else found()
 
 
-def _all_cells(corpus) -> pd.DataFrame:
-    cells = corpus.cells
-    return pd.DataFrame({"report_id": cells["report_id"].astype(str).to_numpy(),
-                         "table": cells["table"].astype(str).to_numpy(), "row": cells["row"].astype(str).to_numpy(),
-                         "col": cells["col"].astype(str).to_numpy(), "value": cells["value"].to_numpy()})
+def _cells_where(corpus, mask: np.ndarray) -> pd.DataFrame:
+    """The cells selected by ``mask`` (a rare subset), keys as plain strings."""
+    sub = corpus.cells[mask]
+    return pd.DataFrame({"report_id": sub["report_id"].astype(str).to_numpy(),
+                         "table": sub["table"].astype(str).to_numpy(), "row": sub["row"].astype(str).to_numpy(),
+                         "col": sub["col"].astype(str).to_numpy(), "value": sub["value"].to_numpy()})
+
+
+def _col_in(corpus, cols) -> np.ndarray:
+    col = corpus.cells["col"]
+    return np.isin(col.cat.codes.to_numpy(), col.cat.categories.get_indexer(list(cols)))
 
 
 def _cell_places(df: pd.DataFrame) -> pd.Series:
@@ -231,8 +237,8 @@ def _cell_places(df: pd.DataFrame) -> pd.Series:
     pass_example={"edition": "2019", "cells": {"active/penalty/change": -3}},
 )
 def negative(corpus):
-    df = _all_cells(corpus)
-    df = df[(df["value"] < -c.TOL) & ~df["col"].isin(c.cat().signed_columns)].reset_index(drop=True)
+    v = corpus.cells["value"].to_numpy()
+    df = _cells_where(corpus, (v < -c.TOL) & ~_col_in(corpus, c.cat().signed_columns))
     if not len(df):
         return found()
     msg = _cell_places(df).reset_index(drop=True) + "：数量不应为负数，填报为 " + c.num(df["value"])
@@ -252,10 +258,9 @@ def negative(corpus):
     pass_example={"cells": {"active/fees/amount": 12.35}},
 )
 def non_integer(corpus):
-    df = _all_cells(corpus)
-    v = df["value"]
-    frac = (v - v.round()).abs() > c.TOL
-    df = df[frac & v.notna() & ~df["col"].isin(c.cat().fractional_columns)].reset_index(drop=True)
+    v = corpus.cells["value"].to_numpy()
+    frac = np.abs(v - np.round(v)) > c.TOL  # False for NaN
+    df = _cells_where(corpus, frac & ~_col_in(corpus, c.cat().fractional_columns))
     if not len(df):
         return found()
     msg = _cell_places(df).reset_index(drop=True) + "：件数应为整数，填报为 " + c.num(df["value"])
@@ -280,11 +285,11 @@ def non_integer(corpus):
                             "active/normative_documents/in_force": 2}},
 )
 def active_in_force(corpus):
-    w = corpus.wide("active")
+    w = c.values(corpus, "active")
     need = {"issued", "repealed", "in_force"}
     if not len(w) or not need <= set(w.columns):
         return found()
-    pres = corpus.present("active").reindex(index=w.index, columns=w.columns, fill_value=False)
+    pres = c.present(corpus, "active")
     un = c.unsure(corpus, "active")
     ok = pres["in_force"] & pres["issued"] & ~un[list(need)].any(axis=1)
     v = w[list(need)].fillna(0.0)

@@ -79,12 +79,14 @@ def _null(s: pd.Series) -> np.ndarray:
 def table_missing(corpus):
     ed = c.editions(corpus)
     cells = corpus.cells
-    have = pd.DataFrame({"report_id": cells["report_id"].astype(str).to_numpy(),
-                         "table": cells["table"].astype(str).to_numpy()}).drop_duplicates()
-    known = ed[ed.notna()].index
-    grid = pd.MultiIndex.from_product([known, list(catalogue.TABLES)], names=["report_id", "table"])
-    absent = grid[~grid.isin(pd.MultiIndex.from_frame(have))]
-    missing = absent.to_frame(index=False).assign(detail="")
+    rid_cats = cells["report_id"].cat.categories.astype(str)
+    tab_cats = cells["table"].cat.categories.astype(str)
+    seen = np.zeros((len(rid_cats), len(tab_cats)), dtype=bool)
+    seen[cells["report_id"].cat.codes.to_numpy(), cells["table"].cat.codes.to_numpy()] = True
+    has = pd.DataFrame(seen, index=rid_cats, columns=tab_cats).reindex(
+        index=ed.index, columns=list(catalogue.TABLES), fill_value=False)
+    absent = ~has[ed.notna().to_numpy()]
+    missing = c.stack_mask(absent.rename_axis("report_id")).rename(columns={"col": "table"}).assign(detail="")
     p = c.problems_of(corpus, ["table_missing"])
     p = p[p["table"].isin(catalogue.TABLES) | p["table"].isna()]
     from_problems = pd.DataFrame({"report_id": p["report_id"].astype(str), "table": p["table"].astype(object),

@@ -29,22 +29,26 @@ _REQ = "requests"
 _APP = "appeals"
 
 
-def _table_stats(corpus) -> pd.DataFrame:
-    """Per report and table: number of numeric values and whether any is non-zero."""
-    cells = corpus.cells
-    v = cells["value"].to_numpy()
-    df = pd.DataFrame({"report_id": cells["report_id"].astype(str).to_numpy(),
-                       "table": cells["table"].astype(str).to_numpy(),
-                       "n": ~np.isnan(v), "nonzero": np.abs(np.nan_to_num(v)) > c.TOL})
-    return df.groupby(["report_id", "table"], sort=False).agg(n=("n", "sum"), nonzero=("nonzero", "any"))
-
-
 def _all_zero_tables(corpus) -> pd.DataFrame:
     """Boolean frame report_id × table: True where the table has numbers and all of them are 0."""
-    st = _table_stats(corpus)
-    zero = (st["n"] > 0) & ~st["nonzero"]
-    out = zero.unstack("table").reindex(columns=list(catalogue.TABLES))
-    return out.fillna(False).astype(bool).reindex(corpus.reports["report_id"].astype(str), fill_value=False)
+    key = "zeros:all_zero_tables"
+    cache = corpus._wide  # shared derived views of this corpus (see audit.loader.Corpus)
+    if key not in cache:
+        cells = corpus.cells
+        v = cells["value"].to_numpy()
+        rid = cells["report_id"].cat.codes.to_numpy().astype(np.int64)
+        tab = cells["table"].cat.codes.to_numpy().astype(np.int64)
+        n_tab = len(cells["table"].cat.categories)
+        n_rep = len(cells["report_id"].cat.categories)
+        key2 = rid * n_tab + tab
+        size = n_rep * n_tab
+        n = np.bincount(key2[~np.isnan(v)], minlength=size).reshape(n_rep, n_tab)
+        nz = np.bincount(key2[np.abs(v) > c.TOL], minlength=size).reshape(n_rep, n_tab)  # NaN compares False
+        frame = pd.DataFrame((n > 0) & (nz == 0), index=cells["report_id"].cat.categories.astype(str),
+                             columns=cells["table"].cat.categories.astype(str))
+        ids = corpus.reports["report_id"].astype(str)
+        cache[key] = frame.reindex(index=ids, columns=list(catalogue.TABLES), fill_value=False).astype(bool)
+    return cache[key]
 
 
 @rule(
@@ -147,16 +151,23 @@ def _relations(corpus) -> pd.DataFrame:
     """Every total-vs-parts relation whose cells are all trustworthy and whose total is printed.
 
     Columns: report_id, table, row, col (the total cell), total, parts (sum, blank = 0),
-    parts_zero, parts_name.
+    parts_zero, parts_name. Computed once per corpus (both relation rules use it).
     """
+    key = "zeros:relations"
+    if key not in corpus._wide:
+        corpus._wide[key] = _compute_relations(corpus)
+    return corpus._wide[key]
+
+
+def _compute_relations(corpus) -> pd.DataFrame:
     frames = []
     applicants = c.cat().applicant_columns
     results = [col for col in c.cat().appeals_columns if col != "total"]
     for table, parts, name in ((_REQ, applicants, "六类申请人"), (_APP, results, "各审理结果")):
-        w = corpus.wide(table)
+        w = c.values(corpus, table)
         if not len(w) or "total" not in w.columns:
             continue
-        pres = corpus.present(table).reindex(index=w.index, columns=w.columns, fill_value=False)
+        pres = c.present(corpus, table)
         bl, un = c.blank(corpus, table), c.unsure(corpus, table)
         s, zero, uns = c.sum_parts(w, un, parts)
         ok = (pres["total"] & ~bl["total"] & ~un["total"] & ~uns).to_numpy()
@@ -166,10 +177,10 @@ def _relations(corpus) -> pd.DataFrame:
             "row": idx.get_level_values("row").astype(str), "col": "total",
             "total": w["total"].to_numpy()[ok], "parts": s.to_numpy()[ok], "parts_zero": zero.to_numpy()[ok],
             "parts_name": name}))
-    w = corpus.wide(_REQ)
+    w = c.values(corpus, _REQ)
     if len(w):
         sums, zero, uns, ids = c.leaf_sums(corpus)
-        pres = corpus.present(_REQ).reindex(index=w.index, columns=w.columns, fill_value=False)
+        pres = c.present(corpus, _REQ)
         tot = c.take_row(w, "handled_total", ids)
         ok = (c.take_row(pres, "handled_total", ids).fillna(False).astype(bool)
               & ~c.take_row(c.blank(corpus, _REQ), "handled_total", ids).fillna(False).astype(bool)

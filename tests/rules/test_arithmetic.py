@@ -219,3 +219,17 @@ def test_shanghai_2019_blank_totals_are_info_only(real_corpus):
     assert errors == []
     info = RULES["ARITH-TOTAL-BLANK"].run(real_corpus)
     assert rid in set(info["report_id"]) and (info["col"] == "total").all()
+
+
+def test_total_column_blank_in_every_report_is_still_seen():
+    # Corpus.wide drops a column that is NaN everywhere; the packs must still see it as printed blank.
+    from audit.catalogue import load as load_catalogue
+
+    rows = ["new", "granted", "unable_not_held", "handled_total"]
+    patch = {"cells": {f"requests/{r}/total": None for r in load_catalogue().request_rows("2021")}}
+    corpus = build_corpus(patch)
+    out = RULES["ARITH-TOTAL-BLANK"].run(corpus)
+    assert "total" not in corpus.wide("requests").columns
+    assert sorted(out["row"]) == sorted(rows)
+    assert set(out["expected"]) == {3}
+    assert RULES["ARITH-REQ-BALANCE"].run(corpus).empty

@@ -135,6 +135,22 @@ def extra_cells(corpus):
 
 
 @rule(
+    id="STRUCT-STRAY-CELLS", title="表格行末尾多出空白单元格",
+    category="structure", severity="info", points=0,
+    description=(
+        "A row printed its full set of values followed by stray blank or zero cells (web-page and Word "
+        "table debris). The values were read from the columns they belong to and the stray cells ignored; "
+        "this is reported for completeness only and costs nothing."
+    ),
+    fail_example={"problems": [{"kind": "stray_cells", "table": "requests", "row": "handled_total",
+                                "detail": "末尾多印了 1 个空白或为 0 的单元格"}]},
+    pass_example={},
+)
+def stray_cells(corpus):
+    return _problem_findings(corpus, "stray_cells", "该行末尾有多余的空白或 0 单元格，已忽略", "无需处理")
+
+
+@rule(
     id="STRUCT-AMBIGUOUS-SPLIT", title="数字粘连无法唯一拆分",
     category="structure", severity="warning", points=1,
     description=(
@@ -202,7 +218,7 @@ def non_numeric(corpus):
                  col=_null(both["col"]), expected="数字", actual=both["raw"].to_numpy())
 
 
-RULES = [table_missing, missing_cells, extra_cells, ambiguous_split, unmapped_label, non_numeric]
+RULES = [table_missing, missing_cells, extra_cells, stray_cells, ambiguous_split, unmapped_label, non_numeric]
 
 
 @hookimpl

@@ -51,7 +51,7 @@ def test_seed_000_tab_layout_all_zero_with_stray_trailing_cell() -> None:
     assert len(rep["cells"]) == 200
     assert all(c["value"] == 0 for c in rep["cells"])
     # The stray 8th cell of （七）总计 and 四、结转 is noticed, not placed.
-    extra = _kinds(rep)["extra_cells"]
+    extra = _kinds(rep)["stray_cells"]
     assert {p["row"] for p in extra} == {"handled_total", "carried_next"}
 
 

@@ -10,6 +10,12 @@ from audit.report import problem
 
 ONE_ROW_EVIDENCE = "（六）其他处理 is one row"
 SUB_ROWS_EVIDENCE = "（六）其他处理 has 3 sub-rows"
+# The evidence list is data (English, as in DESIGN.md); messages for supervisors say it in Chinese.
+_ZH = {ONE_ROW_EVIDENCE: "（六）其他处理只有一行", SUB_ROWS_EVIDENCE: "（六）其他处理分为 3 个子行"}
+
+
+def _zh(items: list[str]) -> str:
+    return "、".join(_ZH.get(i, i) for i in items)
 
 
 def _found(fingerprint: str, text: str) -> bool:
@@ -43,7 +49,7 @@ def detect(table_text: str, reads: dict[str, TableRead], full_text: str) -> tupl
     edition = "2021" if n21 >= n19 else "2019"
     if n19 and n21:
         other = "2019" if edition == "2021" else "2021"
-        problems.append(problem("mixed_edition", f"表格同时含有 2021 版特征（{'、'.join(evidence['2021'])}）"
-                                f"和 2019 版特征（{'、'.join(evidence['2019'])}），按 {edition} 版读取"))
+        problems.append(problem("mixed_edition", f"表格同时含有 2021 版特征（{_zh(evidence['2021'])}）"
+                                f"和 2019 版特征（{_zh(evidence['2019'])}），按 {edition} 版读取"))
         return edition, evidence[edition] + [f"{other}: {e}" for e in evidence[other]], problems
     return edition, evidence[edition], problems

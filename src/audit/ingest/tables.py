@@ -391,8 +391,8 @@ def _place_rows(table: str, rows: dict[str, list[str]], read: TableRead,
             placed[r] = got
         elif len(got) > n and _surplus_is_debris(got[n:]) and (table != "requests" or _row_sums(got[:n])):
             placed[r] = got[:n]
-            problems.append(problem("extra_cells", f"{where}多印了 {len(got) - n} 个单元格（均为空或 0），已忽略",
-                                    table, r))
+            problems.append(problem("stray_cells", f"{where}末尾多印了 {len(got) - n} 个空白或为 0 的单元格，"
+                                    "前 {n} 个数值已按列读取，多余单元格已忽略".replace("{n}", str(n)), table, r))
         elif len(got) > n:
             problems.append(problem("extra_cells", f"{where}印有 {len(got)} 个值，应为 {n} 个，无法确定各值所在列",
                                     table, r))
@@ -475,7 +475,7 @@ def _place_appeals(read: TableRead, problems: list[dict]) -> dict[tuple[str, str
     if len(got) == 15:
         return dict(zip(keys, got, strict=True))
     if len(got) > 15 and _surplus_is_debris(got[15:]):
-        problems.append(problem("extra_cells", f"「{title}」表多印了 {len(got) - 15} 个单元格（均为空或 0），已忽略",
+        problems.append(problem("stray_cells", f"「{title}」表末尾多印了 {len(got) - 15} 个空白或为 0 的单元格，已忽略",
                                 "appeals"))
         return dict(zip(keys, got[:15], strict=True))
     problems.append(problem("missing_cells" if len(got) < 15 else "extra_cells",

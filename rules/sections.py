@@ -36,10 +36,12 @@ def checkable_sections(corpus) -> pd.DataFrame:
 
 def normalise_title(titles: pd.Series) -> pd.Series:
     """Titles compared modulo white space, half/full width, list punctuation and a trailing 表."""
-    t = titles.astype(str).str.normalize("NFKC")
+    codes, uniques = pd.factorize(titles.astype(str))  # titles repeat: normalise each once
+    t = pd.Series(uniques).str.normalize("NFKC")
     t = t.str.replace(r"[\s\u3000]+", "", regex=True)
     t = t.str.replace(r"[.,，．]", "、", regex=True)
-    return t.str.replace(r"表$", "", regex=True)
+    t = t.str.replace(r"表$", "", regex=True).to_numpy(dtype=object)
+    return pd.Series(t[codes] if len(codes) else [], index=titles.index, dtype=object)
 
 
 def _standard() -> pd.DataFrame:

@@ -56,7 +56,7 @@ def test_seed_001_text_against_wrong_tables_fires_everywhere_it_should():
     lic = got["NARR-LICENSING"].iloc[0]
     assert (lic["table"], lic["row"], lic["col"]) == ("active", "licensing", "decisions")
     assert (lic["expected"], lic["actual"]) == (1900.0, 1990.0)
-    assert "办理行政许可1990件" in lic["message"] and "1900" in lic["message"]
+    assert "“行政许可1990件”" in lic["message"] and "1900" in lic["message"]
 
 
 def test_real_report_sentences_are_read():
@@ -69,7 +69,7 @@ def test_real_report_sentences_are_read():
         "c": "市政府共受理政府信息公开申请 1295 件，办结 1191 件（含\n上年结转 189 件），均在法定期限内答复。",
     })
     assert narrative.stated_numbers(text, narrative.NEW_REQUESTS)["n"].to_dict() == {"a": 81, "b": 154, "c": 1295}
-    assert narrative.stated_numbers(text, narrative.CARRIED_NEXT)["n"].to_dict() == {"b": 6}
+    assert narrative.stated_numbers(text, narrative.CARRIED_NEXT, "结转")["n"].to_dict() == {"b": 6}
     assert narrative.stated_numbers(text, narrative.REVIEW)["n"].to_dict() == {"a": 2, "b": 36}
     assert narrative.stated_numbers(text, narrative.LITIGATION)["n"].to_dict() == {"a": 7, "b": 9}
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import dataclasses
 import io
 import json
 import os
@@ -154,13 +155,25 @@ def rules_stage(normdir: str) -> dict[str, float | int]:
     corpus = loader.load(reports)
     t2 = time.perf_counter()
     registry = plugins.load_registry()
-    rules = engine.with_core_rules(registry.rules)
+    per_rule: dict[str, float] = {}
+
+    def timed(rule_id: str, check):  # noqa: ANN001, ANN202 - wraps a rule's check to time it
+        def run(c):  # noqa: ANN001, ANN202
+            s = time.perf_counter()
+            try:
+                return check(c)
+            finally:
+                per_rule[rule_id] = per_rule.get(rule_id, 0.0) + time.perf_counter() - s
+        return run
+
+    rules = [dataclasses.replace(r, check=timed(r.id, r.check)) for r in engine.with_core_rules(registry.rules)]
     t3 = time.perf_counter()
     findings, errors = engine.run_rules(corpus, rules)
     t4 = time.perf_counter()
+    slowest = sorted(per_rule.items(), key=lambda kv: -kv[1])[:8]
     return {"reports": len(reports), "read_json": t1 - t0, "load": t2 - t1, "plugins": t3 - t2, "rules": t4 - t3,
             "n_rules": len(rules), "findings": len(findings), "rule_errors": len(errors),
-            "pack_errors": len(registry.errors)}
+            "pack_errors": len(registry.errors), "slowest": slowest}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -280,6 +293,10 @@ def markdown(res: Results, info: dict[str, str], started: str) -> str:
         for n, d in sorted(res.rule_detail.items()):
             out.append(f"| {n:,} | {d['read_json']:.2f} | {d['load']:.2f} | {d['plugins']:.2f} | {d['rules']:.2f} | "
                        f"{d['n_rules']} | {d['findings']:,} | {d['rule_errors']} | {d['pack_errors']} |")
+        for n, d in sorted(res.rule_detail.items()):
+            slow = ", ".join(f"`{rid}` {sec:.2f} s" for rid, sec in d.get("slowest") or [])
+            if slow:
+                out.append(f"\nSlowest rules at N={n:,}: {slow}.")
     for title, top in res.profiles:
         out += ["", f"## Hotspots: {title}", "", "| function | own s | cumulative s | calls |", "|---|---:|---:|---:|"]
         for name, tt, ct, nc in top:

@@ -1,0 +1,1 @@
+"""Helpers of the robustness suite: bad-input corpora and seed mutations."""

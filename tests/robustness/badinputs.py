@@ -50,15 +50,15 @@ def _short_rows(text: str) -> str:
     return "\n".join(line.rsplit("\t", 1)[0] if "\t" in line else line for line in text.splitlines())
 
 
-def _absurd(text: str, r: random.Random) -> str:
+def _absurd(text: str, r: random.Random, *, giants: bool = False) -> str:
     """Replace table numbers by absurd ones: 10^30, negatives, NaN, full-width digits, and one number
     each of 1e5 decimals and 1e5 digits (more giant cells only make the file slower, not harder)."""
-    giants = ["0." + "3" * 100_000, "9" * 100_000]
+    big = ["0." + "3" * 100_000, "9" * 100_000] if giants else []
     small = ["1" + "0" * 30, "-7", "-0", "1e308", "NaN", "∞", "１２３", "3.14159", "+1036", "1,234"]
 
     def pick(_: re.Match[str]) -> str:
-        if giants and r.random() < 0.1:
-            return giants.pop()
+        if big and r.random() < 0.1:
+            return big.pop()
         return r.choice(small)
 
     return re.sub(r"(?<=\t)\d+(?=\t|$)", pick, text, flags=re.M)
@@ -134,7 +134,7 @@ def write_bad_inputs(folder: Path, *, large_mb: int, n_fuzz: int, seed: int = 0)
     put("tags_only.html", "<html><body><table><tr><td></td></tr></table></body></html>", "HTML with no text")
     put("duplicated_sections.txt", base + "\n" + base, "every section twice")
     put("all_rows_short.txt", _short_rows(base), "every table row one cell short")
-    put("absurd_numbers.txt", _absurd(base, r), "10^30, negatives, 1e5 decimals, 1e5 digits")
+    put("absurd_numbers.txt", _absurd(base, r), "10^30, negatives, NaN, full-width digits")
     put("traditional.txt", base.translate(TRADITIONAL), "labels in traditional characters (規章 行政許可 總計)")
     put("one_line.txt", base.replace("\n", ""), "whole report on one line")
     put("crlf.txt", base.replace("\n", "\r\n"), "Windows line ends")
@@ -158,4 +158,14 @@ def write_bad_inputs(folder: Path, *, large_mb: int, n_fuzz: int, seed: int = 0)
         except UnicodeEncodeError:
             data = text.encode("utf-8", errors="surrogatepass")
         put(f"fuzz_{i:05d}.txt", data, f"fuzzed seed {i % len(seeds)} ({enc})")
+    return out
+
+
+def giant_numbers_report(seed: int = 0) -> str:
+    """A seed whose table holds one number of 1e5 decimals and one of 1e5 digits."""
+    text = seed_texts()[0]
+    r = random.Random(seed)
+    out = _absurd(text, r, giants=True)
+    while "9" * 100_000 not in out or "3" * 100_000 not in out:
+        out = _absurd(text, r, giants=True)
     return out

@@ -249,7 +249,8 @@ def copied_text(corpus) -> pd.DataFrame:
         return found()
     reps = _readable_reports(corpus).set_index("report_id")
     unit = best["other_id"].map(reps["unit"]).fillna("单位不明").astype(str)
-    year = best["other_id"].map(reps["year"]).astype("Int64").astype(str).str.replace("<NA>", "年度不明") + "年"
+    # Per finding, not per report: pandas 3 keeps <NA> missing through astype(str), so spell it out.
+    year = best["other_id"].map(reps["year"]).map(lambda v: "年度不明" if pd.isna(v) else f"{int(v)}年")
     cat = catalogue.load()
     title = best["canonical"].map({c: cat.section_title(c) for c in COPY_SECTIONS})
     msg = ("「" + title + "」与报告 " + best["other_id"] + "（" + unit + "，" + year + "）的同一部分几乎相同："

@@ -34,7 +34,7 @@ NEW_REQUESTS = (
 )
 CARRIED_NEXT = (
     rf"结转(?:至|到|入)?(?:下一?年度?|次年|\d{{4}}年度?)(?:继续办理|继续|办理)?的?(?:申请)?{_TOTAL}{_SP}(?P<n>\d+){_SP}件"
-    rf"|(?P<n2>\d+){_SP}件(?:申请)?(?:已|需|将|转入|则)?结转(?:至|到|入)?(?:下一?年度?|次年|\d{{4}}年)"
+    rf"|(?<!\d)(?P<n2>\d{{1,9}}){_SP}件(?:申请)?(?:已|需|将|转入|则)?结转(?:至|到|入)?(?:下一?年度?|次年|\d{{4}}年)"
 )
 # Patterns start with a literal so the regex engine can skip ahead; the "not a count of published
 # items" test (发布行政许可23件) is a look-behind after the literal.

@@ -10,9 +10,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-import pandas as pd
+import warnings
 
-from audit import frames
+import pandas as pd
+from pandera.errors import SchemaWarning
+
+from audit import catalogue, frames
 
 _REPORT_COLS = ["report_id", "path", "format", "encoding", "layout", "unit", "year", "published", "edition",
                 "edition_evidence", "n_cells", "n_problems"]
@@ -71,6 +74,18 @@ class Corpus:
 
 def _nullable_str(v: Any) -> Any:
     return None if v is None else str(v)
+
+
+def _validate_cells(cells_df: pd.DataFrame) -> pd.DataFrame:
+    """Validate cells; pandera's warning for negative counts lists every cell, so say it once, briefly."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", SchemaWarning)
+        out = frames.CellsFrame.validate(cells_df)
+    if any(issubclass(w.category, SchemaWarning) for w in caught):
+        n = int(((out["value"] < 0) & ~out["col"].isin(sorted(catalogue.load().signed_columns))).sum())
+        warnings.warn(f"{n} cell(s) hold negative counts; the arithmetic pack reports them (ARITH-NEGATIVE)",
+                      SchemaWarning, stacklevel=3)
+    return out
 
 
 def load(reports: Iterable[dict[str, Any]], *, validate: bool = True) -> Corpus:
@@ -141,6 +156,6 @@ def load(reports: Iterable[dict[str, Any]], *, validate: bool = True) -> Corpus:
     if validate:
         reports_df = frames.ReportsFrame.validate(reports_df)
         sections_df = frames.SectionsFrame.validate(sections_df)
-        cells_df = frames.CellsFrame.validate(cells_df)
+        cells_df = _validate_cells(cells_df)
         problems_df = frames.ProblemsFrame.validate(problems_df)
     return Corpus(reports=reports_df, sections=sections_df, cells=cells_df, problems=problems_df)

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 
 # Enumeration limits: beyond these a split is reported as ambiguous instead of searched.
-MAX_CANDIDATES = 50_000
+MAX_CANDIDATES = 2_000
 MAX_COMBINATIONS = 200_000
 
 _CHUNK = re.compile(r"\d+(?:\.\d+)?")

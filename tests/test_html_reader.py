@@ -8,7 +8,7 @@ import pytest
 
 from audit.ingest.html_reader import extract
 
-REAL = Path("/work/shared/corpus/real")
+from tests.shared_paths import REAL
 
 PAGE = """<!DOCTYPE html><html><head><meta charset="{charset}"><title>页面标题</title>
 <style>td {{color: red}}</style><script>var x = "二、主动公开政府信息情况";</script></head>
@@ -82,7 +82,7 @@ def _rows(text: str) -> list[list[str]]:
     return [line.split("\t") for line in text.splitlines() if "\t" in line]
 
 
-@pytest.mark.skipif(not REAL.is_dir(), reason="real corpus /work/shared/corpus/real not on this machine")
+@pytest.mark.skipif(not REAL.is_dir(), reason="real corpus ../shared/corpus/real not beside the repository")
 def test_real_shanghai_2019_blank_cells_and_spans():
     ex = extract((REAL / "unidentified-github__shanghai-govoffice-2019.html").read_bytes())
     assert ex.problems == [] and ex.published == "2020-01-31"
@@ -96,7 +96,7 @@ def test_real_shanghai_2019_blank_cells_and_spans():
     assert rows[-1] == ["5", "", "", "2", "7", "8", "", "", "1", "9", "", "", "", "", ""]
 
 
-@pytest.mark.skipif(not REAL.is_dir(), reason="real corpus /work/shared/corpus/real not on this machine")
+@pytest.mark.skipif(not REAL.is_dir(), reason="real corpus ../shared/corpus/real not beside the repository")
 def test_real_hangzhou_style_fixture():
     ex = extract((REAL / "kirogovcompare__fixture-hangzhou-style-2025-partial.html").read_bytes())
     assert ex.problems == []

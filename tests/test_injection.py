@@ -14,10 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.shared_paths import SEEDS
+
 cli = pytest.importorskip("audit.cli")
 
 REPO = Path(__file__).resolve().parents[1]
-SEED = next((REPO / "reports").glob("000_*.txt"), None) or next(Path("/work/shared/seeds").glob("000_*.txt"))
+SEED = next((REPO / "reports").glob("000_*.txt"), None) or next(SEEDS.glob("000_*.txt"))
 SEED_UNIT = "舞钢市朱兰街道办事处"
 TRIGGERS = ("=", "+", "-", "@")
 

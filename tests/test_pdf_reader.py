@@ -8,7 +8,7 @@ import pytest
 
 from audit.ingest.pdf_reader import cell_text, extract
 
-REAL = Path("/work/shared/corpus/real")
+from tests.shared_paths import REAL
 
 
 def build_pdf(objects: list[bytes], trailer_extra: bytes = b"") -> bytes:
@@ -113,7 +113,7 @@ def _rows(text: str) -> list[list[str]]:
     return [line.split("\t") for line in text.splitlines() if "\t" in line]
 
 
-@pytest.mark.skipif(not REAL.is_dir(), reason="real corpus /work/shared/corpus/real not on this machine")
+@pytest.mark.skipif(not REAL.is_dir(), reason="real corpus ../shared/corpus/real not beside the repository")
 @pytest.mark.parametrize("name, new, handled", [
     ("kirogovcompare__huaian-hongze-2024.pdf", "95", "95"),
     ("kirogovcompare__huaian-hongze-2023.pdf", "21", "21"),

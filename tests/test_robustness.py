@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from robustness.badinputs import BadInput, giant_numbers_report, seed_texts, write_bad_inputs
+from tests.robustness.badinputs import BadInput, giant_numbers_report, seed_texts, write_bad_inputs
 
 from audit import report as report_schema
 
@@ -187,7 +187,7 @@ def test_read_report_shuffled_lines(i: int, rnd: random.Random) -> None:
 @_PROPS
 @given(st.integers(0, len(SEEDS) - 1), st.randoms(use_true_random=False))
 def test_read_report_mutated_seed(i: int, rnd: random.Random) -> None:
-    from robustness.badinputs import mutate
+    from tests.robustness.badinputs import mutate
 
     text = SEEDS[i]
     for _ in range(3):

@@ -11,7 +11,7 @@ from audit.rules import cross_report
 from audit.loader import load
 from audit.testing.build import build_corpus
 
-REAL = Path("/work/shared/corpus/real")
+from tests.shared_paths import REAL
 
 
 def corpus_for(example):

@@ -187,6 +187,18 @@ def label_pattern(label: Label) -> str:
     return body
 
 
+def label_variants(label: Label) -> list[list[str]]:
+    """Every printed form of a label as a list of characters, in the order ``label_pattern`` tries
+    them (with the numbering prefix first, then without it unless it is required)."""
+    bodies = [[c for c in t if not c.isspace()] for t in label.texts]
+    bodies = [b for b in bodies if b]
+    if not label.prefix:
+        return bodies
+    pre = [c for c in label.prefix if not c.isspace()]
+    with_prefix = [pre + b for b in bodies]
+    return with_prefix if label.prefix_required else with_prefix + bodies
+
+
 def _build_labels(raw: dict[str, Any]) -> tuple[Label, ...]:
     out: list[Label] = []
     for table, spec in raw["tables"].items():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from audit import catalogue
 from audit.ingest.tables import TableRead
@@ -18,11 +19,16 @@ def _zh(items: list[str]) -> str:
     return "、".join(_ZH.get(i, i) for i in items)
 
 
-def _found(fingerprint: str, text: str) -> bool:
+@cache
+def _fingerprint_regex(fingerprint: str) -> re.Pattern[str]:
     pattern = catalogue.text_pattern(fingerprint)
     if fingerprint == "处理决定数量":
         pattern = r"(?<!本年)" + pattern
-    return re.search(pattern, text) is not None
+    return re.compile(pattern)
+
+
+def _found(fingerprint: str, text: str) -> bool:
+    return _fingerprint_regex(fingerprint).search(text) is not None
 
 
 def detect(table_text: str, reads: dict[str, TableRead], full_text: str) -> tuple[str | None, list[str], list[dict]]:

@@ -15,6 +15,7 @@ import itertools
 import math
 import re
 from collections.abc import Callable, Iterator, Sequence
+from functools import lru_cache
 
 # Enumeration limits: beyond these a split is reported as ambiguous instead of searched.
 MAX_CANDIDATES = 2_000
@@ -39,16 +40,24 @@ def _cuts(chunk: str, parts: int) -> Iterator[tuple[str, ...]]:
         for cut in _cuts(head, parts):
             yield (*cut[:-1], f"{cut[-1]}.{frac}")
         return
+    yield from _digit_cuts(chunk, parts)
+
+
+@lru_cache(maxsize=1 << 15)
+def _digit_cuts(chunk: str, parts: int) -> tuple[tuple[str, ...], ...]:
+    """Cuts of a digit string, first piece first: a piece starting with 0 is that 0 alone, which
+    prunes the search early (flattened tables are mostly zeros)."""
     n = len(chunk)
+    if n < parts or parts < 1:
+        return ()
     if parts == 1:
-        if n == 1 or chunk[0] != "0":
-            yield (chunk,)
-        return
-    for positions in itertools.combinations(range(1, n), parts - 1):
-        bounds = (0, *positions, n)
-        pieces = tuple(chunk[a:b] for a, b in itertools.pairwise(bounds))
-        if all(len(p) == 1 or p[0] != "0" for p in pieces):
-            yield pieces
+        return ((chunk,),) if n == 1 or chunk[0] != "0" else ()
+    longest_head = 1 if chunk[0] == "0" else n - parts + 1
+    out = []
+    for size in range(1, longest_head + 1):
+        head = chunk[:size]
+        out.extend((head, *rest) for rest in _digit_cuts(chunk[size:], parts - 1))
+    return tuple(out)
 
 
 def _count(chunks: Sequence[str], n: int) -> int:
@@ -86,14 +95,26 @@ def candidates(chunks: Sequence[str], n: int, check: RowCheck | None = None) -> 
     out: list[Split] = []
     extra = n - len(chunks)
     for dist in _distributions(extra, len(chunks)):
-        per_chunk = [list(_cuts(c, k + 1)) for c, k in zip(chunks, dist, strict=True)]
+        per_chunk = [_cut_values(c, k + 1) for c, k in zip(chunks, dist, strict=True)]
         if any(not options for options in per_chunk):
             continue
         for combo in itertools.product(*per_chunk):
-            values = tuple(float(x) for piece in combo for x in piece)
+            values = tuple(itertools.chain.from_iterable(combo))
             if check is None or check(values):
                 out.append(values)
     return out
+
+
+def _cut_values(chunk: str, parts: int) -> tuple[Split, ...]:
+    """``_cuts`` as numbers; short chunks (nearly all of them) are cached, as rows repeat them."""
+    if len(chunk) > 24:
+        return tuple(tuple(float(x) for x in cut) for cut in _cuts(chunk, parts))
+    return _cut_values_cached(chunk, parts)
+
+
+@lru_cache(maxsize=1 << 15)
+def _cut_values_cached(chunk: str, parts: int) -> tuple[Split, ...]:
+    return tuple(tuple(float(x) for x in cut) for cut in _cuts(chunk, parts))
 
 
 def sums_to_last(values: Split) -> bool:

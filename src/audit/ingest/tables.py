@@ -26,6 +26,8 @@ from audit.ingest import splitter, values
 from audit.report import problem
 
 _SEP = re.compile(r"[\t|]")
+_MD_RULE = re.compile(r":?-{3,}:?")  # a markdown separator cell (|---|) is not data
+_DIGIT = re.compile(r"\d")
 _NUMERIC_PREFIX = re.compile(r"^[\s\u3000\d.．,，+\-元件万]*")
 
 
@@ -108,7 +110,7 @@ def detect_layout(region: str, forced: str | None = None) -> str:
         return "pipe"
     if tabbed >= 3:
         return "tab"
-    digits_lines = [ln for ln in lines if re.search(r"\d", ln)]
+    digits_lines = [ln for ln in lines if _DIGIT.search(ln)]
     if len(lines) <= 3 or (digits_lines and max(len(ln) for ln in digits_lines) > 200 and len(lines) < 15):
         return "flat"
     return "lines"
@@ -119,7 +121,7 @@ def _line_cells(gap: str) -> list[str]:
     line = gap.split("\n", 1)[0]
     cells = [c.strip(" \xa0\r") for c in _SEP.split(line)]
     # A markdown separator row (|---|) is not data.
-    return [c for c in cells if not re.fullmatch(r":?-{3,}:?", c)]
+    return [c for c in cells if not _MD_RULE.fullmatch(c)]
 
 
 def _typed(cells: list[str], *, keep_interior_blanks: bool) -> list[tuple[str, float | None, str]]:
@@ -263,7 +265,7 @@ def _appeals_block(text: str, tokens: list[Token], layout: str) -> RowRead:
         raw_cells = _SEP.split(line) if layout in ("tab", "pipe") else [line]
         for raw in raw_cells:
             c = raw.strip(" \t\u3000\xa0\r")
-            if re.fullmatch(r":?-{3,}:?", c):
+            if _MD_RULE.fullmatch(c):
                 continue
             kind, v = values.parse(c)
             if c == "":
@@ -290,7 +292,7 @@ def _unmapped_rows(region: str, table: str) -> list[str]:
     out = []
     for line in region.split("\n"):
         cells = [c.strip(" \xa0\r") for c in _SEP.split(line)]
-        cells = [c for c in cells if c and not re.fullmatch(r":?-{3,}:?", c)]
+        cells = [c for c in cells if c and not _MD_RULE.fullmatch(c)]
         if len(cells) < 2 or pattern.search(line):
             continue
         label = cells[0]

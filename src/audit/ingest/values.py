@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from functools import lru_cache
 
 NUMBER, BLANK, TEXT = "number", "blank", "text"
 
@@ -29,6 +30,12 @@ def clean(cell: str) -> str:
 
 def parse(cell: str) -> tuple[str, float | None]:
     """Classify one cell's text. Non-finite or absurdly long numbers are TEXT (not silently inf)."""
+    if len(cell) > 80:  # too long for a number whatever its spaces; keep the cache for short cells
+        return _parse(cell)
+    return _parse_cached(cell)
+
+
+def _parse(cell: str) -> tuple[str, float | None]:
     c = clean(cell)
     if c in _BLANKS:
         return BLANK, None
@@ -46,6 +53,10 @@ def parse(cell: str) -> tuple[str, float | None]:
     if m.group("sign") == "-":
         v = -v
     return NUMBER, v
+
+
+# Tables repeat the same few cells ("0", "1", "", "12"...) thousands of times across a corpus.
+_parse_cached = lru_cache(maxsize=1 << 16)(_parse)
 
 
 def is_value(cell: str) -> bool:

@@ -153,10 +153,7 @@ def _relations(corpus) -> pd.DataFrame:
     Columns: report_id, table, row, col (the total cell), total, parts (sum, blank = 0),
     parts_zero, parts_name. Computed once per corpus (both relation rules use it).
     """
-    key = "zeros:relations"
-    if key not in corpus._wide:
-        corpus._wide[key] = _compute_relations(corpus)
-    return corpus._wide[key]
+    return corpus.derived("zeros:relations", _compute_relations)
 
 
 def _compute_relations(corpus) -> pd.DataFrame:

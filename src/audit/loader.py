@@ -6,7 +6,7 @@ views (``Corpus.wide``) are computed once and shared by every rule that needs th
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +37,13 @@ class Corpus:
 
     def __len__(self) -> int:
         return len(self.reports)
+
+    def derived(self, key: str, compute: Callable[[Corpus], Any]) -> Any:
+        """A view derived from the frames, computed once per corpus and shared by every rule of
+        the run (rules must treat it as read-only). ``key`` should start with the pack's name."""
+        if key not in self._wide:
+            self._wide[key] = compute(self)
+        return self._wide[key]
 
     def wide(self, table: str) -> pd.DataFrame:
         """Values of one table as a frame indexed by (report_id, row) with one column per col.

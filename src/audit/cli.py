@@ -119,7 +119,7 @@ def run_config(args: argparse.Namespace) -> Any:
 def cmd_run(args: argparse.Namespace) -> int:
     from audit import loader, scoring
     from audit.exporters import write_outputs
-    from audit.ingest.batch import MissingPath, assign_ids, discover_with_skipped, normalise_many
+    from audit.ingest.batch import MissingPath, assign_ids, discover_with_skipped, packed_many
 
     started = _now()
     if args.paths:
@@ -150,8 +150,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     ids = assign_ids(files)
     progress = False if args.quiet else None
-    # Streamed straight into the loader: the reports' dicts are never all held in memory at once.
-    corpus = loader.load(normalise_many(files, ids, jobs=args.jobs, progress=progress))
+    # Read and packed by the workers, streamed into the loader: no report dict reaches this process.
+    corpus = loader.load_batches(packed_many(files, ids, jobs=args.jobs, progress=progress))
     corpus.options = {"deadline": config.deadline_for(cfg), "summary_deadline": config.deadline_for(cfg, "government")}
     findings, rule_errors = engine.run_rules(corpus, chosen, core=False)
 

@@ -12,15 +12,12 @@ from typing import Any
 
 import warnings
 
+import numpy as np
 import pandas as pd
 from pandera.errors import SchemaWarning
 
-from audit import catalogue, frames
+from audit import catalogue, columnar, frames
 
-_REPORT_COLS = ["report_id", "path", "format", "encoding", "layout", "unit", "year", "published", "edition",
-                "edition_evidence", "n_cells", "n_problems"]
-_SECTION_COLS = ["report_id", "position", "number", "title", "canonical", "text"]
-_PROBLEM_COLS = ["report_id", "kind", "table", "row", "col", "detail"]
 
 
 @dataclass
@@ -79,10 +76,6 @@ class Corpus:
         return self._wide["text"]["text"]
 
 
-def _nullable_str(v: Any) -> Any:
-    return None if v is None else str(v)
-
-
 def _validate_cells(cells_df: pd.DataFrame) -> pd.DataFrame:
     """Validate cells; pandera's warning for negative counts lists every cell, so say it once, briefly."""
     with warnings.catch_warnings(record=True) as caught:
@@ -97,45 +90,31 @@ def _validate_cells(cells_df: pd.DataFrame) -> pd.DataFrame:
 
 def load(reports: Iterable[dict[str, Any]], *, validate: bool = True) -> Corpus:
     """Build the corpus frames from normalised reports (dicts as in the JSON Schema)."""
+    return load_batches(columnar.packed(reports), validate=validate)
+
+
+def load_batches(batches: Iterable[columnar.Batch], *, validate: bool = True) -> Corpus:
+    """Build the corpus frames from packed reports (``audit.columnar``), batch after batch."""
     rep_rows: list[tuple] = []
-    sec_cols: dict[str, list] = {c: [] for c in _SECTION_COLS}
-    cell_ids: list[str] = []
-    cell_table: list[str] = []
-    cell_row: list[str] = []
-    cell_col: list[str] = []
-    cell_value: list[Any] = []
-    cell_raw: list[Any] = []
-    prob_cols: dict[str, list] = {c: [] for c in _PROBLEM_COLS}
+    sec_cols: dict[str, list] = {c: [] for c in columnar.SECTION_COLS}
+    prob_cols: dict[str, list] = {c: [] for c in columnar.PROBLEM_COLS}
+    arrays: dict[str, list[np.ndarray]] = {k: [] for k in ("report", "table", "row", "col", "value", "raw")}
+    raw_index: dict[str, int] = {}
+    for b in batches:
+        arrays["report"].append(b.cell_report.astype(np.int32) + len(rep_rows))
+        rep_rows.extend(b.reports)
+        for cols, part in ((sec_cols, b.sections), (prob_cols, b.problems)):
+            for k, v in part.items():
+                cols[k].extend(v)
+        for k, a in (("table", b.cell_table), ("row", b.cell_row), ("col", b.cell_col), ("value", b.cell_value)):
+            arrays[k].append(a)
+        # This batch's raw texts -> codes of the corpus-wide list (-1, no text, stays -1).
+        remap = np.fromiter((raw_index.setdefault(v, len(raw_index)) for v in b.raw_values), np.int32,
+                            len(b.raw_values))
+        arrays["raw"].append(np.where(b.raw_codes >= 0, remap[b.raw_codes] if len(remap) else -1, -1)
+                             .astype(np.int32))
 
-    for r in reports:
-        rid = r["report_id"]
-        src = r.get("source") or {}
-        cells = r.get("cells") or []
-        problems = r.get("problems") or []
-        rep_rows.append((rid, src.get("path") or "", src.get("format"), src.get("encoding"), src.get("layout"),
-                         r.get("unit"), r.get("year"), r.get("published"), r.get("edition"),
-                         "; ".join(r.get("edition_evidence") or []), len(cells), len(problems)))
-        for i, s in enumerate(r.get("sections") or []):
-            sec_cols["report_id"].append(rid)
-            sec_cols["position"].append(i)
-            sec_cols["number"].append(s.get("number"))
-            sec_cols["title"].append(s.get("title") or "")
-            sec_cols["canonical"].append(s.get("canonical"))
-            sec_cols["text"].append(s.get("text") or "")
-        n = len(cells)
-        if n:
-            cell_ids.extend([rid] * n)
-            cell_table.extend([c["table"] for c in cells])
-            cell_row.extend([c["row"] for c in cells])
-            cell_col.extend([c["col"] for c in cells])
-            cell_value.extend([c["value"] for c in cells])
-            cell_raw.extend([c["raw"] for c in cells])
-        for p in problems:
-            prob_cols["report_id"].append(rid)
-            for k in ("kind", "table", "row", "col", "detail"):
-                prob_cols[k].append(p.get(k))
-
-    reports_df = pd.DataFrame.from_records(rep_rows, columns=_REPORT_COLS)
+    reports_df = pd.DataFrame.from_records(rep_rows, columns=columnar.REPORT_COLS)
     reports_df["year"] = pd.array(reports_df["year"].tolist(), dtype="Int64")
     reports_df["edition"] = pd.Categorical(reports_df["edition"], dtype=frames.EDITION_DTYPE)
     for c in ("format", "encoding", "layout", "unit", "published"):
@@ -146,16 +125,7 @@ def load(reports: Iterable[dict[str, Any]], *, validate: bool = True) -> Corpus:
     sections_df["canonical"] = pd.Categorical(sections_df["canonical"], dtype=frames.SECTION_DTYPE)
     sections_df["position"] = sections_df["position"].astype("int64")
 
-    ids_dtype = pd.CategoricalDtype(reports_df["report_id"].tolist())
-    cells_df = pd.DataFrame({
-        "report_id": pd.Categorical(cell_ids, dtype=ids_dtype),
-        "table": pd.Categorical(cell_table, dtype=frames.TABLE_DTYPE),
-        "row": pd.Categorical(cell_row, dtype=frames.ROW_DTYPE),
-        "col": pd.Categorical(cell_col, dtype=frames.COL_DTYPE),
-        "value": pd.array(cell_value, dtype="float64") if cell_value else pd.array([], dtype="float64"),
-        "raw": pd.Categorical(cell_raw),
-    })
-    cells_df["value"] = cells_df["value"].astype("float64")
+    cells_df = _cells_frame(arrays, reports_df["report_id"].tolist(), list(raw_index))
     problems_df = pd.DataFrame(prob_cols)
     for c in ("table", "row", "col"):
         problems_df[c] = problems_df[c].astype(object).where(problems_df[c].notna(), None)
@@ -166,3 +136,23 @@ def load(reports: Iterable[dict[str, Any]], *, validate: bool = True) -> Corpus:
         cells_df = _validate_cells(cells_df)
         problems_df = frames.ProblemsFrame.validate(problems_df)
     return Corpus(reports=reports_df, sections=sections_df, cells=cells_df, problems=problems_df)
+
+
+def _cells_frame(arrays: dict[str, list[np.ndarray]], report_ids: list[str], raw_values: list[str]) -> pd.DataFrame:
+    def joined(key: str, dtype: Any) -> np.ndarray:
+        return np.concatenate(arrays[key]).astype(dtype, copy=False) if arrays[key] else np.empty(0, dtype)
+
+    # Raw texts as a categorical with sorted categories (as ``pd.Categorical(list)`` would give).
+    order = np.argsort(np.asarray(raw_values, dtype=object), kind="stable") if raw_values else np.empty(0, np.intp)
+    rank = np.empty(len(order), np.int32)
+    rank[order] = np.arange(len(order), dtype=np.int32)
+    raw = joined("raw", np.int32)
+    raw = np.where(raw >= 0, rank[raw] if len(rank) else -1, -1)
+    return pd.DataFrame({
+        "report_id": pd.Categorical.from_codes(joined("report", np.int32), dtype=pd.CategoricalDtype(report_ids)),
+        "table": pd.Categorical.from_codes(joined("table", np.int16), dtype=frames.TABLE_DTYPE),
+        "row": pd.Categorical.from_codes(joined("row", np.int16), dtype=frames.ROW_DTYPE),
+        "col": pd.Categorical.from_codes(joined("col", np.int16), dtype=frames.COL_DTYPE),
+        "value": joined("value", np.float64),
+        "raw": pd.Categorical.from_codes(raw, categories=pd.Index([raw_values[i] for i in order])),
+    })

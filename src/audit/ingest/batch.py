@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
+from audit import columnar
+from audit.columnar import Batch
 from audit.report import Report, add_problem, new_report
 
 # Files a folder walk picks up; a file named explicitly is always read, whatever its suffix.
@@ -106,6 +108,29 @@ def _normalise_chunk(items: list[tuple[str, str]]) -> list[Report]:
     return [normalise_one(p, rid) for p, rid in items]
 
 
+def _pack_chunk(items: list[tuple[str, str]]) -> Batch:
+    """Read and pack a chunk in the worker, so only compact columns travel to the parent."""
+    return _pack_safely(_normalise_chunk(items))
+
+
+def _pack_safely(reports: list[Report]) -> Batch:
+    """``columnar.pack``; a report the packer rejects becomes an unreadable report, never lost."""
+    try:
+        return columnar.pack(reports)
+    except Exception:  # noqa: BLE001
+        return columnar.pack([_packable(rep) for rep in reports])
+
+
+def _packable(rep: Report) -> Report:
+    try:
+        columnar.pack([rep])
+        return rep
+    except Exception as exc:  # noqa: BLE001
+        path = (rep.get("source") or {}).get("path") or str(rep.get("report_id"))
+        return unreadable_report(path, str(rep.get("report_id")),
+                                 f"reader produced a report that cannot be loaded: {type(exc).__name__}: {exc}")
+
+
 def _show_progress(progress: bool | None, n: int) -> bool:
     if progress is not None:
         return progress
@@ -120,6 +145,22 @@ def normalise_many(paths: Sequence[str | os.PathLike[str]], ids: Sequence[str], 
     ``progress``: ``None`` shows a tqdm bar on stderr for more than 50 files when stderr is a
     terminal; ``True`` forces it, ``False`` hides it.
     """
+    for reports in _read_chunks(paths, ids, jobs, progress, _normalise_chunk, list):
+        yield from reports
+
+
+def packed_many(paths: Sequence[str | os.PathLike[str]], ids: Sequence[str], jobs: int | None = None,
+                progress: bool | None = None) -> Iterator[Batch]:
+    """The same reports as ``normalise_many``, packed by the workers (``audit.columnar``) for
+    ``audit.loader.load_batches``: the parent never unpickles or converts report dicts."""
+    yield from _read_chunks(paths, ids, jobs, progress, _pack_chunk, _pack_safely)
+
+
+def _read_chunks(paths: Sequence[str | os.PathLike[str]], ids: Sequence[str], jobs: int | None,
+                 progress: bool | None, read: Callable[[list[tuple[str, str]]], Any],
+                 wrap: Callable[[list[Report]], Any]) -> Iterator[Any]:
+    """``read(chunk)`` for consecutive chunks of (path, id), in input order; ``wrap`` turns the
+    reports read one by one after a worker crash into the same kind of result."""
     if len(paths) != len(ids):
         raise ValueError("paths and ids differ in length")
     items = [(str(p), rid) for p, rid in zip(paths, ids, strict=True)]
@@ -127,11 +168,11 @@ def normalise_many(paths: Sequence[str | os.PathLike[str]], ids: Sequence[str], 
     try:
         workers = jobs or os.cpu_count() or 1
         if workers <= 1 or len(items) <= 1:
-            for p, rid in items:
-                yield normalise_one(p, rid)
-                bar.update(1)
+            for chunk in _chunks(items, 1):
+                yield read(chunk)
+                bar.update(len(chunk))
             return
-        yield from _parallel(items, min(workers, len(items)), bar)
+        yield from _parallel(items, min(workers, len(items)), bar, read, wrap)
     finally:
         bar.close()
 
@@ -142,21 +183,22 @@ def _chunks(items: list[tuple[str, str]], workers: int) -> list[list[tuple[str, 
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def _parallel(items: list[tuple[str, str]], workers: int, bar: Any) -> Iterator[Report]:
+def _parallel(items: list[tuple[str, str]], workers: int, bar: Any, read: Callable[[list[tuple[str, str]]], Any],
+              wrap: Callable[[list[Report]], Any]) -> Iterator[Any]:
     chunks = _chunks(items, workers)
     done = 0
     try:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            for reports in pool.map(_normalise_chunk, chunks):
-                for rep in reports:
-                    yield rep
-                    bar.update(1)
+            for result in pool.map(read, chunks):
+                yield result
+                bar.update(len(chunks[done]))
                 done += 1
     except BrokenProcessPool:
         # A worker died (e.g. a native PDF library crashed): retry the rest one file at a time in
         # a single worker, so exactly the file that kills it is given up on. Rare, so slow is fine.
         rest = [it for chunk in chunks[done:] for it in chunk]
-        yield from _isolated(rest, bar)
+        for rep in _isolated(rest, bar):
+            yield wrap([rep])
 
 
 def _isolated(items: list[tuple[str, str]], bar: Any) -> Iterator[Report]:

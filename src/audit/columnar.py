@@ -1,0 +1,116 @@
+"""Normalised reports packed column by column: what reader processes send the parent.
+
+A report dict holds ~200 small cell dicts; pickling those to the parent and turning them into
+frame columns there cost more than reading the file. A ``Batch`` holds the same content as
+numpy arrays (cells keyed by the frames' category codes) and short lists (reports, sections,
+problems), so a worker packs its reports once and the parent only concatenates arrays.
+``audit.loader`` builds every corpus, from files or from dicts, out of batches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+REPORT_COLS = ["report_id", "path", "format", "encoding", "layout", "unit", "year", "published", "edition",
+               "edition_evidence", "n_cells", "n_problems"]
+SECTION_COLS = ["report_id", "position", "number", "title", "canonical", "text"]
+PROBLEM_COLS = ["report_id", "kind", "table", "row", "col", "detail"]
+
+
+@dataclass
+class Batch:
+    """Some consecutive reports of a run, as columns.
+
+    ``cell_report`` indexes ``reports`` (0 = this batch's first report); ``cell_table`` /
+    ``cell_row`` / ``cell_col`` are codes of ``audit.frames`` TABLE/ROW/COL dtypes (-1: a key the
+    catalogue does not know); ``raw_codes`` index ``raw_values`` (-1: no raw text).
+    """
+
+    reports: list[tuple] = field(default_factory=list)
+    sections: dict[str, list] = field(default_factory=lambda: {c: [] for c in SECTION_COLS})
+    problems: dict[str, list] = field(default_factory=lambda: {c: [] for c in PROBLEM_COLS})
+    cell_report: np.ndarray = field(default_factory=lambda: np.empty(0, np.int32))
+    cell_table: np.ndarray = field(default_factory=lambda: np.empty(0, np.int16))
+    cell_row: np.ndarray = field(default_factory=lambda: np.empty(0, np.int16))
+    cell_col: np.ndarray = field(default_factory=lambda: np.empty(0, np.int16))
+    cell_value: np.ndarray = field(default_factory=lambda: np.empty(0, np.float64))
+    raw_codes: np.ndarray = field(default_factory=lambda: np.empty(0, np.int32))
+    raw_values: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.reports)
+
+
+@cache
+def _key_codes() -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+    from audit import frames
+
+    return tuple({k: i for i, k in enumerate(dt.categories)}  # type: ignore[return-value]
+                 for dt in (frames.TABLE_DTYPE, frames.ROW_DTYPE, frames.COL_DTYPE))
+
+
+def pack(reports: Iterable[dict[str, Any]]) -> Batch:
+    """Pack normalised report dicts (as in the JSON Schema) into one batch."""
+    tables, rows, cols = _key_codes()
+    b = Batch()
+    rids: list[int] = []
+    t_codes: list[int] = []
+    r_codes: list[int] = []
+    c_codes: list[int] = []
+    values: list[Any] = []
+    raw_index: dict[str, int] = {}
+    raw_codes: list[int] = []
+    sec, prob = b.sections, b.problems
+    for i, r in enumerate(reports):
+        rid = r["report_id"]
+        src = r.get("source") or {}
+        cells = r.get("cells") or []
+        problems = r.get("problems") or []
+        b.reports.append((rid, src.get("path") or "", src.get("format"), src.get("encoding"), src.get("layout"),
+                          r.get("unit"), r.get("year"), r.get("published"), r.get("edition"),
+                          "; ".join(r.get("edition_evidence") or []), len(cells), len(problems)))
+        for pos, s in enumerate(r.get("sections") or []):
+            sec["report_id"].append(rid)
+            sec["position"].append(pos)
+            sec["number"].append(s.get("number"))
+            sec["title"].append(s.get("title") or "")
+            sec["canonical"].append(s.get("canonical"))
+            sec["text"].append(s.get("text") or "")
+        if cells:
+            rids.extend([i] * len(cells))
+            for c in cells:
+                t_codes.append(tables.get(c["table"], -1))
+                r_codes.append(rows.get(c["row"], -1))
+                c_codes.append(cols.get(c["col"], -1))
+                values.append(c["value"])
+                raw = c["raw"]
+                raw_codes.append(-1 if raw is None else raw_index.setdefault(raw, len(raw_index)))
+        for p in problems:
+            prob["report_id"].append(rid)
+            for k in ("kind", "table", "row", "col", "detail"):
+                prob[k].append(p.get(k))
+    b.cell_report = np.asarray(rids, dtype=np.int32)
+    b.cell_table = np.asarray(t_codes, dtype=np.int16)
+    b.cell_row = np.asarray(r_codes, dtype=np.int16)
+    b.cell_col = np.asarray(c_codes, dtype=np.int16)
+    b.cell_value = np.asarray([np.nan if v is None else v for v in values], dtype=np.float64)
+    b.raw_codes = np.asarray(raw_codes, dtype=np.int32)
+    b.raw_values = list(raw_index)
+    return b
+
+
+def packed(reports: Iterable[dict[str, Any]], size: int = 1000) -> Iterable[Batch]:
+    """Batches of at most ``size`` reports (so a long stream of dicts is never held at once)."""
+    chunk: list[dict[str, Any]] = []
+    for r in reports:
+        chunk.append(r)
+        if len(chunk) >= size:
+            yield pack(chunk)
+            chunk = []
+    if chunk:
+        yield pack(chunk)

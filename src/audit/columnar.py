@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import repeat
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 REPORT_COLS = ["report_id", "path", "format", "encoding", "layout", "unit", "year", "published", "edition",
                "edition_evidence", "n_cells", "n_problems"]
@@ -63,8 +65,7 @@ def pack(reports: Iterable[dict[str, Any]]) -> Batch:
     r_codes: list[int] = []
     c_codes: list[int] = []
     values: list[Any] = []
-    raw_index: dict[str, int] = {}
-    raw_codes: list[int] = []
+    raws: list[Any] = []
     sec, prob = b.sections, b.problems
     for i, r in enumerate(reports):
         rid = r["report_id"]
@@ -81,15 +82,13 @@ def pack(reports: Iterable[dict[str, Any]]) -> Batch:
             sec["title"].append(s.get("title") or "")
             sec["canonical"].append(s.get("canonical"))
             sec["text"].append(s.get("text") or "")
-        if cells:
-            rids.extend([i] * len(cells))
-            for c in cells:
-                t_codes.append(tables.get(c["table"], -1))
-                r_codes.append(rows.get(c["row"], -1))
-                c_codes.append(cols.get(c["col"], -1))
-                values.append(c["value"])
-                raw = c["raw"]
-                raw_codes.append(-1 if raw is None else raw_index.setdefault(raw, len(raw_index)))
+        if cells:  # column by column: list comprehensions are several times faster than one loop
+            rids.extend(repeat(i, len(cells)))
+            t_codes.extend([tables.get(c["table"], -1) for c in cells])
+            r_codes.extend([rows.get(c["row"], -1) for c in cells])
+            c_codes.extend([cols.get(c["col"], -1) for c in cells])
+            values.extend([c["value"] for c in cells])
+            raws.extend([c["raw"] for c in cells])
         for p in problems:
             prob["report_id"].append(rid)
             for k in ("kind", "table", "row", "col", "detail"):
@@ -98,9 +97,10 @@ def pack(reports: Iterable[dict[str, Any]]) -> Batch:
     b.cell_table = np.asarray(t_codes, dtype=np.int16)
     b.cell_row = np.asarray(r_codes, dtype=np.int16)
     b.cell_col = np.asarray(c_codes, dtype=np.int16)
-    b.cell_value = np.asarray([np.nan if v is None else v for v in values], dtype=np.float64)
-    b.raw_codes = np.asarray(raw_codes, dtype=np.int32)
-    b.raw_values = list(raw_index)
+    b.cell_value = np.asarray(values, dtype=np.float64)  # None -> NaN
+    codes, uniques = pd.factorize(pd.Series(raws, dtype=object), use_na_sentinel=True)
+    b.raw_codes = codes.astype(np.int32)
+    b.raw_values = [str(u) for u in uniques]
     return b
 
 

@@ -84,3 +84,33 @@ def test_normalise_many_in_worker_processes_keeps_every_input_in_order(tmp_path)
 def test_normalise_many_checks_lengths():
     with pytest.raises(ValueError):
         list(batch.normalise_many(["a.txt"], [], jobs=1))
+
+
+def test_normalise_writes_an_invalid_reader_result_as_unreadable_with_a_note():
+    import json
+
+    from audit.ingest.batch import _dump_reports
+    from audit.report import new_report
+
+    bad = new_report("r1", "x/r1.txt") | {"year": "2020"}  # the schema wants an integer
+    [(rid, text, note)] = _dump_reports([bad])
+    rep = json.loads(text)
+    assert rid == "r1" and "invalid report" in note and "year" in note
+    assert [p["kind"] for p in rep["problems"]] == ["unreadable"] and rep["source"]["path"] == "x/r1.txt"
+
+
+def test_normalise_command_writes_one_valid_json_per_input(tmp_path):
+    import json
+
+    from audit import report
+    from audit.cli import main
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for i, text in enumerate(["", "\x00\x01binary", "一、总体情况\n没有表格"]):
+        (src / f"f{i}.txt").write_bytes(text.encode("utf-8"))
+    assert main(["normalise", str(src), "--out", str(tmp_path / "out"), "--quiet", "--jobs", "2"]) == 0
+    written = sorted((tmp_path / "out").glob("*.json"))
+    assert [p.stem for p in written] == ["f0", "f1", "f2"]
+    for p in written:
+        assert report.errors(json.loads(p.read_text(encoding="utf-8"))) == []

@@ -91,3 +91,32 @@ def test_a_packer_failure_becomes_an_unreadable_report_not_a_lost_one():
     corpus = loader.load_batches([_pack_safely([good, bad])])
     assert list(corpus.reports["report_id"]) == ["fine", "broken"]
     assert "unreadable" in set(corpus.problems.loc[corpus.problems["report_id"] == "broken", "kind"])
+
+
+def _mutations(rep: dict) -> list[dict]:
+    """Reports that break the contract in different places."""
+    out = []
+    for path, value in ((("cells", 0, "value"), "x"), (("cells", 0, "table"), 3), (("year",), "2020"),
+                        (("edition",), "2020"), (("source", "sha256"), "xyz"), (("published",), "2020/1/1"),
+                        (("problems",), [{"kind": "nonsense"}]), (("schema_version",), "2"),
+                        (("sections", 0, "number"), "一")):
+        bad = copy.deepcopy(rep)
+        node = bad
+        for k in path[:-1]:
+            node = node[k]
+        node[path[-1]] = value
+        out.append(bad)
+    extra = copy.deepcopy(rep)
+    extra["surprise"] = 1
+    out.append(extra)
+    return out
+
+
+def test_fast_schema_check_agrees_with_jsonschema(seed_reports):
+    from audit import report
+
+    for rep in seed_reports:
+        assert report.is_valid(rep) and report.errors(rep) == []
+        for bad in _mutations(rep):
+            assert not report.is_valid(bad)
+            assert report.errors(bad), bad

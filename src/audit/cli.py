@@ -249,8 +249,8 @@ def _add_config_options(p: argparse.ArgumentParser) -> None:
 # -- normalise ---------------------------------------------------------------------------------
 
 def cmd_normalise(args: argparse.Namespace) -> int:
-    from audit import atomic, report
-    from audit.ingest.batch import MissingPath, assign_ids, discover, normalise_many, unreadable_report
+    from audit import atomic
+    from audit.ingest.batch import MissingPath, assign_ids, discover, dumped_many
 
     try:
         files = discover(args.paths)
@@ -261,13 +261,10 @@ def cmd_normalise(args: argparse.Namespace) -> int:
     ids = assign_ids(files)
     progress = False if args.quiet else None
     n = 0
-    for path, rep in zip(files, normalise_many(files, ids, jobs=args.jobs, progress=progress), strict=True):
-        problems = report.errors(rep)
-        if problems:
-            _say(f"{path}: the reader produced an invalid report ({problems[0]}); writing it as unreadable")
-            rep = unreadable_report(path, rep.get("report_id") or path.stem,
-                                    "reader produced an invalid report: " + "; ".join(problems[:3]))
-        atomic.write_text(out / f"{rep['report_id']}.json", report.dumps(rep) + "\n")
+    for report_id, text, note in dumped_many(files, ids, jobs=args.jobs, progress=progress):
+        if note:
+            _say(note)
+        atomic.write_text(out / f"{report_id}.json", text)
         n += 1
     if not args.quiet:
         print(f"normalised {n} report(s) into {out}")

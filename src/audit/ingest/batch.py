@@ -131,6 +131,38 @@ def _packable(rep: Report) -> Report:
                                  f"reader produced a report that cannot be loaded: {type(exc).__name__}: {exc}")
 
 
+Dumped = tuple[str, str, str | None]  # (report_id, JSON text, a note for the user or None)
+
+
+def dumped_many(paths: Sequence[str | os.PathLike[str]], ids: Sequence[str], jobs: int | None = None,
+                progress: bool | None = None) -> Iterator[Dumped]:
+    """The same reports as ``normalise_many`` as checked JSON text, made by the workers (checking
+    and serialising cost more than reading). A report that breaks the schema is replaced by an
+    unreadable one, with a note saying why."""
+    for chunk in _read_chunks(paths, ids, jobs, progress, _dump_chunk, _dump_reports):
+        yield from chunk
+
+
+def _dump_chunk(items: list[tuple[str, str]]) -> list[Dumped]:
+    return _dump_reports(_normalise_chunk(items))
+
+
+def _dump_reports(reports: list[Report]) -> list[Dumped]:
+    from audit import report as contract
+
+    out: list[Dumped] = []
+    for rep in reports:
+        note = None
+        problems = contract.errors(rep)
+        if problems:
+            path = str((rep.get("source") or {}).get("path") or rep.get("report_id"))
+            note = f"{path}: the reader produced an invalid report ({problems[0]}); writing it as unreadable"
+            rep = unreadable_report(path, str(rep.get("report_id") or Path(path).stem),
+                                    "reader produced an invalid report: " + "; ".join(problems[:3]))
+        out.append((rep["report_id"], contract.dumps(rep) + "\n", note))
+    return out
+
+
 def _show_progress(progress: bool | None, n: int) -> bool:
     if progress is not None:
         return progress

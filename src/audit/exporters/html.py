@@ -8,6 +8,15 @@ the page needs no network.
 Everything that comes from a report (unit names, messages, labels) is outside text: it is
 HTML-escaped, and chart data is embedded as JSON with ``<``, ``>`` and ``&`` escaped, so a unit
 called ``<script>…`` shows as text and never runs.
+
+Size cap (a product decision): a page for 100,000 reports with every finding inline would be over
+100 MB, which no browser opens. So the units table lists at most ``UNITS_LIMIT`` reports and the
+per-report details at most ``DETAILS_LIMIT``: the lowest scores first, ties by report id, since
+those are the reports a supervisor reads first. A capped section says in Chinese how many reports
+it leaves out and that scorecard.xlsx / scorecard.csv / findings.csv hold every one; the summary
+cards and the charts always count everything. Below the caps the page is unchanged: every report,
+in scorecard order. The findings are turned into plain records once and grouped in a dict, so
+rendering stays linear in the number of findings.
 """
 
 from __future__ import annotations
@@ -35,6 +44,12 @@ CATEGORY_ZH = {
     "cross_report": "跨报告比对",
 }
 TABLE_ORDER = ("active", "requests", "appeals")
+UNITS_LIMIT = 10_000  # rows of the units table (about 5 MB of HTML; sorting stays quick in a browser)
+DETAILS_LIMIT = 2_000  # reports whose findings are shown in full
+UNITS_NOTE = ("共 {total:,} 份报告，本表只列出得分最低的 {shown:,} 份（同分按报告编号排列），其余 {left:,} 份未列出；"
+              "全部报告的得分见 scorecard.xlsx 的“评分表”和 scorecard.csv。")
+REPORTS_NOTE = ("共 {total:,} 份报告，下面只列出得分最低的 {shown:,} 份报告的发现（同分按报告编号排列），"
+                "其余 {left:,} 份报告的发现未列出；每一条发现都在 scorecard.xlsx 的“问题清单”和 findings.csv 中。")
 UNIT_COLUMNS = [("report_id", "报告编号", "text"), ("unit", "单位", "text"), ("year", "年度", "num"),
                 ("edition", "模板版本", "text"), ("score", "得分", "num"), ("grade", "等级", "text"),
                 ("rank", "名次", "num"), ("errors", "错误", "num"), ("warnings", "警告", "num"),
@@ -106,6 +121,8 @@ def render(findings: pd.DataFrame, scorecard: pd.DataFrame, rules: list[Rule], m
     scorecard = scorecard.reset_index(drop=True)
     titles = {r.id: r.title for r in rules}
     live = findings[~_waived(findings)] if len(findings) else findings
+    details = _shown(scorecard, DETAILS_LIMIT)
+    units = _shown(scorecard, UNITS_LIMIT)
     parts = [
         "<!DOCTYPE html>",
         '<html lang="zh-CN"><head><meta charset="utf-8">',
@@ -121,8 +138,8 @@ def render(findings: pd.DataFrame, scorecard: pd.DataFrame, rules: list[Rule], m
         "<main>",
         _summary(findings, live, scorecard, meta),
         _charts(live, scorecard, titles),
-        _units(scorecard),
-        _per_report(findings, scorecard, titles),
+        _units(scorecard, units, set(details)),
+        _per_report(findings, scorecard, details, titles),
         "</main>",
         f"<script>{_SORT_JS}</script>",
         "</body></html>",
@@ -150,6 +167,27 @@ def _num(value: Any) -> str:
     if math.isnan(f):
         return ""
     return str(int(f)) if f.is_integer() else f"{f:.2f}".rstrip("0").rstrip(".")
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as dicts of plain values, ``None`` for missing: one conversion for the whole frame."""
+    return frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+
+
+def _shown(scorecard: pd.DataFrame, limit: int) -> list[int]:
+    """Positions of the scorecard rows a capped section lists: all, else the ``limit`` lowest scores (then by id)."""
+    if len(scorecard) <= limit:
+        return list(range(len(scorecard)))
+    scores = pd.to_numeric(scorecard["score"], errors="coerce") if "score" in scorecard else math.nan
+    key = pd.DataFrame({"score": scores, "id": scorecard["report_id"].astype(str)}, index=scorecard.index)
+    return key.sort_values(["score", "id"], kind="stable", na_position="last").index[:limit].tolist()
+
+
+def _left_out_note(total: int, shown: int, template: str) -> str:
+    """The plain statement of what a capped section leaves out; nothing when it lists everything."""
+    if shown >= total:
+        return ""
+    return f'<p class="muted cap-note">{_e(template.format(total=total, shown=shown, left=total - shown))}</p>'
 
 
 def _waived(findings: pd.DataFrame) -> pd.Series:
@@ -218,22 +256,22 @@ def _script_json(text: str) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def _units(scorecard: pd.DataFrame) -> str:
+def _units(scorecard: pd.DataFrame, shown: list[int], linked: set[int]) -> str:
+    """The sortable table of the ``shown`` scorecard rows; ids link to the ``linked`` reports' details."""
     head = "".join(f'<th class="sortable" data-type="{kind}">{_e(label)}</th>' for _, label, kind in UNIT_COLUMNS)
     rows = []
-    records = scorecard.astype(object).where(scorecard.notna(), None).to_dict(orient="records")
-    for i, rec in enumerate(records):
+    for i, rec in zip(shown, _records(scorecard.iloc[shown]), strict=True):
         cells = []
         for key, _, kind in UNIT_COLUMNS:
             value = rec.get(key)
-            shown = _num(value) if kind == "num" else _e(value)
-            sort_value = shown if kind == "num" else _e(value)
-            if key == "report_id":
-                shown = f'<a href="#report-{i}">{shown}</a>'
+            shown_text = _num(value) if kind == "num" else _e(value)
+            if key == "report_id" and i in linked:
+                shown_text = f'<a href="#report-{i}">{shown_text}</a>'
             cls = ' class="num"' if kind == "num" else ""
-            cells.append(f'<td{cls} data-v="{sort_value}">{shown}</td>')
+            cells.append(f'<td{cls} data-v="{_num(value) if kind == "num" else _e(value)}">{shown_text}</td>')
         rows.append(f"<tr>{''.join(cells)}</tr>")
-    return (f'<section id="units"><h2>各单位得分（点击表头排序）</h2><table class="sortable" id="units-table">'
+    note = _left_out_note(len(scorecard), len(shown), UNITS_NOTE)
+    return (f'<section id="units"><h2>各单位得分（点击表头排序）</h2>{note}<table class="sortable" id="units-table">'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></section>")
 
 
@@ -252,32 +290,42 @@ def _table_title(table: str) -> str:
         return table
 
 
-def _per_report(findings: pd.DataFrame, scorecard: pd.DataFrame, titles: Mapping[str, str]) -> str:
-    by_report: dict[str, pd.DataFrame] = {}
-    if len(findings):
-        f = findings.assign(_rid=findings["report_id"].astype(str))
-        by_report = {rid: grp for rid, grp in f.groupby("_rid", sort=False)}
-    out = ['<section id="reports"><h2>各报告发现</h2>']
-    records = scorecard.astype(object).where(scorecard.notna(), None).to_dict(orient="records")
-    for i, rec in enumerate(records):
+def _per_report(findings: pd.DataFrame, scorecard: pd.DataFrame, shown: list[int],
+                titles: Mapping[str, str]) -> str:
+    """One collapsible block per ``shown`` report with its findings grouped by section."""
+    records = _records(scorecard.iloc[shown])
+    by_report = _findings_by_report(findings, {str(rec.get("report_id")) for rec in records})
+    out = ['<section id="reports"><h2>各报告发现</h2>', _left_out_note(len(scorecard), len(shown), REPORTS_NOTE)]
+    for i, rec in zip(shown, records, strict=True):
         rid = str(rec.get("report_id"))
-        grp = by_report.get(rid)
-        n = 0 if grp is None else int((~_waived(grp)).sum())
+        recs = by_report.get(rid, [])
+        n = sum(not rec_f.get("waived") for rec_f in recs)
         title = f"{rid} · {rec.get('unit') or '（未署单位）'} · {_num(rec.get('year')) or '年度不详'} · 得分 {_num(rec.get('score'))}"
-        body = _report_findings(grp, titles) if grp is not None and len(grp) else '<p class="muted">未发现问题。</p>'
+        body = _report_findings(recs, titles) if recs else '<p class="muted">未发现问题。</p>'
         out.append(f'<details id="report-{i}"><summary>{_e(title)}（{n} 条发现）</summary>{body}</details>')
     out.append("</section>")
     return "".join(out)
 
 
-def _report_findings(grp: pd.DataFrame, titles: Mapping[str, str]) -> str:
-    rows = grp.astype(object).where(grp.notna(), None).to_dict(orient="records")
+def _findings_by_report(findings: pd.DataFrame, wanted: set[str]) -> dict[str, list[dict[str, Any]]]:
+    """The findings of the ``wanted`` reports as plain records, in their order, keyed by report id."""
+    if not len(findings):
+        return {}
+    rid = findings["report_id"].astype(str)
+    keep = rid.isin(wanted).to_numpy()
+    by_report: dict[str, list[dict[str, Any]]] = {}
+    for key, rec in zip(rid[keep], _records(findings[keep]), strict=True):
+        by_report.setdefault(key, []).append(rec)
+    return by_report
+
+
+def _report_findings(recs: list[dict[str, Any]], titles: Mapping[str, str]) -> str:
     groups: dict[tuple[int, str], list[dict[str, Any]]] = {}
-    for rec in rows:
+    for rec in recs:
         groups.setdefault(_group_key(rec.get("table"), rec.get("category")), []).append(rec)
     html_parts = []
-    for (_, heading), recs in sorted(groups.items()):
-        items = "".join(_finding_item(rec, titles) for rec in recs)
+    for (_, heading), group in sorted(groups.items()):
+        items = "".join(_finding_item(rec, titles) for rec in group)
         html_parts.append(f"<h4>{_e(heading)}</h4><ul>{items}</ul>")
     return "".join(html_parts)
 

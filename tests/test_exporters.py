@@ -147,6 +147,21 @@ def test_findings_json_is_strict_json(written):
     json.loads(text, parse_constant=lambda c: pytest.fail(f"non-standard constant {c}"))
 
 
+@pytest.mark.parametrize("expected", [None, [{"a": 1}, {"report_id": "x"}]])
+def test_findings_json_one_finding_per_line_whatever_the_text(expected):
+    f, _ = sample()
+    f["message"] = f["message"].astype(object)
+    f.loc[0, "message"] = '},{"report_id":"forged"}'
+    f["expected"] = f["expected"].astype(object)
+    f.at[1, "expected"] = expected
+    text = exporters.jsonout.findings_json(f).decode("utf-8")
+    lines = text.split("\n")
+    assert lines[0] == "[" and lines[-1] == "]" and len(lines) == len(f) + 2
+    doc = json.loads(text)
+    assert [d["report_id"] for d in doc] == f["report_id"].tolist()
+    assert doc[0]["message"] == '},{"report_id":"forged"}' and doc[1]["expected"] == expected
+
+
 def test_findings_json_with_no_findings(tmp_path):
     _, card = sample()
     exporters.write_json(tmp_path / "findings.json", pd.DataFrame(columns=FINDING_COLUMNS), RULES, None)

@@ -264,11 +264,10 @@ def _units(scorecard: pd.DataFrame, shown: list[int], linked: set[int]) -> str:
         cells = []
         for key, _, kind in UNIT_COLUMNS:
             value = rec.get(key)
-            shown_text = _num(value) if kind == "num" else _e(value)
-            if key == "report_id" and i in linked:
-                shown_text = f'<a href="#report-{i}">{shown_text}</a>'
+            sort_value = _num(value) if kind == "num" else _e(value)
+            text = f'<a href="#report-{i}">{sort_value}</a>' if key == "report_id" and i in linked else sort_value
             cls = ' class="num"' if kind == "num" else ""
-            cells.append(f'<td{cls} data-v="{_num(value) if kind == "num" else _e(value)}">{shown_text}</td>')
+            cells.append(f'<td{cls} data-v="{sort_value}">{text}</td>')
         rows.append(f"<tr>{''.join(cells)}</tr>")
     note = _left_out_note(len(scorecard), len(shown), UNITS_NOTE)
     return (f'<section id="units"><h2>各单位得分（点击表头排序）</h2>{note}<table class="sortable" id="units-table">'
@@ -299,7 +298,7 @@ def _per_report(findings: pd.DataFrame, scorecard: pd.DataFrame, shown: list[int
     for i, rec in zip(shown, records, strict=True):
         rid = str(rec.get("report_id"))
         recs = by_report.get(rid, [])
-        n = sum(not rec_f.get("waived") for rec_f in recs)
+        n = sum(not f.get("waived") for f in recs)
         title = f"{rid} · {rec.get('unit') or '（未署单位）'} · {_num(rec.get('year')) or '年度不详'} · 得分 {_num(rec.get('score'))}"
         body = _report_findings(recs, titles) if recs else '<p class="muted">未发现问题。</p>'
         out.append(f'<details id="report-{i}"><summary>{_e(title)}（{n} 条发现）</summary>{body}</details>')

@@ -80,7 +80,7 @@ def _validate_cells(cells_df: pd.DataFrame) -> pd.DataFrame:
     """Validate cells; pandera's warning for negative counts lists every cell, so say it once, briefly."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", SchemaWarning)
-        out = frames.CellsFrame.validate(cells_df)
+        out = frames.CellsFrame.validate(cells_df, inplace=True)
     if any(issubclass(w.category, SchemaWarning) for w in caught):
         n = int(((out["value"] < 0) & ~out["col"].isin(sorted(catalogue.load().signed_columns))).sum())
         warnings.warn(f"{n} cell(s) hold negative counts; the arithmetic pack reports them (ARITH-NEGATIVE)",
@@ -131,16 +131,18 @@ def load_batches(batches: Iterable[columnar.Batch], *, validate: bool = True) ->
         problems_df[c] = problems_df[c].astype(object).where(problems_df[c].notna(), None)
 
     if validate:
-        reports_df = frames.ReportsFrame.validate(reports_df)
-        sections_df = frames.SectionsFrame.validate(sections_df)
+        # In place: the frames are ours, and a copy of 20 million cells would double peak memory.
+        reports_df = frames.ReportsFrame.validate(reports_df, inplace=True)
+        sections_df = frames.SectionsFrame.validate(sections_df, inplace=True)
         cells_df = _validate_cells(cells_df)
-        problems_df = frames.ProblemsFrame.validate(problems_df)
+        problems_df = frames.ProblemsFrame.validate(problems_df, inplace=True)
     return Corpus(reports=reports_df, sections=sections_df, cells=cells_df, problems=problems_df)
 
 
 def _cells_frame(arrays: dict[str, list[np.ndarray]], report_ids: list[str], raw_values: list[str]) -> pd.DataFrame:
     def joined(key: str, dtype: Any) -> np.ndarray:
-        return np.concatenate(arrays[key]).astype(dtype, copy=False) if arrays[key] else np.empty(0, dtype)
+        parts = arrays.pop(key)  # the batches' pieces are freed as soon as they are joined
+        return np.concatenate(parts).astype(dtype, copy=False) if parts else np.empty(0, dtype)
 
     # Raw texts as a categorical with sorted categories (as ``pd.Categorical(list)`` would give).
     order = np.argsort(np.asarray(raw_values, dtype=object), kind="stable") if raw_values else np.empty(0, np.intp)
@@ -148,7 +150,7 @@ def _cells_frame(arrays: dict[str, list[np.ndarray]], report_ids: list[str], raw
     rank[order] = np.arange(len(order), dtype=np.int32)
     raw = joined("raw", np.int32)
     raw = np.where(raw >= 0, rank[raw] if len(rank) else -1, -1)
-    return pd.DataFrame({
+    return pd.DataFrame(copy=False, data={
         "report_id": pd.Categorical.from_codes(joined("report", np.int32), dtype=pd.CategoricalDtype(report_ids)),
         "table": pd.Categorical.from_codes(joined("table", np.int16), dtype=frames.TABLE_DTYPE),
         "row": pd.Categorical.from_codes(joined("row", np.int16), dtype=frames.ROW_DTYPE),

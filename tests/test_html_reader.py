@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from audit.ingest.html_reader import extract
-
 from tests.shared_paths import REAL
 
 PAGE = """<!DOCTYPE html><html><head><meta charset="{charset}"><title>页面标题</title>

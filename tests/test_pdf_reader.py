@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from audit.ingest.pdf_reader import cell_text, extract
-
 from tests.shared_paths import REAL
 
 

@@ -24,9 +24,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.robustness.badinputs import BadInput, giant_numbers_report, seed_texts, write_bad_inputs
 
 from audit import report as report_schema
+from tests.robustness.badinputs import BadInput, giant_numbers_report, seed_texts, write_bad_inputs
 
 normalise = pytest.importorskip("audit.ingest.normalise")
 cli = pytest.importorskip("audit.cli")

@@ -6,18 +6,16 @@ views (``Corpus.wide``) are computed once and shared by every rule that needs th
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
-
-import warnings
 
 import numpy as np
 import pandas as pd
 from pandera.errors import SchemaWarning
 
 from audit import catalogue, columnar, frames
-
 
 
 @dataclass

@@ -15,9 +15,10 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-SEEDS_DIR = Path(__file__).resolve().parents[2] / "reports"
 from tests.shared_paths import REAL as REAL_DIR
 from tests.shared_paths import SEEDS as SHARED_SEEDS
+
+SEEDS_DIR = Path(__file__).resolve().parents[2] / "reports"
 
 TRADITIONAL = str.maketrans({
     "规": "規", "许": "許", "总": "總", "计": "計", "处": "處", "罚": "罰", "强": "強", "请": "請", "结": "結",

@@ -347,12 +347,13 @@ def assemble(reads: dict[str, TableRead], edition: str | None) -> tuple[list[dic
         placed_rows = _place_rows(table, rows, read, problems)
         for r, cols in rows.items():
             vals = placed_rows.get(r)
-            for i, c in enumerate(cols):
-                if vals is None:
-                    cells.append({"table": table, "row": r, "col": c, "value": None, "raw": None})
-                else:
-                    kind, v, raw = vals[i]
-                    cells.append(_cell(table, r, c, kind, v, raw, problems))
+            if vals is None:
+                cells.extend({"table": table, "row": r, "col": c, "value": None, "raw": None} for c in cols)
+            elif any(kind == values.TEXT for kind, _, _ in vals):
+                cells.extend(_cell(table, r, c, kind, v, raw, problems) for c, (kind, v, raw) in zip(cols, vals, strict=True))
+            else:  # the common case, without a call per cell
+                cells.extend({"table": table, "row": r, "col": c, "value": v, "raw": raw}
+                             for c, (_, v, raw) in zip(cols, vals, strict=True))
         for key in read.duplicates:
             problems.append(problem("extra_cells", f"{cat.place(table, key)}重复出现，只采用第一次出现的数值", table, key))
         for label in read.unmapped:
@@ -372,13 +373,12 @@ def _cell(table: str, row: str, col: str, kind: str | None, v: float | None, raw
 def _place_rows(table: str, rows: dict[str, list[str]], read: TableRead,
                 problems: list[dict]) -> dict[str, list[tuple[str, float | None, str]]]:
     """Values per row when they fit the row's columns exactly; glued rows go through the splitter."""
-    cat = catalogue.load()
     placed: dict[str, list[tuple[str, float | None, str]]] = {}
     pending: dict[str, list[splitter.Split]] = {}
     for r, cols in rows.items():
         n = len(cols)
         rr = read.rows.get(r)
-        where = cat.place(table, r)
+        where = _LazyPlace(table, r)
         if rr is None:
             problems.append(problem("missing_cells", f"{where}未找到（应有 {n} 个数值）", table, r))
             continue
@@ -421,6 +421,21 @@ def _place_rows(table: str, rows: dict[str, list[str]], read: TableRead,
     if pending:
         _resolve_columns(table, rows, placed, pending, problems)
     return placed
+
+
+class _LazyPlace:
+    """``catalogue.place(table, row)``, worked out only if a problem message prints it."""
+
+    __slots__ = ("table", "row")
+
+    def __init__(self, table: str, row: str) -> None:
+        self.table, self.row = table, row
+
+    def __str__(self) -> str:
+        return catalogue.load().place(self.table, self.row)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
 
 
 def _trim_grid(got: list[tuple[str, float | None, str]], n: int) -> list[tuple[str, float | None, str]]:

@@ -155,6 +155,22 @@ def _carried_next(seed: int, unit_no: int, year: int) -> list[int]:
     return [r.choice((0, 0, 0, 0, 1, 2)) if c in ("natural", "commercial") else 0 for c in APPLICANT_COLS]
 
 
+def _documents(seed: int, unit_no: int, year: int) -> dict[str, dict[str, int]]:
+    """规章 / 行政规范性文件 issued, repealed and in force at the end of ``year``: in force is a
+    running stock (last year's + issued - repealed), as XR-IN-FORCE expects of real units."""
+    r = _rng(seed, "documents", unit_no, year)
+    if year < FIRST_YEAR + 2:  # before the first 2021-edition year: an opening stock
+        return {"regulations": {"issued": 0, "repealed": 0, "in_force": r.choice((0, 0, 0, r.randint(1, 5)))},
+                "normative_documents": {"issued": 0, "repealed": 0, "in_force": r.randint(0, 60)}}
+    last = _documents(seed, unit_no, year - 1)
+    out = {}
+    for row, issued in (("regulations", r.choice((0, 0, 0, 1))), ("normative_documents", r.randint(0, 8))):
+        stock = last[row]["in_force"] + issued
+        repealed = min(stock, r.randint(0, 3) if row == "normative_documents" else 0)
+        out[row] = {"issued": issued, "repealed": repealed, "in_force": stock - repealed}
+    return out
+
+
 def _small(r: random.Random, scale: int) -> int:
     """Mostly zero, sometimes a few, rarely many: like real per-row request counts."""
     x = r.random()
@@ -211,11 +227,8 @@ def make(index: int, seed: int = 0) -> Synthetic:
 
     # active
     if edition == "2021":
-        reg = r.choice((0, 0, 0, 1))
-        nd = [r.randint(0, 8), r.randint(0, 3)]
         s.active = {
-            "regulations": {"issued": reg, "repealed": 0, "in_force": reg + r.randint(0, 5) * (reg > 0)},
-            "normative_documents": {"issued": nd[0], "repealed": nd[1], "in_force": nd[0] + r.randint(0, 60)},
+            **_documents(seed, unit_no, year),
             "licensing": {"decisions": r.choice((0, r.randint(1, 5000)))},
             "penalty": {"decisions": r.choice((0, r.randint(1, 500)))},
             "enforcement": {"decisions": r.choice((0, 0, r.randint(1, 80)))},

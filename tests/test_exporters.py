@@ -348,6 +348,21 @@ def test_summary_limit_and_ties_sort_by_report_id():
     assert text.index("r00") < text.index("r01") < text.index("r29")
 
 
+def test_summary_lists_only_the_lowest_scores_of_a_big_run():
+    rows = [finding(f"r{i:03d}", "ARITH-REQ-BALANCE", f"问题{i}") for i in range(0, 120, 2)]
+    f = pd.DataFrame(rows, columns=FINDING_COLUMNS)
+    reports = pd.DataFrame({"report_id": [f"r{i:03d}" for i in range(120)], "unit": "单位",
+                            "year": pd.array([2024] * 120, dtype="Int64"),
+                            "edition": pd.Categorical(["2021"] * 120, categories=["2019", "2021"])})
+    card = score(f, reports, load_policy())
+    text = table.summary(card, f, score_limit=10)
+    score_lines = [ln for ln in text.splitlines() if ln.startswith("r") and "单位" in ln]
+    assert len(score_lines) == 10 and all(ln.split()[0] in {f"r{i:03d}" for i in range(0, 120, 2)}
+                                          for ln in score_lines)  # reports with a finding score lowest
+    assert "仅列出得分最低的 10 份，共 120 份" in text and "scorecard.xlsx" in text
+    assert "仅列出" not in table.summary(card.head(10), f, score_limit=10)
+
+
 def test_summary_without_findings():
     _, card = sample()
     text = table.summary(card, pd.DataFrame(columns=FINDING_COLUMNS))

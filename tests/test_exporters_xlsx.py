@@ -85,3 +85,14 @@ def test_grade_fills_and_waived_translation_survive_many_rows(tmp_path):
     fi = wb["问题清单"]
     col = [c.value for c in fi[1]].index("已豁免") + 1
     assert [fi.cell(r, col).value for r in (2, 3, n + 1)] == ["是", "否", "否"]
+
+
+def test_a_sheet_longer_than_excel_allows_continues_on_numbered_sheets(tmp_path, monkeypatch):
+    monkeypatch.setattr(xlsx, "EXCEL_MAX_ROWS", 4)  # 3 data rows per sheet
+    f, card = sample()
+    f = pd.concat([f] * 4, ignore_index=True)
+    book = load_workbook(xlsx.write_xlsx(tmp_path / "s.xlsx", card, f, RULES))
+    parts = [ws for ws in book.worksheets if ws.title.startswith("问题清单")]
+    assert [ws.title for ws in parts][:2] == ["问题清单", "问题清单(2)"]
+    assert sum(ws.max_row - 1 for ws in parts) == len(f)  # nothing dropped
+    assert all(ws.max_row <= 4 and ws.cell(1, 1).value == "报告编号" for ws in parts)

@@ -73,8 +73,8 @@ def _cell(v: object) -> object:
     return "" if v is None or v is pd.NA or (isinstance(v, float) and v != v) else v
 
 
-def _scores(scorecard: pd.DataFrame) -> str:
-    card = scorecard.sort_values(["score", "report_id"], kind="stable")
+def _scores(scorecard: pd.DataFrame, limit: int) -> str:
+    card = scorecard.sort_values(["score", "report_id"], kind="stable").head(limit)
     rows = [[truncate_middle(r.report_id, 24), truncate(_cell(r.unit), 24), _cell(r.year), _cell(r.edition),
              f"{float(r.score):g}", r.grade, int(r.errors), int(r.warnings)]
             for r in card.itertuples(index=False)]
@@ -109,12 +109,16 @@ def _findings(findings: pd.DataFrame, limit: int) -> str:
     return tabulate(rows, headers=["级别", "规则", "报告", "问题"], tablefmt="simple", disable_numparse=True)
 
 
-def summary(scorecard: pd.DataFrame, findings: pd.DataFrame, *, limit: int = 20) -> str:
-    """Scores (worst first), then up to ``limit`` worst findings, as plain text."""
+def summary(scorecard: pd.DataFrame, findings: pd.DataFrame, *, limit: int = 20, score_limit: int = 50) -> str:
+    """Scores (worst first, at most ``score_limit`` reports: a terminal is no place for 100,000
+    lines), then up to ``limit`` worst findings, as plain text."""
     f = conform(findings)
     live = int((~f["waived"].fillna(False).astype(bool)).sum()) if len(f) else 0
     head = f"{len(scorecard)} 份报告，{live} 条问题"
-    parts = [head, "", _scores(scorecard), ""]
+    parts = [head, "", _scores(scorecard, score_limit)]
+    if len(scorecard) > score_limit:
+        parts.append(f"（仅列出得分最低的 {score_limit} 份，共 {len(scorecard)} 份；全部得分见 scorecard.xlsx / scorecard.csv）")
+    parts.append("")
     shown = min(limit, live)
     title = f"主要问题（前 {shown} 条，共 {live} 条）" if live > shown else "主要问题"
     parts += [title, _findings(findings, limit)]

@@ -9,6 +9,7 @@ two thirds of the time openpyxl's write-only mode took (see benchmarks/bench_exp
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -93,11 +94,26 @@ class Sheet:
     wrap: tuple[str, ...] = ()
 
 
+# Rows an Excel sheet holds, header included; a longer frame continues on 问题清单(2), (3)…
+EXCEL_MAX_ROWS = 1_048_576
+
+
+def _fit_to_excel(sheet: Sheet) -> list[Sheet]:
+    """The sheet, split into continuation sheets when it has more rows than Excel allows (rows
+    past the limit would otherwise be dropped without a word)."""
+    per = EXCEL_MAX_ROWS - 1
+    if len(sheet.frame) <= per:
+        return [sheet]
+    return [dataclasses.replace(sheet, title=sheet.title if i == 0 else f"{sheet.title}({i // per + 1})",
+                                frame=sheet.frame.iloc[i:i + per])
+            for i in range(0, len(sheet.frame), per)]
+
+
 class Workbook:
     """The sheets of scorecard.xlsx, written by ``save`` in one streaming pass (constant memory)."""
 
     def __init__(self, sheets: Iterable[Sheet]) -> None:
-        self.sheets = list(sheets)
+        self.sheets = [part for sheet in sheets for part in _fit_to_excel(sheet)]
 
     def save(self, target: str | os.PathLike[str] | IO[bytes]) -> None:
         """Write the workbook to a path or a binary file handle."""

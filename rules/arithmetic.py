@@ -28,24 +28,22 @@ _APP = "appeals"
 
 def _row_total_findings(corpus, table: str, parts: list[str], parts_name: str) -> pd.DataFrame:
     """``total`` column == sum of ``parts`` columns, per row of ``table``."""
-    w = c.values(corpus, table)
-    if not len(w) or "total" not in w.columns:
+    g = c.grid(corpus, table)
+    t = g.c("total")
+    if not len(g) or t < 0:
         return found()
-    pres = c.present(corpus, table)
-    bl, un = c.blank(corpus, table), c.unsure(corpus, table)
-    s, parts_zero, parts_unsure = c.sum_parts(w, un, parts)
-    total = w["total"]
-    total_zero = total.abs() < c.TOL
-    fire = (pres["total"] & ~bl["total"] & ~un["total"] & ~parts_unsure
-            & ((total - s).abs() > c.TOL) & ~(parts_zero | total_zero))
-    hit = fire[fire.to_numpy()].index
-    if not len(hit):
+    s, parts_zero, parts_unsure = c.sum_parts(g, parts)
+    total = g.value[:, :, t]
+    with np.errstate(invalid="ignore"):
+        fire = (g.present[:, :, t] & ~g.blank[:, :, t] & ~g.unsure[:, :, t] & ~parts_unsure
+                & (np.abs(total - s) > c.TOL) & ~(parts_zero | (np.abs(total) < c.TOL)))
+    hit = np.nonzero(fire)
+    if not len(hit[0]):
         return found()
-    rids = hit.get_level_values("report_id").astype(str)
-    rows = hit.get_level_values("row").astype(str)
-    exp, act = s.loc[hit], total.loc[hit]
+    rows = g.rows[hit[1]]
+    exp, act = s[hit], total[hit]
     msg = c.places(table, rows, "total") + "：" + parts_name + "之和 = " + c.num(exp) + "，“总计”列 = " + c.num(act)
-    return found(rids, msg, table=table, row=rows, col="total", expected=exp.to_numpy(), actual=act.to_numpy())
+    return c.grid_findings(g, hit, msg, row=rows, col="total", expected=exp, actual=act)
 
 
 @rule(
@@ -62,29 +60,22 @@ def _row_total_findings(corpus, table: str, parts: list[str], parts_name: str) -
                             "requests/carried_next/natural": 2, "requests/carried_next/total": 2}},
 )
 def req_balance(corpus):
-    w = c.requests_effective(corpus)
-    if not len(w):
-        return found()
-    ids = c.report_ids(w)
-    pres = c.present(corpus, _REQ)
-    bl, un = c.blank(corpus, _REQ), c.unsure(corpus, _REQ)
+    g = c.grid(corpus, _REQ)
     keys = ("new", "carried_over", "handled_total", "carried_next")
-    val = {k: c.take_row(w, k, ids) for k in keys}
-    ok = {k: c.take_row(pres, k, ids).fillna(False).astype(bool) for k in keys}
-    uns = {k: c.take_row(un, k, ids).fillna(False).astype(bool) for k in keys}
-    handled_blank = c.take_row(bl, "handled_total", ids).fillna(False).astype(bool)
-    lhs = val["new"].fillna(0) + val["carried_over"].fillna(0)
-    rhs = val["handled_total"].fillna(0) + val["carried_next"].fillna(0)
-    fire = ((lhs - rhs).abs() > c.TOL) & ~handled_blank
-    for k in keys:
-        fire &= ok[k] & ~uns[k]
-    hits = c.stack_mask(fire, lhs, rhs)
-    if not len(hits):
+    rows = [g.r(k) for k in keys]
+    if not len(g) or min(rows) < 0:
         return found()
-    msg = (c.places(_REQ, None, hits["col"]) + "：第一项加第二项之和 = " + c.num(hits["v0"])
-           + "，第三项加第四项之和 = " + c.num(hits["v1"]))
-    return found(hits.iloc[:, 0], msg, table=_REQ, row=None, col=hits["col"],
-                 expected=hits["v0"].to_numpy(), actual=hits["v1"].to_numpy())
+    w = np.nan_to_num(c.requests_effective(corpus)[:, rows, :], nan=0.0)
+    lhs, rhs = w[:, 0] + w[:, 1], w[:, 2] + w[:, 3]
+    trusted = (g.present[:, rows, :] & ~g.unsure[:, rows, :]).all(axis=1)
+    fire = (np.abs(lhs - rhs) > c.TOL) & ~g.blank[:, rows[2], :] & trusted
+    hit = np.nonzero(fire)
+    if not len(hit[0]):
+        return found()
+    cols = g.cols[hit[1]]
+    msg = (c.places(_REQ, None, cols) + "：第一项加第二项之和 = " + c.num(lhs[hit])
+           + "，第三项加第四项之和 = " + c.num(rhs[hit]))
+    return c.grid_findings(g, hit, msg, row=None, col=cols, expected=lhs[hit], actual=rhs[hit])
 
 
 @rule(
@@ -104,27 +95,22 @@ def req_balance(corpus):
                             "requests/new/natural": 4, "requests/new/total": 4}},
 )
 def req_handled_sum(corpus):
-    w = c.values(corpus, _REQ)
-    if not len(w):
+    g = c.grid(corpus, _REQ)
+    h = g.r("handled_total")
+    if not len(g) or h < 0:
         return found()
-    sums, leaves_zero, leaves_unsure, ids = c.leaf_sums(corpus)
-    pres = c.present(corpus, _REQ)
-    tot = c.take_row(w, "handled_total", ids)
-    ok = c.take_row(pres, "handled_total", ids).fillna(False).astype(bool)
-    bl = c.take_row(c.blank(corpus, _REQ), "handled_total", ids).fillna(False).astype(bool)
-    un = c.take_row(c.unsure(corpus, _REQ), "handled_total", ids).fillna(False).astype(bool)
-    sums = sums.reindex(columns=tot.columns)
-    tot_zero = tot.abs() < c.TOL
-    fire = (ok & ~bl & ~un & ~leaves_unsure.reindex(columns=tot.columns, fill_value=False)
-            & ((tot - sums).abs() > c.TOL)
-            & ~(leaves_zero.reindex(columns=tot.columns, fill_value=True) | tot_zero))
-    hits = c.stack_mask(fire, sums, tot)
-    if not len(hits):
+    sums, leaves_zero, leaves_unsure = c.leaf_sums(corpus)
+    tot = g.value[:, h, :]
+    with np.errstate(invalid="ignore"):
+        fire = (g.present[:, h, :] & ~g.blank[:, h, :] & ~g.unsure[:, h, :] & ~leaves_unsure
+                & (np.abs(tot - sums) > c.TOL) & ~(leaves_zero | (np.abs(tot) < c.TOL)))
+    hit = np.nonzero(fire)
+    if not len(hit[0]):
         return found()
-    msg = (c.places(_REQ, "handled_total", hits["col"]) + "：各项办理结果之和 = " + c.num(hits["v0"])
-           + "，填报的总计 = " + c.num(hits["v1"]))
-    return found(hits.iloc[:, 0], msg, table=_REQ, row="handled_total", col=hits["col"],
-                 expected=hits["v0"].to_numpy(), actual=hits["v1"].to_numpy())
+    cols = g.cols[hit[1]]
+    msg = (c.places(_REQ, "handled_total", cols) + "：各项办理结果之和 = " + c.num(sums[hit])
+           + "，填报的总计 = " + c.num(tot[hit]))
+    return c.grid_findings(g, hit, msg, row="handled_total", col=cols, expected=sums[hit], actual=tot[hit])
 
 
 @rule(
@@ -160,17 +146,21 @@ def appeals_total(corpus):
     return _row_total_findings(corpus, _APP, parts, "各审理结果")
 
 
-def _blank_totals(corpus, table: str, frame_rows: pd.DataFrame, expected: pd.DataFrame) -> pd.DataFrame:
-    """Findings for blank total cells (``frame_rows`` True) whose parts sum (``expected``) is non-zero."""
-    mask = frame_rows & (expected.abs() > c.TOL)
-    hits = c.stack_mask(mask, expected)
-    if not len(hits):
+def _blank_totals(g: c.Grid, blank: np.ndarray, expected: np.ndarray, *, by_row: bool) -> pd.DataFrame:
+    """Findings for blank total cells (``blank``) whose parts sum (``expected``) is non-zero.
+
+    ``blank`` is [report, row] in the 总计 column (``by_row``), or [report, col] in the （七）总计 row.
+    """
+    with np.errstate(invalid="ignore"):
+        hit = np.nonzero(blank & (np.abs(expected) > c.TOL))
+    if not len(hit[0]):
         return found()
-    rows = hits["row"] if "row" in hits.columns else None
-    msg = (c.places(table, rows if rows is not None else "handled_total", hits["col"], n=len(hits))
-           + "：总计未填写，各分项之和为 " + c.num(hits["v0"]))
-    return found(hits.iloc[:, 0], msg, table=table, row=rows if rows is not None else "handled_total",
-                 col=hits["col"], expected=hits["v0"].to_numpy(), actual="空")
+    if by_row:
+        row, col = g.rows[hit[1]], "total"
+    else:
+        row, col = "handled_total", g.cols[hit[1]]
+    msg = c.places(g.table, row, col, n=len(hit[0])) + "：总计未填写，各分项之和为 " + c.num(expected[hit])
+    return c.grid_findings(g, hit, msg, row=row, col=col, expected=expected[hit], actual="空")
 
 
 @rule(
@@ -190,35 +180,36 @@ def total_blank(corpus):
     parts_of = {_REQ: c.cat().applicant_columns,
                 _APP: [col for col in c.cat().appeals_columns if col != "total"]}
     for table, parts in parts_of.items():
-        w = c.values(corpus, table)
-        if not len(w) or "total" not in w.columns:
+        g = c.grid(corpus, table)
+        t = g.c("total")
+        if not len(g) or t < 0:
             continue
-        s, _, _ = c.sum_parts(w, c.unsure(corpus, table), parts)
-        bl = c.blank(corpus, table)[["total"]]
-        if table == _REQ:  # （七）总计/总计 is checked below against the leaves
-            bl = bl & ~np.asarray(w.index.get_level_values("row") == "handled_total")[:, None]
-        out.append(_blank_totals(corpus, table, bl, s.to_frame("total")))
-    w = c.values(corpus, _REQ)
-    if len(w):
-        sums, _, _, ids = c.leaf_sums(corpus)
-        bl = c.take_row(c.blank(corpus, _REQ), "handled_total", ids).fillna(False).astype(bool)
-        bl.index.name = "report_id"
-        out.append(_blank_totals(corpus, _REQ, bl, sums.reindex(columns=bl.columns)))
+        s, _, _ = c.sum_parts(g, parts)
+        bl = g.blank[:, :, t].copy()
+        if table == _REQ and g.r("handled_total") >= 0:  # （七）总计/总计 is checked below against the leaves
+            bl[:, g.r("handled_total")] = False
+        out.append(_blank_totals(g, bl, s, by_row=True))
+    g = c.grid(corpus, _REQ)
+    if len(g) and g.r("handled_total") >= 0:
+        sums, _, _ = c.leaf_sums(corpus)
+        out.append(_blank_totals(g, g.blank[:, g.r("handled_total"), :], sums, by_row=False))
     out = [o for o in out if len(o)]
     return pd.concat(out, ignore_index=True) if out else found()
 
 
-def _cells_where(corpus, mask: np.ndarray) -> pd.DataFrame:
-    """The cells selected by ``mask`` (a rare subset), keys as plain strings."""
-    sub = corpus.cells[mask]
-    return pd.DataFrame({"report_id": sub["report_id"].astype(str).to_numpy(),
-                         "table": sub["table"].astype(str).to_numpy(), "row": sub["row"].astype(str).to_numpy(),
-                         "col": sub["col"].astype(str).to_numpy(), "value": sub["value"].to_numpy()})
+def _cells_at(corpus, idx: np.ndarray) -> pd.DataFrame:
+    """The cells at positions ``idx`` (a rare subset), keys as plain strings."""
+    cc = c.cell_codes(corpus)
+    return pd.DataFrame({"report_id": cc.report_ids.to_numpy(dtype=object)[cc.report[idx]],
+                         "table": cc.tables.to_numpy(dtype=object)[cc.table[idx]],
+                         "row": cc.rows.to_numpy(dtype=object)[cc.row[idx]],
+                         "col": cc.cols.to_numpy(dtype=object)[cc.col[idx]], "value": cc.value[idx]})
 
 
-def _col_in(corpus, cols) -> np.ndarray:
-    col = corpus.cells["col"]
-    return np.isin(col.cat.codes.to_numpy(), col.cat.categories.get_indexer(list(cols)))
+def _cells_outside(corpus, idx: np.ndarray, cols) -> np.ndarray:
+    """The positions of ``idx`` whose column is not one of ``cols``."""
+    cc = c.cell_codes(corpus)
+    return idx[~np.isin(cc.col[idx], cc.cols.get_indexer(list(cols)))]
 
 
 def _cell_places(df: pd.DataFrame) -> pd.Series:
@@ -237,8 +228,8 @@ def _cell_places(df: pd.DataFrame) -> pd.Series:
     pass_example={"edition": "2019", "cells": {"active/penalty/change": -3}},
 )
 def negative(corpus):
-    v = corpus.cells["value"].to_numpy()
-    df = _cells_where(corpus, (v < -c.TOL) & ~_col_in(corpus, c.cat().signed_columns))
+    v = c.cell_codes(corpus).value
+    df = _cells_at(corpus, _cells_outside(corpus, np.flatnonzero(v < -c.TOL), c.cat().signed_columns))
     if not len(df):
         return found()
     msg = _cell_places(df).reset_index(drop=True) + "：数量不应为负数，填报为 " + c.num(df["value"])
@@ -258,9 +249,12 @@ def negative(corpus):
     pass_example={"cells": {"active/fees/amount": 12.35}},
 )
 def non_integer(corpus):
-    v = corpus.cells["value"].to_numpy()
-    frac = np.abs(v - np.round(v)) > c.TOL  # False for NaN
-    df = _cells_where(corpus, frac & ~_col_in(corpus, c.cat().fractional_columns))
+    v = c.cell_codes(corpus).value
+    frac = np.round(v)
+    np.subtract(v, frac, out=frac)
+    np.abs(frac, out=frac)
+    idx = np.flatnonzero(frac > c.TOL)  # False for NaN
+    df = _cells_at(corpus, _cells_outside(corpus, idx, c.cat().fractional_columns))
     if not len(df):
         return found()
     msg = _cell_places(df).reset_index(drop=True) + "：件数应为整数，填报为 " + c.num(df["value"])
@@ -285,26 +279,21 @@ def non_integer(corpus):
                             "active/normative_documents/in_force": 2}},
 )
 def active_in_force(corpus):
-    w = c.values(corpus, "active")
-    need = {"issued", "repealed", "in_force"}
-    if not len(w) or not need <= set(w.columns):
+    g = c.grid(corpus, "active")
+    j = {k: g.c(k) for k in ("issued", "repealed", "in_force")}
+    if not len(g) or min(j.values()) < 0:
         return found()
-    pres = c.present(corpus, "active")
-    un = c.unsure(corpus, "active")
-    ok = pres["in_force"] & pres["issued"] & ~un[list(need)].any(axis=1)
-    v = w[list(need)].fillna(0.0)
+    ok = g.present[:, :, j["in_force"]] & g.present[:, :, j["issued"]] & ~g.unsure[:, :, list(j.values())].any(axis=2)
+    v = {k: np.nan_to_num(g.value[:, :, i], nan=0.0) for k, i in j.items()}
     floor = v["issued"] - v["repealed"]
-    fire = ok & (v["in_force"] < floor - c.TOL)
-    hit = fire[fire.to_numpy()].index
-    if not len(hit):
+    hit = np.nonzero(ok & (v["in_force"] < floor - c.TOL))
+    if not len(hit[0]):
         return found()
-    rids = hit.get_level_values("report_id").astype(str)
-    rows = hit.get_level_values("row").astype(str)
-    f, cur = floor.loc[hit], v["in_force"].loc[hit]
-    iss, rep = v["issued"].loc[hit], v["repealed"].loc[hit]
+    rows = g.rows[hit[1]]
+    f, cur = floor[hit], v["in_force"][hit]
     msg = (c.places("active", rows, "in_force") + " = " + c.num(cur) + "，少于本年制发件数减本年废止件数 ("
-           + c.num(iss) + " − " + c.num(rep) + " = " + c.num(f) + ")，请核实")
-    return found(rids, msg, table="active", row=rows, col="in_force", expected=f.to_numpy(), actual=cur.to_numpy())
+           + c.num(v["issued"][hit]) + " − " + c.num(v["repealed"][hit]) + " = " + c.num(f) + ")，请核实")
+    return c.grid_findings(g, hit, msg, row=rows, col="in_force", expected=f, actual=cur)
 
 
 RULES = [req_balance, req_handled_sum, req_row_total, appeals_total, total_blank, negative, non_integer,

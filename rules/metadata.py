@@ -19,6 +19,7 @@ import audit
 from audit.hookspecs import hookimpl
 from audit.rule import Pack, found, rule
 
+from ._text import number_lines
 from .sections import parse_failed
 
 DEFAULT_DEADLINE = "01-31"
@@ -123,8 +124,8 @@ def year_conflict(corpus) -> pd.DataFrame:
     pass_example={"extra_text": "《条例》由国务院令第492号公布，经国务院令第711号修订。"},
 )
 def old_regulation(corpus) -> pd.DataFrame:
-    text = corpus.report_text()
-    text = text[~text.index.astype(str).isin(parse_failed(corpus))]
+    text = number_lines(corpus)  # both citations end in "N 号": only those lines can match
+    text = text[~text.index.isin(parse_failed(corpus))]
     text = text[text.str.contains("492", regex=False)]  # literal pre-filter: most reports never cite it
     bad = text.str.contains(OLD_REGULATION, regex=True) & ~text.str.contains(NEW_REGULATION, regex=True)
     ids = bad.index[bad.to_numpy()].astype(str)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 import audit
@@ -21,6 +22,8 @@ from audit import catalogue
 from audit.hookspecs import hookimpl
 from audit.rule import Pack, Rule, fmt_series, found, rule
 
+from . import _common as c
+from ._text import number_lines
 from .sections import parse_failed
 
 _SP = r"[ \u3000\xa0]*"
@@ -90,14 +93,17 @@ def snippets(text: pd.Series, pattern: str) -> pd.Series:
 
 
 def table_total(corpus, table: str, rows: tuple[str, ...], col: str) -> pd.Series:
-    """Sum of ``col`` over ``rows`` per report; a printed blank counts as 0, an absent table is absent.
-
-    Read straight from the cells frame (one boolean mask) rather than a pivot of the whole table.
-    """
-    c = corpus.cells
-    sub = c.loc[(c["table"] == table) & c["row"].isin(rows) & (c["col"] == col), ["report_id", "value"]]
-    ids = sub["report_id"].astype(str).to_numpy()
-    return sub["value"].fillna(0.0).groupby(ids, sort=False).sum()
+    """Sum of ``col`` over ``rows`` per report; a printed blank counts as 0, an absent table is absent."""
+    g = c.grid(corpus, table)
+    j, i = g.c(col), [k for k in (g.r(r) for r in rows) if k >= 0]
+    if j < 0 or not i:
+        return pd.Series([], dtype="float64")
+    has = g.present[:, i, j].any(axis=1)
+    v = np.nan_to_num(g.value[:, i, j], nan=0.0)
+    total = v[:, 0].copy()
+    for k in range(1, len(i)):
+        total += v[:, k]
+    return pd.Series(total[has], index=g.ids[has])
 
 
 @dataclass(frozen=True)
@@ -119,8 +125,8 @@ class Statement:
 
 def _check_for(st: Statement):
     def check(corpus) -> pd.DataFrame:
-        text = corpus.report_text()
-        text = text[~text.index.astype(str).isin(parse_failed(corpus))]
+        text = number_lines(corpus)  # every statement ends in N 件 (or 起/宗): only those lines can match
+        text = text[~text.index.isin(parse_failed(corpus))]
         said = stated_numbers(text, st.pattern, st.must_contain)
         if said.empty:
             return found()

@@ -77,16 +77,10 @@ def _null(s: pd.Series) -> np.ndarray:
     pass_example={},
 )
 def table_missing(corpus):
-    ed = c.editions(corpus)
-    cells = corpus.cells
-    rid_cats = cells["report_id"].cat.categories.astype(str)
-    tab_cats = cells["table"].cat.categories.astype(str)
-    seen = np.zeros((len(rid_cats), len(tab_cats)), dtype=bool)
-    seen[cells["report_id"].cat.codes.to_numpy(), cells["table"].cat.codes.to_numpy()] = True
-    has = pd.DataFrame(seen, index=rid_cats, columns=tab_cats).reindex(
-        index=ed.index, columns=list(catalogue.TABLES), fill_value=False)
-    absent = ~has[ed.notna().to_numpy()]
-    missing = c.stack_mask(absent.rename_axis("report_id")).rename(columns={"col": "table"}).assign(detail="")
+    n_cells, _, _ = c.table_counts(corpus)
+    absent = np.nonzero((n_cells == 0) & corpus.reports["edition"].notna().to_numpy()[:, None])
+    missing = pd.DataFrame({"report_id": corpus.reports["report_id"].astype(str).to_numpy(dtype=object)[absent[0]],
+                            "table": np.asarray(catalogue.TABLES, dtype=object)[absent[1]], "detail": ""})
     p = c.problems_of(corpus, ["table_missing"])
     p = p[p["table"].isin(catalogue.TABLES) | p["table"].isna()]
     from_problems = pd.DataFrame({"report_id": p["report_id"].astype(str), "table": p["table"].astype(object),

@@ -16,6 +16,8 @@ never read as zero (see ``_common``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -24,31 +26,17 @@ from audit.hookspecs import hookimpl
 from audit.rule import Pack, found, rule
 
 from . import _common as c
+from ._text import number_lines
 
 _REQ = "requests"
 _APP = "appeals"
 
 
-def _all_zero_tables(corpus) -> pd.DataFrame:
-    """Boolean frame report_id × table: True where the table has numbers and all of them are 0."""
-    key = "zeros:all_zero_tables"
-    cache = corpus._wide  # shared derived views of this corpus (see audit.loader.Corpus)
-    if key not in cache:
-        cells = corpus.cells
-        v = cells["value"].to_numpy()
-        rid = cells["report_id"].cat.codes.to_numpy().astype(np.int64)
-        tab = cells["table"].cat.codes.to_numpy().astype(np.int64)
-        n_tab = len(cells["table"].cat.categories)
-        n_rep = len(cells["report_id"].cat.categories)
-        key2 = rid * n_tab + tab
-        size = n_rep * n_tab
-        n = np.bincount(key2[~np.isnan(v)], minlength=size).reshape(n_rep, n_tab)
-        nz = np.bincount(key2[np.abs(v) > c.TOL], minlength=size).reshape(n_rep, n_tab)  # NaN compares False
-        frame = pd.DataFrame((n > 0) & (nz == 0), index=cells["report_id"].cat.categories.astype(str),
-                             columns=cells["table"].cat.categories.astype(str))
-        ids = corpus.reports["report_id"].astype(str)
-        cache[key] = frame.reindex(index=ids, columns=list(catalogue.TABLES), fill_value=False).astype(bool)
-    return cache[key]
+def _all_zero_tables(corpus) -> np.ndarray:
+    """Boolean array report (``corpus.reports`` order) × table (``catalogue.TABLES``): True where the
+    table has numbers and all of them are 0."""
+    _, n, nonzero = c.table_counts(corpus)
+    return (n > 0) & (nonzero == 0)
 
 
 @rule(
@@ -75,7 +63,7 @@ def _all_zero_tables(corpus) -> pd.DataFrame:
 )
 def all_tables_zero(corpus):
     z = _all_zero_tables(corpus)
-    hit = z.index[z.all(axis=1).to_numpy()]
+    hit = corpus.reports["report_id"].astype(str).to_numpy(dtype=object)[z.all(axis=1)]
     if not len(hit):
         return found()
     return found(hit, "三张统计表（主动公开、依申请公开、行政复议行政诉讼）数据全部为0，请核实是否如实填报",
@@ -94,10 +82,15 @@ _ACTIVITY = {
 }
 
 
-def _stated_activity(corpus, table: str) -> pd.DataFrame:
-    """First statement per report with a non-zero number for ``table``: columns text, n."""
-    text = corpus.report_text()
-    m = text.str.extractall(_ACTIVITY[table])
+def _stated_activity(corpus, table: str, ids: np.ndarray) -> pd.DataFrame:
+    """First statement per report of ``ids`` with a non-zero number for ``table``: columns text, n.
+
+    Every statement ends in a number and its count word, so only the report's lines holding one
+    (``number_lines``) are scanned.
+    """
+    text = number_lines(corpus)
+    text = text[text.index.isin(ids)]
+    m = text.str.extractall(_ACTIVITY[table]) if len(text) else pd.DataFrame()
     if not len(m):
         return pd.DataFrame(columns=["text", "n"])
     m["n"] = pd.to_numeric(m["n"], errors="coerce")
@@ -131,14 +124,14 @@ def _stated_activity(corpus, table: str) -> pd.DataFrame:
 )
 def table_vs_text(corpus):
     z = _all_zero_tables(corpus)
+    ids = corpus.reports["report_id"].astype(str).to_numpy(dtype=object)
     out = []
     cat = c.cat()
-    for table in catalogue.TABLES:
-        zero_ids = z.index[z[table].to_numpy()]
+    for k, table in enumerate(catalogue.TABLES):
+        zero_ids = ids[z[:, k]]
         if not len(zero_ids):
             continue
-        said = _stated_activity(corpus, table)
-        said = said[said.index.isin(zero_ids)]
+        said = _stated_activity(corpus, table, zero_ids)
         if not len(said):
             continue
         msg = (f"「{cat.table_title(table)}」表数据全部为0，但报告正文称“" + said["text"].astype(str)
@@ -147,62 +140,64 @@ def table_vs_text(corpus):
     return pd.concat(out, ignore_index=True) if out else found()
 
 
-def _relations(corpus) -> pd.DataFrame:
-    """Every total-vs-parts relation whose cells are all trustworthy and whose total is printed.
+@dataclass(frozen=True)
+class _Relations:
+    """Total-vs-parts relations of one grid whose cells are all trustworthy and whose total is printed:
+    where (``hit``: report and row, or report and column for the （七）总计 row), the total, the
+    parts' sum (blank = 0) and whether the parts are all zero."""
 
-    Columns: report_id, table, row, col (the total cell), total, parts (sum, blank = 0),
-    parts_zero, parts_name. Computed once per corpus (both relation rules use it).
-    """
+    grid: c.Grid
+    hit: tuple[np.ndarray, np.ndarray]
+    by_row: bool
+    total: np.ndarray
+    parts: np.ndarray
+    parts_zero: np.ndarray
+    parts_name: str
+
+
+def _relations(corpus) -> list[_Relations]:
+    """Every relation of the requests and appeals tables, computed once per corpus (both rules use it)."""
     return corpus.derived("zeros:relations", _compute_relations)
 
 
-def _compute_relations(corpus) -> pd.DataFrame:
-    frames = []
+def _compute_relations(corpus) -> list[_Relations]:
+    out = []
     applicants = c.cat().applicant_columns
     results = [col for col in c.cat().appeals_columns if col != "total"]
     for table, parts, name in ((_REQ, applicants, "六类申请人"), (_APP, results, "各审理结果")):
-        w = c.values(corpus, table)
-        if not len(w) or "total" not in w.columns:
+        g = c.grid(corpus, table)
+        t = g.c("total")
+        if not len(g) or t < 0:
             continue
-        pres = c.present(corpus, table)
-        bl, un = c.blank(corpus, table), c.unsure(corpus, table)
-        s, zero, uns = c.sum_parts(w, un, parts)
-        ok = (pres["total"] & ~bl["total"] & ~un["total"] & ~uns).to_numpy()
-        idx = w.index[ok]
-        frames.append(pd.DataFrame({
-            "report_id": idx.get_level_values("report_id").astype(str), "table": table,
-            "row": idx.get_level_values("row").astype(str), "col": "total",
-            "total": w["total"].to_numpy()[ok], "parts": s.to_numpy()[ok], "parts_zero": zero.to_numpy()[ok],
-            "parts_name": name}))
-    w = c.values(corpus, _REQ)
-    if len(w):
-        sums, zero, uns, ids = c.leaf_sums(corpus)
-        pres = c.present(corpus, _REQ)
-        tot = c.take_row(w, "handled_total", ids)
-        ok = (c.take_row(pres, "handled_total", ids).fillna(False).astype(bool)
-              & ~c.take_row(c.blank(corpus, _REQ), "handled_total", ids).fillna(False).astype(bool)
-              & ~c.take_row(c.unsure(corpus, _REQ), "handled_total", ids).fillna(False).astype(bool)
-              & ~uns.reindex(columns=tot.columns, fill_value=False))
-        ok.index.name = "report_id"
-        hits = c.stack_mask(ok, tot, sums.reindex(columns=tot.columns), zero.reindex(columns=tot.columns))
-        frames.append(pd.DataFrame({
-            "report_id": hits["report_id"].astype(str), "table": _REQ, "row": "handled_total",
-            "col": hits["col"].astype(str), "total": hits["v0"].astype(float), "parts": hits["v1"].astype(float),
-            "parts_zero": hits["v2"].astype(bool), "parts_name": "各项办理结果"}))
-    if not frames:
-        return pd.DataFrame(columns=["report_id", "table", "row", "col", "total", "parts", "parts_zero", "parts_name"])
-    return pd.concat(frames, ignore_index=True)
+        s, zero, uns = c.sum_parts(g, parts)
+        hit = np.nonzero(g.present[:, :, t] & ~g.blank[:, :, t] & ~g.unsure[:, :, t] & ~uns)
+        out.append(_Relations(g, hit, True, g.value[:, :, t][hit], s[hit], zero[hit], name))
+    g = c.grid(corpus, _REQ)
+    h = g.r("handled_total")
+    if len(g) and h >= 0:
+        sums, zero, uns = c.leaf_sums(corpus)
+        hit = np.nonzero(g.present[:, h, :] & ~g.blank[:, h, :] & ~g.unsure[:, h, :] & ~uns)
+        out.append(_Relations(g, hit, False, g.value[:, h, :][hit], sums[hit], zero[hit], "各项办理结果"))
+    return out
 
 
-def _relation_findings(rel: pd.DataFrame, text: str) -> pd.DataFrame:
-    if not len(rel):
-        return found()
-    rel = rel.reset_index(drop=True)
-    where = pd.concat([c.places(t, g["row"], g["col"]).set_axis(g.index) for t, g in rel.groupby("table", sort=False)])
-    msg = (where.reindex(rel.index) + "：总计 = " + c.num(rel["total"]) + "，" + rel["parts_name"] + "之和 = "
-           + c.num(rel["parts"]) + "，" + text)
-    return found(rel["report_id"], msg, table=rel["table"], row=rel["row"], col=rel["col"],
-                 expected=rel["parts"].to_numpy(), actual=rel["total"].to_numpy())
+def _relation_findings(corpus, keep, text: str) -> pd.DataFrame:
+    """Findings for the relations where ``keep(total, parts_zero)`` holds."""
+    out = []
+    for rel in _relations(corpus):
+        sel = np.flatnonzero(keep(rel.total, rel.parts_zero))
+        if not len(sel):
+            continue
+        g, hit = rel.grid, (rel.hit[0][sel], rel.hit[1][sel])
+        if rel.by_row:
+            row, col = g.rows[hit[1]], "total"
+        else:
+            row, col = "handled_total", g.cols[hit[1]]
+        total, parts = rel.total[sel], rel.parts[sel]
+        msg = (c.places(g.table, row, col, n=len(sel)) + "：总计 = " + c.num(total) + "，" + rel.parts_name
+               + "之和 = " + c.num(parts) + "，" + text)
+        out.append(c.grid_findings(g, hit, msg, row=row, col=col, expected=parts, actual=total))
+    return pd.concat(out, ignore_index=True) if out else found()
 
 
 @rule(
@@ -218,9 +213,7 @@ def _relation_findings(rel: pd.DataFrame, text: str) -> pd.DataFrame:
     pass_example={"cells": {"appeals/litigation_direct/pending": 2, "appeals/litigation_direct/total": 2}},
 )
 def total_without_parts(corpus):
-    rel = _relations(corpus)
-    rel = rel[(rel["total"].abs() > c.TOL) & rel["parts_zero"].astype(bool)]
-    return _relation_findings(rel, "分项数据缺失")
+    return _relation_findings(corpus, lambda total, zero: (np.abs(total) > c.TOL) & zero, "分项数据缺失")
 
 
 @rule(
@@ -234,9 +227,7 @@ def total_without_parts(corpus):
     pass_example={"cells": {"requests/granted/total": None}},
 )
 def parts_without_total(corpus):
-    rel = _relations(corpus)
-    rel = rel[(rel["total"].abs() <= c.TOL) & ~rel["parts_zero"].astype(bool)]
-    return _relation_findings(rel, "总计漏填")
+    return _relation_findings(corpus, lambda total, zero: (np.abs(total) <= c.TOL) & ~zero, "总计漏填")
 
 
 RULES = [all_tables_zero, table_vs_text, total_without_parts, parts_without_total]

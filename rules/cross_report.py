@@ -12,6 +12,8 @@ Examples of these rules hold several reports: ``{"reports": [patch, patch]}`` (e
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 
@@ -20,6 +22,8 @@ from audit import catalogue
 from audit.hookspecs import hookimpl
 from audit.rule import Pack, fmt_series, found, rule
 
+from . import _common as c
+from ._text import code_points
 from .sections import parse_failed
 
 
@@ -30,6 +34,10 @@ def _readable_reports(corpus) -> pd.DataFrame:
 
 def consecutive_pairs(corpus) -> pd.DataFrame:
     """(report_id, prev_id, unit, year) for every report whose unit also reported the year before."""
+    return corpus.derived("cross_report:pairs", _consecutive_pairs)
+
+
+def _consecutive_pairs(corpus) -> pd.DataFrame:
     r = _readable_reports(corpus)
     r = r.loc[r["unit"].notna() & r["year"].notna(), ["report_id", "unit", "year", "edition"]]
     r = r.assign(unit=r["unit"].astype(str).str.strip(), year=r["year"].astype("int64"))
@@ -38,13 +46,13 @@ def consecutive_pairs(corpus) -> pd.DataFrame:
     return r.merge(prev, on=["unit", "year"], how="inner")
 
 
-def row_values(corpus, table: str, row: str) -> pd.DataFrame:
-    """Long frame (report_id, col, value) of one row; printed blanks are 0, absent cells are left out."""
-    c = corpus.cells
-    sub = c.loc[(c["table"] == table) & (c["row"] == row), ["report_id", "col", "value"]]
-    return pd.DataFrame({"report_id": sub["report_id"].astype(str).to_numpy(),
-                         "col": sub["col"].astype(str).to_numpy(),
-                         "value": sub["value"].fillna(0.0).to_numpy()})
+def _row_cells(corpus, table: str, row: str) -> pd.DataFrame:
+    """Cells of one row in cells order: report code, col code, value (printed blanks are 0)."""
+    cc = c.cell_codes(corpus)
+    t, r = cc.tables.get_indexer([table])[0], cc.rows.get_indexer([row])[0]
+    idx = np.flatnonzero((cc.table == t) & (cc.row == r)) if t >= 0 and r >= 0 else np.zeros(0, dtype=np.int64)
+    return pd.DataFrame({"rc": cc.report[idx].astype(np.int64), "cc": cc.col[idx].astype(np.int64),
+                         "value": np.nan_to_num(cc.value[idx], nan=0.0)})
 
 
 @rule(
@@ -80,9 +88,12 @@ def carry_over(corpus) -> pd.DataFrame:
     pairs = consecutive_pairs(corpus)
     if pairs.empty:
         return found()
-    cur = row_values(corpus, "requests", "carried_over").rename(columns={"value": "this"})
-    prev = row_values(corpus, "requests", "carried_next").rename(columns={"report_id": "prev_id", "value": "last"})
-    j = pairs.merge(cur, on="report_id").merge(prev, on=["prev_id", "col"])
+    codes = c.cell_codes(corpus).report_ids  # join on integer codes, not on strings
+    pairs = pairs.assign(rc=codes.get_indexer(pairs["report_id"]), pc=codes.get_indexer(pairs["prev_id"]))
+    cur = _row_cells(corpus, "requests", "carried_over").rename(columns={"value": "this"})
+    prev = _row_cells(corpus, "requests", "carried_next").rename(columns={"rc": "pc", "value": "last"})
+    j = pairs.merge(cur, on="rc").merge(prev, on=["pc", "cc"])
+    j = j.assign(col=c.cell_codes(corpus).cols.to_numpy(dtype=object)[j["cc"].to_numpy()])
     bad = j.loc[j["this"] != j["last"]]
     if bad.empty:
         return found()
@@ -97,6 +108,15 @@ def carry_over(corpus) -> pd.DataFrame:
 
 
 _IN_FORCE_ROWS = ("regulations", "normative_documents")
+
+
+def _cell_values(g: c.Grid, row: str, col: str) -> np.ndarray:
+    """One cell per report of the grid (printed blank = 0), NaN where absent; a trailing NaN for
+    position -1 (a report not in the grid)."""
+    i, j = g.r(row), g.c(col)
+    if i < 0 or j < 0:
+        return np.full(len(g) + 1, np.nan)
+    return np.r_[np.where(g.present[:, i, j], np.nan_to_num(g.value[:, i, j], nan=0.0), np.nan), np.nan]
 
 
 @rule(
@@ -125,16 +145,14 @@ def in_force(corpus) -> pd.DataFrame:
     pairs = pairs.loc[(pairs["edition"] == "2021") & (pairs["prev_edition"] == "2021")]
     if pairs.empty:
         return found()
+    g = c.grid(corpus, "active")
+    at = pd.Index(g.ids)
+    cur, last = at.get_indexer(pairs["report_id"]), at.get_indexer(pairs["prev_id"])
     frames = []
     for row in _IN_FORCE_ROWS:
-        vals = {col: row_values(corpus, "active", row).query("col == @col").set_index("report_id")["value"]
-                for col in ("issued", "repealed", "in_force")}
-        f = pairs.assign(row=row,
-                         issued=pairs["report_id"].map(vals["issued"]),
-                         repealed=pairs["report_id"].map(vals["repealed"]),
-                         this=pairs["report_id"].map(vals["in_force"]),
-                         last=pairs["prev_id"].map(vals["in_force"]))
-        frames.append(f)
+        vals = {col: _cell_values(g, row, col) for col in ("issued", "repealed", "in_force")}
+        frames.append(pairs.assign(row=row, issued=vals["issued"][cur], repealed=vals["repealed"][cur],
+                                   this=vals["in_force"][cur], last=vals["in_force"][last]))
     j = pd.concat(frames, ignore_index=True).dropna(subset=["issued", "repealed", "this", "last"])
     j = j.assign(expected=j["last"] + j["issued"] - j["repealed"])
     bad = j.loc[~np.isclose(j["this"], j["expected"])]
@@ -158,27 +176,134 @@ MIN_SHARED = 3  # at least this many identical sentences …
 MIN_SIMILARITY = 0.8  # … making up this share of the longer of the two sections
 MAX_BUCKET = 50  # a sentence in more reports than this is template wording, not copying
 # The prescribed framing sentences every report shares (legal basis, statistics period, contact).
-TEMPLATE_SENTENCE = r"统计期限|本报告|年度报告|条例|如对本报告|如有疑问|联系电话|联系方式"
+TEMPLATE_WORDS = ("统计期限", "本报告", "年度报告", "条例", "如对本报告", "如有疑问", "联系电话", "联系方式")
+TEMPLATE_SENTENCE = "|".join(TEMPLATE_WORDS)
+SENTENCE_ENDS = "。！？；;!?\n"
+NUMBER_UNITS = "年月日号件个条项次起宗"  # dropped with the number they follow (%, ％ are punctuation anyway)
 
 
 def section_sentences(sections: pd.DataFrame) -> pd.DataFrame:
-    """(report_id, canonical, h): one 64-bit hash per distinct normalised sentence of each section.
+    r"""(report_id, canonical, h): one 64-bit hash per distinct normalised sentence of each section.
 
-    Normalising drops white space, punctuation, Latin letters and numbers with their unit (2024年,
-    15件), so that a copy with new dates or figures still matches; sentences shorter than
-    ``MIN_SENTENCE_CHARS`` and the prescribed framing sentences (``TEMPLATE_SENTENCE``: legal basis,
-    statistics period) are dropped.
+    Sentences are split at 。！？；;!? and line breaks. Normalising drops white space, punctuation,
+    Latin letters and numbers with their unit (2024年, 15件), so that a copy with new dates or
+    figures still matches; sentences shorter than ``MIN_SENTENCE_CHARS`` and the prescribed framing
+    sentences (``TEMPLATE_WORDS``: legal basis, statistics period) are dropped.
+
+    Exactly ``re.split(r"[。！？；;!?\n]+")`` then ``re.sub(r"\d+(?:\.\d+)?[年月日号件个条项次起宗%％]?", "")``
+    and ``re.sub(r"[\W_a-zA-Z]+", "")`` per sentence, but computed on the characters' code points
+    in chunks of the whole text (a character survives when it is a word character but not a
+    decimal digit or Latin letter, and is not a unit right after a digit), never one sentence at a
+    time in Python.
     """
     s = sections[["report_id", "canonical", "text"]]
-    parts = s["text"].astype(str).str.split(r"[。！？；;!?\n]+", regex=True)
-    long = s[["report_id", "canonical"]].assign(sent=parts).explode("sent", ignore_index=True)
-    long = long.loc[~long["sent"].fillna("").astype(str).str.contains(TEMPLATE_SENTENCE, regex=True)]
-    norm = (long["sent"].fillna("").astype(str)
-            .str.replace(r"\d+(?:\.\d+)?[年月日号件个条项次起宗%％]?", "", regex=True)
-            .str.replace(r"[\W_a-zA-Z]+", "", regex=True))
-    long = long.assign(sent=norm).loc[norm.str.len() >= MIN_SENTENCE_CHARS]
-    h = pd.util.hash_pandas_object(long["sent"], index=False).to_numpy()
-    return long[["report_id", "canonical"]].assign(h=h).drop_duplicates()
+    texts = s["text"].astype(str).to_numpy(dtype=object)
+    sec, h = [], []
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    offset = np.r_[0, np.cumsum(lengths + 1)]
+    cuts = np.flatnonzero(np.r_[True, np.diff(offset[:-1] // _CHUNK_CHARS) > 0]) if len(texts) else []
+    bounds = [*np.asarray(cuts).tolist(), len(texts)]
+    for i0, i1 in zip(bounds[:-1], bounds[1:], strict=True):
+        got_sec, got_h = _chunk_sentence_hashes(texts[i0:i1].tolist(), lengths[i0:i1])
+        sec.append(got_sec + i0)
+        h.append(got_h)
+    sec_i = np.concatenate(sec) if sec else np.zeros(0, dtype=np.int64)
+    out = pd.DataFrame({"report_id": s["report_id"].astype(str).to_numpy(dtype=object)[sec_i],
+                        "canonical": s["canonical"].astype(str).to_numpy(dtype=object)[sec_i],
+                        "h": np.concatenate(h) if h else np.zeros(0, dtype=np.uint64)})
+    return out.drop_duplicates()
+
+
+_CHUNK_CHARS = 1 << 18
+_KEEP, _DIGIT, _UNIT, _END, _TEMPLATE = 1, 2, 4, 8, 16
+_BASE = np.uint64(0x9E3779B97F4A7C15)
+
+
+@lru_cache(maxsize=2)
+def _char_flags(size: int) -> np.ndarray:
+    """Per code point below ``size``: kept by the normalisation, decimal digit, number unit,
+    sentence end, first character of a template word."""
+    flags = np.zeros(size, dtype=np.uint8)
+    for i in range(size):
+        ch = chr(i)
+        if ch.isalnum() and not ch.isdecimal() and not ("a" <= ch <= "z" or "A" <= ch <= "Z"):
+            flags[i] |= _KEEP
+        if ch.isdecimal():
+            flags[i] |= _DIGIT
+    for chars, bit in ((NUMBER_UNITS, _UNIT), (SENTENCE_ENDS, _END), ({w[0] for w in TEMPLATE_WORDS}, _TEMPLATE)):
+        flags[[ord(ch) for ch in chars]] |= bit
+    return flags
+
+
+def _powers(n: int) -> np.ndarray:
+    """_BASE ** k modulo 2**64 for k < n (at least; cached in doubling sizes)."""
+    return _power_table(1 << max(12, (n - 1).bit_length()))[0]
+
+
+def _inverse_powers(n: int) -> np.ndarray:
+    """_BASE ** -k modulo 2**64 for k < n (_BASE is odd, hence invertible)."""
+    return _power_table(1 << max(12, (n - 1).bit_length()))[1]
+
+
+@lru_cache(maxsize=4)
+def _power_table(n: int) -> tuple[np.ndarray, np.ndarray]:
+    inv = pow(int(_BASE), -1, 1 << 64)
+    p = np.full(n, _BASE, dtype=np.uint64)
+    q = np.full(n, inv, dtype=np.uint64)
+    p[0] = q[0] = 1
+    return np.cumprod(p), np.cumprod(q)  # both wrap modulo 2**64
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser: spreads the polynomial hash over all 64 bits."""
+    x = x ^ (x >> np.uint64(30))
+    x = x * np.uint64(0xBF58476D1CE4E5B9)
+    x = x ^ (x >> np.uint64(27))
+    x = x * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+def _chunk_sentence_hashes(texts: list[str], lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(section position, hash) of every kept sentence of consecutive sections."""
+    big = "\n".join(texts)  # a line break ends a sentence, so none spans two sections
+    a = code_points(big)
+    flags = _char_flags(0x10000 if a.dtype == np.uint16 else 0x110000)[a]
+    end = (flags & _END) != 0
+    first = np.flatnonzero(~end[1:] & end[:-1]) + 1  # where each sentence starts
+    if len(end) and not end[0]:
+        first = np.r_[0, first]
+    keep = (flags & _KEEP) != 0
+    unit = np.flatnonzero((flags[1:] & _UNIT) != 0) + 1
+    keep[unit[(flags[unit - 1] & _DIGIT) != 0]] = False  # a unit right after a number goes with it
+    kept = np.flatnonzero(keep)
+    # Kept characters of sentence s are kept[rank[s]:rank[s + 1]] (only sentence ends lie between).
+    rank = np.r_[np.searchsorted(kept, first), len(kept)]
+    n_kept = np.diff(rank)
+    ok = n_kept >= MIN_SENTENCE_CHARS
+    ok[np.searchsorted(first, _template_positions(a, flags), "right") - 1] = False
+    sel = np.flatnonzero(ok)
+    # Polynomial hash of each sentence's kept characters from prefix sums (modulo 2**64):
+    # sum(c_k * B**k, k in sentence) * B**-rank[s] does not depend on where the sentence sits.
+    terms = a[kept].astype(np.uint64)
+    terms *= _powers(len(kept) + 1)[: len(kept)]
+    prefix = np.r_[np.uint64(0), np.cumsum(terms, out=terms)]
+    h = (prefix[rank[sel + 1]] - prefix[rank[sel]]) * _inverse_powers(len(kept) + 1)[rank[sel]]
+    h = _mix(h ^ (n_kept[sel].astype(np.uint64) * np.uint64(0xD6E8FEB86659FD93)))
+    section_starts = np.cumsum(lengths + 1) - (lengths + 1)
+    return np.searchsorted(section_starts, first[sel], "right") - 1, h
+
+
+def _template_positions(a: np.ndarray, flags: np.ndarray) -> np.ndarray:
+    """Where one of ``TEMPLATE_WORDS`` starts."""
+    cand = np.flatnonzero((flags & _TEMPLATE) != 0)
+    out = []
+    for w in TEMPLATE_WORDS:
+        c = cand[a[cand] == ord(w[0])]
+        c = c[c + len(w) <= len(a)]
+        for k, ch in enumerate(w[1:], start=1):
+            c = c[a[c + k] == ord(ch)]
+        out.append(c)
+    return np.concatenate(out)
 
 
 def copied_pairs(sections: pd.DataFrame) -> pd.DataFrame:

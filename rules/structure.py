@@ -23,12 +23,14 @@ def _where(df: pd.DataFrame) -> pd.Series:
     """Printed place of each problem row; problems with no known table are named generically."""
     cat = c.cat()
     known = set(catalogue.TABLES)
+    memo: dict[tuple, str] = {}
     out = []
-    for t, r, k in zip(df["table"], df["row"], df["col"], strict=True):
-        if isinstance(t, str) and t in known:
-            out.append(cat.place(t, r if isinstance(r, str) else None, k if isinstance(k, str) else None))
-        else:
-            out.append("统计表")
+    for key in zip(df["table"], df["row"], df["col"], strict=True):
+        if key not in memo:
+            t, r, k = key
+            memo[key] = (cat.place(t, r if isinstance(r, str) else None, k if isinstance(k, str) else None)
+                         if isinstance(t, str) and t in known else "统计表")
+        out.append(memo[key])
     return pd.Series(out, dtype=object)
 
 

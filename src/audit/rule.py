@@ -148,5 +148,17 @@ def fmt_num(v: Any) -> str:
 
 
 def fmt_series(s: pd.Series) -> pd.Series:
-    """Vectorised ``fmt_num`` for message building."""
-    return s.map(fmt_num)
+    """Vectorised ``fmt_num`` for message building (same text, without a Python call per number)."""
+    if not len(s):
+        return s.map(fmt_num)
+    try:
+        f = np.asarray(s.to_numpy(), dtype=np.float64)
+    except (TypeError, ValueError):  # not all numbers: let fmt_num decide (and raise) one by one
+        return s.map(fmt_num)
+    out = np.full(len(f), "空", dtype=object)
+    with np.errstate(invalid="ignore"):
+        whole = np.isfinite(f) & (np.floor(f) == f) & (np.abs(f) < 1e15)
+    out[whole] = f[whole].astype(np.int64).astype(str)
+    other = np.flatnonzero(~whole & ~np.isnan(f))
+    out[other] = [f"{v:g}" for v in f[other].tolist()]
+    return pd.Series(out, index=s.index).infer_objects()  # the dtype ``Series.map`` would give

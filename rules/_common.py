@@ -74,7 +74,7 @@ class CellCodes:
     value: np.ndarray
     blank: np.ndarray  # positions of the cells printed blank
     unplaced: np.ndarray  # positions of the cells with no value that are not blank (short row, not a number)
-    report_ids: pd.Index  # the report_id categories, as str
+    report_ids: np.ndarray  # the report_id categories, as str (object array)
     tables: pd.Index
     rows: pd.Index
     cols: pd.Index
@@ -97,41 +97,37 @@ def _cell_codes(corpus: Corpus) -> CellCodes:
     return CellCodes(
         report=codes["report_id"], table=codes["table"], row=codes["row"], col=codes["col"], value=value,
         blank=na[raw_blank], unplaced=na[~raw_blank],
-        report_ids=pd.Index(keys["report_id"].cat.categories.astype(str), dtype=object),
+        report_ids=keys["report_id"].cat.categories.astype(str).to_numpy(dtype=object),
         tables=pd.Index(keys["table"].cat.categories.astype(str)), rows=pd.Index(keys["row"].cat.categories.astype(str)),
         cols=pd.Index(keys["col"].cat.categories.astype(str)))
-
-
-def _dense_codes(codes: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """The codes that occur (ascending) and each code's position among them (-1 if absent)."""
-    used = np.flatnonzero(np.bincount(codes, minlength=n)) if len(codes) else np.array([], dtype=np.int64)
-    pos = np.full(n, -1, dtype=np.int64)
-    pos[used] = np.arange(len(used))
-    return used, pos
 
 
 @dataclass(frozen=True)
 class Grid:
     """One table as arrays indexed [report, row, col]; read-only, shared by every rule of a run.
 
-    The report axis holds the reports that have at least one cell of the table, in corpus order;
-    rows and columns are those the table has anywhere in the corpus, in category order, columns
-    with no value anywhere last (the layout of ``Corpus.wide``). ``value`` is NaN where a cell is
-    blank, unplaced or absent; ``present`` says whether the report has the cell at all.
+    The report axis holds every report of the cells frame, in corpus order; rows and columns are
+    those the table has anywhere in the corpus, in category order. ``value`` is NaN where a cell is
+    blank, unplaced or absent; ``present`` says whether the report has the cell at all. Findings
+    that run along a row list its columns in ``col_order`` (columns with no value anywhere last,
+    as ``Corpus.wide`` lays them out).
     """
 
     table: str
     ids: np.ndarray  # report ids (str, object array) of the report axis
     rows: pd.Index
     cols: pd.Index
+    col_order: np.ndarray
     value: np.ndarray
     present: np.ndarray
     blank: np.ndarray
     unsure: np.ndarray
     has_row: np.ndarray  # [report, row]: the report has some cell of the row
 
-    def __len__(self) -> int:
-        return len(self.ids)
+    @property
+    def empty(self) -> bool:
+        """No report has a cell of this table."""
+        return not self.present.size
 
     def r(self, row: str) -> int:
         """Position of ``row`` on the row axis, -1 when no report has it."""
@@ -145,56 +141,85 @@ class Grid:
         """Positions of the given columns that the table has, in the given order."""
         return [j for j in self.cols.get_indexer(list(cols)) if j >= 0]
 
+    def col_hits(self, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``np.nonzero`` of a [report, col] mask, columns of a report in ``col_order``."""
+        r, k = np.nonzero(mask[:, self.col_order])
+        return r, self.col_order[k]
+
 
 def grid(corpus: Corpus, table: str) -> Grid:
-    """The ``Grid`` of ``table`` (computed once per corpus)."""
-    return corpus.derived(f"_common:grid:{table}", lambda c: _build_grid(c, table))
+    """The ``Grid`` of ``table`` (all tables are built together, once per corpus)."""
+    return corpus.derived("_common:grids", _build_grids)[table]
 
 
-def _build_grid(corpus: Corpus, table: str) -> Grid:
+def _build_grids(corpus: Corpus) -> dict[str, Grid]:
+    """Every table's grid in one pass over the cells: each cell's position in one buffer that
+    holds the three [report, row, col] blocks one after the other."""
     cc = cell_codes(corpus)
-    t = cc.tables.get_indexer([table])[0]
-    sel = np.flatnonzero(cc.table == t) if t >= 0 else np.array([], dtype=np.int64)
-    rep, row, col = cc.report[sel], cc.row[sel], cc.col[sel]
-    reps, rpos = _dense_codes(rep, len(cc.report_ids))
-    rows, ipos = _dense_codes(row, len(cc.rows))
-    cols, jpos = _dense_codes(col, len(cc.cols))
-    shape = (len(reps), len(rows), len(cols))
-
-    def flat_of(r: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        f = rpos[r]
-        f *= shape[1]
-        f += ipos[i]
-        f *= shape[2]
-        f += jpos[j]
-        return f
-
-    flat = flat_of(rep, row, col)
-    value = np.full(shape, np.nan)
-    value.ravel()[flat] = cc.value[sel]
-    present = np.zeros(shape, dtype=bool)
-    present.ravel()[flat] = True
-    if np.count_nonzero(present) != len(flat):  # a duplicated cell (unvalidated frames) keeps its first value
-        val = cc.value[sel]
-        keep = ~np.isnan(val)
-        value.ravel()[flat[keep][::-1]] = val[keep][::-1]
+    n_rep, n_tab, n_row, n_col = len(cc.report_ids), len(cc.tables), len(cc.rows), len(cc.cols)
+    keyed = cc.table >= 0
+    slot = (cc.table.astype(np.int32) * n_row + cc.row) * n_col + cc.col  # (table, row, col), -1 when keyless
+    if not keyed.all():
+        slot = np.where(keyed, slot, -1)
+    n_slot = n_tab * n_row * n_col
+    used = np.zeros(n_slot + 1, dtype=bool)
+    used[slot] = True  # index -1 is the extra last entry
+    used = used[:-1].reshape(n_tab, n_row, n_col)
+    start, per_report, layout = 0, np.zeros(n_slot + 1, dtype=np.int64), {}
+    local = np.full(n_slot + 1, -1, dtype=np.int64)
+    for t in range(n_tab):
+        rows, cols = np.flatnonzero(used[t].any(axis=1)), np.flatnonzero(used[t].any(axis=0))
+        i, j = np.meshgrid(rows, cols, indexing="ij")
+        size = len(rows) * len(cols)
+        s = ((t * n_row + i) * n_col + j).ravel()
+        local[s] = start + np.arange(size)
+        per_report[s] = size
+        layout[t] = (start, rows, cols)
+        start += n_rep * size
+    # a cell at report r and slot s sits at start_t + r * size_t + (i * n_cols_t + j)
+    base, stride = local[slot], per_report[slot]  # index -1 reads the extra last entries (-1, 0)
+    pos = cc.report.astype(np.int64)
+    pos *= stride
+    pos += base  # keyless cells land on -1, the dropped last element below
+    buf_value = np.full(start + 1, np.nan)
+    buf_value[pos] = cc.value
+    buf_present = np.zeros(start + 1, dtype=bool)
+    buf_present[pos] = True
+    if np.count_nonzero(buf_present[:-1]) != np.count_nonzero(keyed):  # duplicated cells (unvalidated frames)
+        keep = ~np.isnan(cc.value)
+        buf_value[pos[keep][::-1]] = cc.value[keep][::-1]  # a duplicated cell keeps its first value
     flags = []
     for idx in (cc.blank, cc.unplaced):
-        idx = idx[cc.table[idx] == t]
-        a = np.zeros(shape, dtype=bool)
-        a.ravel()[flat_of(cc.report[idx], cc.row[idx], cc.col[idx])] = True
+        a = np.zeros(start + 1, dtype=bool)
+        a[pos[idx]] = True
         flags.append(a)
-    valued = ~np.isnan(value).all(axis=(0, 1))
-    arrays = [value, present, *flags]
-    if not valued.all():  # columns with no value anywhere go last, as in ``Corpus.wide``
-        order = np.r_[np.flatnonzero(valued), np.flatnonzero(~valued)]
-        cols = cols[order]
-        arrays = [np.ascontiguousarray(a[:, :, order]) for a in arrays]
-    value, present, blank, unplaced = arrays
-    g = Grid(table=table, ids=cc.report_ids.to_numpy(dtype=object)[reps], rows=cc.rows[rows], cols=cc.cols[cols],
-             value=value, present=present, blank=blank, unsure=unplaced, has_row=present.any(axis=2))
-    _mark_incomplete_rows(corpus, g)
-    return g
+    grids = {}
+    for t, (first, rows, cols) in layout.items():
+        shape = (n_rep, len(rows), len(cols))
+        seg = slice(first, first + n_rep * len(rows) * len(cols))
+        value, present, blank, unplaced = (b[seg].reshape(shape) for b in (buf_value, buf_present, *flags))
+        valued = ~np.isnan(value).all(axis=(0, 1))
+        g = Grid(table=cc.tables[t], ids=cc.report_ids, rows=cc.rows[rows], cols=cc.cols[cols],
+                 col_order=np.r_[np.flatnonzero(valued), np.flatnonzero(~valued)], value=value, present=present,
+                 blank=blank, unsure=unplaced, has_row=present.any(axis=2))
+        _mark_incomplete_rows(corpus, g)
+        grids[g.table] = g
+    return _GridMap(grids, cc.report_ids)
+
+
+class _GridMap(dict):
+    """Grids by table name; a table without any cell gets an empty grid."""
+
+    def __init__(self, grids: dict[str, Grid], ids: np.ndarray) -> None:
+        super().__init__(grids)
+        self.ids = ids
+
+    def __missing__(self, table: str) -> Grid:
+        shape = (len(self.ids), 0, 0)
+        return Grid(table=table, ids=self.ids, rows=pd.Index([], dtype=object), cols=pd.Index([], dtype=object),
+                    col_order=np.zeros(0, dtype=np.int64), value=np.full(shape, np.nan),
+                    present=np.zeros(shape, dtype=bool), blank=np.zeros(shape, dtype=bool),
+                    unsure=np.zeros(shape, dtype=bool), has_row=np.zeros(shape[:2], dtype=bool))
 
 
 def _mark_incomplete_rows(corpus: Corpus, g: Grid) -> None:
@@ -202,7 +227,7 @@ def _mark_incomplete_rows(corpus: Corpus, g: Grid) -> None:
     flagged as incomplete becomes unsure; only rows the report has are touched."""
     p = corpus.problems
     p = p[p["kind"].isin(INCOMPLETE_KINDS).to_numpy() & (p["table"] == g.table).to_numpy()]
-    if not len(p) or not len(g):
+    if not len(p) or g.empty:
         return
     r = pd.Index(g.ids).get_indexer(p["report_id"].astype(str))
     whole = p["row"].isna().to_numpy()
@@ -222,14 +247,22 @@ def report_positions(corpus: Corpus, ids: Sequence[str] | np.ndarray) -> np.ndar
 
 # -- identities over a grid ------------------------------------------------------------------------
 
-def sum_parts(g: Grid, parts: Sequence[str], value: np.ndarray | None = None
-              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per [report, row]: sum of the part columns (blank = 0), whether all are zero, whether any is unsure."""
+def zeroed(a: np.ndarray) -> np.ndarray:
+    """``a`` with NaN read as 0 (a blank part counts as 0)."""
+    return np.where(np.isnan(a), 0.0, a)
+
+
+def sum_parts(corpus: Corpus, table: str, parts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per [report, row] of ``table``: sum of the part columns (blank = 0), whether all are zero,
+    whether any is unsure (computed once per table and parts)."""
+    return corpus.derived(f"_common:sum_parts:{table}:{','.join(parts)}",
+                          lambda c: _sum_parts(grid(c, table), parts))
+
+
+def _sum_parts(g: Grid, parts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     j = g.cs(parts)
-    v = np.nan_to_num((g.value if value is None else value)[:, :, j], nan=0.0)
-    total = np.zeros(g.has_row.shape)
-    for k in range(len(j)):  # left to right, as a person adds them
-        total += v[:, :, k]
+    v = zeroed(g.value[:, :, j])
+    total = v.sum(axis=2)  # fewer than 8 terms: added left to right
     return total, (np.abs(v) < TOL).all(axis=2), g.unsure[:, :, j].any(axis=2)
 
 
@@ -246,9 +279,9 @@ def requests_effective(corpus: Corpus) -> np.ndarray:
 def _requests_effective(corpus: Corpus) -> np.ndarray:
     g = grid(corpus, "requests")
     t = g.c("total")
-    if not len(g) or t < 0:
+    if g.empty or t < 0 or not g.blank[:, :, t].any():
         return g.value
-    implied, _, _ = sum_parts(g, cat().applicant_columns)
+    implied, _, _ = sum_parts(corpus, "requests", cat().applicant_columns)
     w = g.value.copy()
     w[:, :, t] = np.where(g.blank[:, :, t], implied, w[:, :, t])
     return w
@@ -271,25 +304,11 @@ def leaf_sums(corpus: Corpus) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def _leaf_sums(corpus: Corpus) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     g = grid(corpus, "requests")
-    w = requests_effective(corpus)
-    i = [k for k in g.rows.get_indexer(leaf_rows()) if k >= 0]
-    i.sort()  # the rows' order in the table
-    leaves = np.nan_to_num(w[:, i, :], nan=0.0)
-    sums = np.zeros((len(g), len(g.cols)))
-    for k in range(len(i)):
-        sums += leaves[:, k, :]
-    any_leaf = g.has_row[:, i].any(axis=1)
-    sums[~any_leaf] = np.nan
-    all_zero = (np.abs(leaves) < TOL).all(axis=1)
-    return sums, all_zero, g.unsure[:, i, :].any(axis=1)
-
-
-def at(g: Grid, a: np.ndarray, row: str) -> np.ndarray:
-    """``a`` ([report, row, col]) at one row, [report, col]; NaN/False when no report has the row."""
-    i = g.r(row)
-    if i >= 0:
-        return a[:, i, :]
-    return np.full((len(g), len(g.cols)), np.nan if a.dtype.kind == "f" else False, dtype=a.dtype)
+    i = sorted(k for k in g.rows.get_indexer(leaf_rows()) if k >= 0)  # the rows' order in the table
+    leaves = zeroed(requests_effective(corpus)[:, i, :])
+    sums = leaves.sum(axis=1)  # row after row
+    sums[~g.has_row[:, i].any(axis=1)] = np.nan
+    return sums, (np.abs(leaves) < TOL).all(axis=1), g.unsure[:, i, :].any(axis=1)
 
 
 def grid_findings(g: Grid, hits: tuple[np.ndarray, ...], message: pd.Series, *, row: object, col: object,
@@ -297,6 +316,29 @@ def grid_findings(g: Grid, hits: tuple[np.ndarray, ...], message: pd.Series, *, 
     """Findings at ``hits`` (the first array indexes reports), located in the grid's table."""
     return found(pd.Series(g.ids[hits[0]], dtype=object), message, table=g.table, row=row, col=col,
                  expected=expected, actual=actual)
+
+
+def table_presence(corpus: Corpus) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per report (``corpus.reports`` order) and table (``catalogue.TABLES`` order): whether it has
+    any cell, any value, any non-zero value."""
+    return corpus.derived("_common:table_presence", _table_presence)
+
+
+def _table_presence(corpus: Corpus) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    shape = (len(corpus.reports), len(catalogue.TABLES))
+    out = [np.zeros(shape, dtype=bool) for _ in range(3)]
+    for k, table in enumerate(catalogue.TABLES):
+        g = grid(corpus, table)
+        if g.empty:
+            continue
+        pos = report_positions(corpus, g.ids)
+        ok = pos >= 0
+        v = g.value.reshape(len(g.ids), -1)
+        with np.errstate(invalid="ignore"):
+            got = (g.has_row.any(axis=1), ~np.isnan(v).all(axis=1), (np.abs(v) > TOL).any(axis=1))
+        for o, x in zip(out, got, strict=True):
+            o[pos[ok], k] = x[ok]
+    return out[0], out[1], out[2]
 
 
 # -- places and numbers ----------------------------------------------------------------------------
@@ -338,28 +380,3 @@ def problems_of(corpus: Corpus, kinds: Iterable[str]) -> pd.DataFrame:
     """Reader problems of the given kinds."""
     p = corpus.problems
     return p[p["kind"].isin(list(kinds))].reset_index(drop=True)
-
-
-def table_counts(corpus: Corpus) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per report (``corpus.reports`` order) and table (``catalogue.TABLES`` order): how many cells,
-    how many with a value, how many with a non-zero value."""
-    return corpus.derived("_common:table_counts", _table_counts)
-
-
-def _table_counts(corpus: Corpus) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    cc = cell_codes(corpus)
-    n_cat, n_tab = len(cc.report_ids), len(cc.tables) + 1
-    key = cc.report.astype(np.int64) * n_tab + (cc.table + 1)  # table -1 (no keys) counts nowhere below
-    if len(key) and key.min() < 0:
-        key = np.maximum(key, 0)
-    with np.errstate(invalid="ignore"):
-        counts = [np.bincount(k, minlength=n_cat * n_tab).reshape(n_cat, n_tab)
-                  for k in (key, key[~np.isnan(cc.value)], key[np.abs(cc.value) > TOL])]
-    rpos = report_positions(corpus, cc.report_ids)
-    tpos = cc.tables.get_indexer(list(catalogue.TABLES)) + 1
-    out = []
-    for n in counts:
-        o = np.zeros((len(corpus.reports), len(catalogue.TABLES)), dtype=np.int64)
-        o[rpos[rpos >= 0]] = np.where(tpos > 0, n[:, tpos], 0)[rpos >= 0]
-        out.append(o)
-    return out[0], out[1], out[2]

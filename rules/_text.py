@@ -48,7 +48,8 @@ def _char_classes() -> tuple[np.ndarray, np.ndarray]:
             np.fromiter((c.isdecimal() for c in chars), dtype=bool, count=0x10000))
 
 
-def _code_points(s: str) -> np.ndarray:
+def code_points(s: str) -> np.ndarray:
+    """The characters of ``s`` as an array of code points (uint16 when all are in the BMP)."""
     b = s.encode("utf-16-le", "surrogatepass")
     if len(b) == 2 * len(s):
         return np.frombuffer(b, dtype=np.uint16)
@@ -81,7 +82,7 @@ def _anchors(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _chunk_lines(texts: list[str], rep: np.ndarray) -> tuple[list[str], np.ndarray]:
     """The kept lines (merged where they touch one match) of consecutive sections, and their report."""
     s = "\n".join(texts)
-    a = _code_points(s)
+    a = code_points(s)
     q, p = _anchors(a)
     if not len(p):
         return [], np.zeros(0, dtype=np.int64)

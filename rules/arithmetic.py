@@ -30,9 +30,9 @@ def _row_total_findings(corpus, table: str, parts: list[str], parts_name: str) -
     """``total`` column == sum of ``parts`` columns, per row of ``table``."""
     g = c.grid(corpus, table)
     t = g.c("total")
-    if not len(g) or t < 0:
+    if g.empty or t < 0:
         return found()
-    s, parts_zero, parts_unsure = c.sum_parts(g, parts)
+    s, parts_zero, parts_unsure = c.sum_parts(corpus, table, parts)
     total = g.value[:, :, t]
     with np.errstate(invalid="ignore"):
         fire = (g.present[:, :, t] & ~g.blank[:, :, t] & ~g.unsure[:, :, t] & ~parts_unsure
@@ -63,13 +63,13 @@ def req_balance(corpus):
     g = c.grid(corpus, _REQ)
     keys = ("new", "carried_over", "handled_total", "carried_next")
     rows = [g.r(k) for k in keys]
-    if not len(g) or min(rows) < 0:
+    if g.empty or min(rows) < 0:
         return found()
-    w = np.nan_to_num(c.requests_effective(corpus)[:, rows, :], nan=0.0)
+    w = c.zeroed(c.requests_effective(corpus)[:, rows, :])
     lhs, rhs = w[:, 0] + w[:, 1], w[:, 2] + w[:, 3]
     trusted = (g.present[:, rows, :] & ~g.unsure[:, rows, :]).all(axis=1)
     fire = (np.abs(lhs - rhs) > c.TOL) & ~g.blank[:, rows[2], :] & trusted
-    hit = np.nonzero(fire)
+    hit = g.col_hits(fire)
     if not len(hit[0]):
         return found()
     cols = g.cols[hit[1]]
@@ -97,14 +97,14 @@ def req_balance(corpus):
 def req_handled_sum(corpus):
     g = c.grid(corpus, _REQ)
     h = g.r("handled_total")
-    if not len(g) or h < 0:
+    if g.empty or h < 0:
         return found()
     sums, leaves_zero, leaves_unsure = c.leaf_sums(corpus)
     tot = g.value[:, h, :]
     with np.errstate(invalid="ignore"):
         fire = (g.present[:, h, :] & ~g.blank[:, h, :] & ~g.unsure[:, h, :] & ~leaves_unsure
                 & (np.abs(tot - sums) > c.TOL) & ~(leaves_zero | (np.abs(tot) < c.TOL)))
-    hit = np.nonzero(fire)
+    hit = g.col_hits(fire)
     if not len(hit[0]):
         return found()
     cols = g.cols[hit[1]]
@@ -152,7 +152,8 @@ def _blank_totals(g: c.Grid, blank: np.ndarray, expected: np.ndarray, *, by_row:
     ``blank`` is [report, row] in the 总计 column (``by_row``), or [report, col] in the （七）总计 row.
     """
     with np.errstate(invalid="ignore"):
-        hit = np.nonzero(blank & (np.abs(expected) > c.TOL))
+        mask = blank & (np.abs(expected) > c.TOL)
+    hit = np.nonzero(mask) if by_row else g.col_hits(mask)
     if not len(hit[0]):
         return found()
     if by_row:
@@ -182,15 +183,15 @@ def total_blank(corpus):
     for table, parts in parts_of.items():
         g = c.grid(corpus, table)
         t = g.c("total")
-        if not len(g) or t < 0:
+        if g.empty or t < 0:
             continue
-        s, _, _ = c.sum_parts(g, parts)
+        s, _, _ = c.sum_parts(corpus, table, parts)
         bl = g.blank[:, :, t].copy()
         if table == _REQ and g.r("handled_total") >= 0:  # （七）总计/总计 is checked below against the leaves
             bl[:, g.r("handled_total")] = False
         out.append(_blank_totals(g, bl, s, by_row=True))
     g = c.grid(corpus, _REQ)
-    if len(g) and g.r("handled_total") >= 0:
+    if not g.empty and g.r("handled_total") >= 0:
         sums, _, _ = c.leaf_sums(corpus)
         out.append(_blank_totals(g, g.blank[:, g.r("handled_total"), :], sums, by_row=False))
     out = [o for o in out if len(o)]
@@ -200,7 +201,7 @@ def total_blank(corpus):
 def _cells_at(corpus, idx: np.ndarray) -> pd.DataFrame:
     """The cells at positions ``idx`` (a rare subset), keys as plain strings."""
     cc = c.cell_codes(corpus)
-    return pd.DataFrame({"report_id": cc.report_ids.to_numpy(dtype=object)[cc.report[idx]],
+    return pd.DataFrame({"report_id": cc.report_ids[cc.report[idx]],
                          "table": cc.tables.to_numpy(dtype=object)[cc.table[idx]],
                          "row": cc.rows.to_numpy(dtype=object)[cc.row[idx]],
                          "col": cc.cols.to_numpy(dtype=object)[cc.col[idx]], "value": cc.value[idx]})
@@ -281,10 +282,10 @@ def non_integer(corpus):
 def active_in_force(corpus):
     g = c.grid(corpus, "active")
     j = {k: g.c(k) for k in ("issued", "repealed", "in_force")}
-    if not len(g) or min(j.values()) < 0:
+    if g.empty or min(j.values()) < 0:
         return found()
     ok = g.present[:, :, j["in_force"]] & g.present[:, :, j["issued"]] & ~g.unsure[:, :, list(j.values())].any(axis=2)
-    v = {k: np.nan_to_num(g.value[:, :, i], nan=0.0) for k, i in j.items()}
+    v = {k: c.zeroed(g.value[:, :, i]) for k, i in j.items()}
     floor = v["issued"] - v["repealed"]
     hit = np.nonzero(ok & (v["in_force"] < floor - c.TOL))
     if not len(hit[0]):

@@ -52,7 +52,7 @@ def _row_cells(corpus, table: str, row: str) -> pd.DataFrame:
     t, r = cc.tables.get_indexer([table])[0], cc.rows.get_indexer([row])[0]
     idx = np.flatnonzero((cc.table == t) & (cc.row == r)) if t >= 0 and r >= 0 else np.zeros(0, dtype=np.int64)
     return pd.DataFrame({"rc": cc.report[idx].astype(np.int64), "cc": cc.col[idx].astype(np.int64),
-                         "value": np.nan_to_num(cc.value[idx], nan=0.0)})
+                         "value": c.zeroed(cc.value[idx])})
 
 
 @rule(
@@ -88,7 +88,7 @@ def carry_over(corpus) -> pd.DataFrame:
     pairs = consecutive_pairs(corpus)
     if pairs.empty:
         return found()
-    codes = c.cell_codes(corpus).report_ids  # join on integer codes, not on strings
+    codes = pd.Index(c.cell_codes(corpus).report_ids)  # join on integer codes, not on strings
     pairs = pairs.assign(rc=codes.get_indexer(pairs["report_id"]), pc=codes.get_indexer(pairs["prev_id"]))
     cur = _row_cells(corpus, "requests", "carried_over").rename(columns={"value": "this"})
     prev = _row_cells(corpus, "requests", "carried_next").rename(columns={"rc": "pc", "value": "last"})
@@ -115,8 +115,8 @@ def _cell_values(g: c.Grid, row: str, col: str) -> np.ndarray:
     position -1 (a report not in the grid)."""
     i, j = g.r(row), g.c(col)
     if i < 0 or j < 0:
-        return np.full(len(g) + 1, np.nan)
-    return np.r_[np.where(g.present[:, i, j], np.nan_to_num(g.value[:, i, j], nan=0.0), np.nan), np.nan]
+        return np.full(len(g.ids) + 1, np.nan)
+    return np.r_[np.where(g.present[:, i, j], c.zeroed(g.value[:, i, j]), np.nan), np.nan]
 
 
 @rule(

@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 import audit
@@ -99,7 +98,7 @@ def table_total(corpus, table: str, rows: tuple[str, ...], col: str) -> pd.Serie
     if j < 0 or not i:
         return pd.Series([], dtype="float64")
     has = g.present[:, i, j].any(axis=1)
-    v = np.nan_to_num(g.value[:, i, j], nan=0.0)
+    v = c.zeroed(g.value[:, i, j])
     total = v[:, 0].copy()
     for k in range(1, len(i)):
         total += v[:, k]

@@ -79,8 +79,8 @@ def _null(s: pd.Series) -> np.ndarray:
     pass_example={},
 )
 def table_missing(corpus):
-    n_cells, _, _ = c.table_counts(corpus)
-    absent = np.nonzero((n_cells == 0) & corpus.reports["edition"].notna().to_numpy()[:, None])
+    has_cells, _, _ = c.table_presence(corpus)
+    absent = np.nonzero(~has_cells & corpus.reports["edition"].notna().to_numpy()[:, None])
     missing = pd.DataFrame({"report_id": corpus.reports["report_id"].astype(str).to_numpy(dtype=object)[absent[0]],
                             "table": np.asarray(catalogue.TABLES, dtype=object)[absent[1]], "detail": ""})
     p = c.problems_of(corpus, ["table_missing"])

@@ -35,8 +35,8 @@ _APP = "appeals"
 def _all_zero_tables(corpus) -> np.ndarray:
     """Boolean array report (``corpus.reports`` order) × table (``catalogue.TABLES``): True where the
     table has numbers and all of them are 0."""
-    _, n, nonzero = c.table_counts(corpus)
-    return (n > 0) & (nonzero == 0)
+    _, valued, nonzero = c.table_presence(corpus)
+    return valued & ~nonzero
 
 
 @rule(
@@ -167,16 +167,16 @@ def _compute_relations(corpus) -> list[_Relations]:
     for table, parts, name in ((_REQ, applicants, "六类申请人"), (_APP, results, "各审理结果")):
         g = c.grid(corpus, table)
         t = g.c("total")
-        if not len(g) or t < 0:
+        if g.empty or t < 0:
             continue
-        s, zero, uns = c.sum_parts(g, parts)
+        s, zero, uns = c.sum_parts(corpus, table, parts)
         hit = np.nonzero(g.present[:, :, t] & ~g.blank[:, :, t] & ~g.unsure[:, :, t] & ~uns)
         out.append(_Relations(g, hit, True, g.value[:, :, t][hit], s[hit], zero[hit], name))
     g = c.grid(corpus, _REQ)
     h = g.r("handled_total")
-    if len(g) and h >= 0:
+    if not g.empty and h >= 0:
         sums, zero, uns = c.leaf_sums(corpus)
-        hit = np.nonzero(g.present[:, h, :] & ~g.blank[:, h, :] & ~g.unsure[:, h, :] & ~uns)
+        hit = g.col_hits(g.present[:, h, :] & ~g.blank[:, h, :] & ~g.unsure[:, h, :] & ~uns)
         out.append(_Relations(g, hit, False, g.value[:, h, :][hit], sums[hit], zero[hit], "各项办理结果"))
     return out
 

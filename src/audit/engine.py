@@ -198,43 +198,62 @@ def _stamp(r: Rule, out: pd.DataFrame, known_ids: pd.Index) -> pd.DataFrame:
     rid = out["report_id"]
     if rid.isna().any():
         raise ValueError("finding without report_id")
-    rid = rid.astype(str)
-    unknown = ~rid.isin(known_ids)
+    rid = _as_str(rid.to_numpy(dtype=object))
+    unknown = known_ids.get_indexer(rid) < 0
     if unknown.any():
         raise ValueError(f"findings for report ids not in the corpus: {sorted(set(rid[unknown]))[:5]}")
     sev = out["severity"]
-    sev = sev.where(sev.notna(), r.severity)
-    bad = ~sev.isin(SEVERITIES)
-    if bad.any():
-        raise ValueError(f"severity override must be one of {SEVERITIES}: {sorted(set(map(str, sev[bad])))}")
-    pts = pd.to_numeric(out["points"], errors="raise").astype("float64")
-    pts = pts.fillna(float(r.points))
-    if (pts < 0).any() or not np.isfinite(pts.to_numpy()).all():
+    if sev.isna().all():  # the usual case: no per-finding override
+        sev_arr = np.full(n, r.severity, dtype=object)
+    else:
+        sev = sev.where(sev.notna(), r.severity)
+        bad = ~sev.isin(SEVERITIES)
+        if bad.any():
+            raise ValueError(f"severity override must be one of {SEVERITIES}: {sorted(set(map(str, sev[bad])))}")
+        sev_arr = sev.astype(str).to_numpy(dtype=object)
+    if out["points"].isna().all():
+        pts = np.full(n, float(r.points))
+    else:
+        pts = pd.to_numeric(out["points"], errors="raise").astype("float64").fillna(float(r.points)).to_numpy()
+    if (pts < 0).any() or not np.isfinite(pts).all():
         raise ValueError("points override must be a finite number >= 0")
     msg = out["message"]
     if msg.isna().any():
         raise ValueError("finding without message")
     return pd.DataFrame({
-        "report_id": rid.to_numpy(dtype=object),
+        "report_id": rid,
         "rule_id": r.id,
         "pack": r.pack,
         "category": r.category,
-        "severity": sev.astype(str).to_numpy(dtype=object),
-        "points": pts.to_numpy(),
+        "severity": sev_arr,
+        "points": pts,
         "table": _str_or_none(out["table"]),
         "row": _str_or_none(out["row"]),
         "col": _str_or_none(out["col"]),
         "expected": out["expected"].to_numpy(dtype=object),
         "actual": out["actual"].to_numpy(dtype=object),
-        "message": msg.astype(str).to_numpy(dtype=object),
+        "message": _as_str(msg.to_numpy(dtype=object)),
         "waived": np.zeros(n, dtype=bool),
         "waiver_reason": np.full(n, None, dtype=object),
     }, columns=F.FINDINGS_COLUMNS)
 
 
+def _as_str(arr: np.ndarray) -> np.ndarray:
+    """``arr`` (object, no nulls) as str objects; a no-op when it holds only str already."""
+    if pd.api.types.infer_dtype(arr, skipna=False) == "string":
+        return arr
+    return arr.astype(str).astype(object)
+
+
 def _str_or_none(s: pd.Series) -> np.ndarray:
     arr = s.to_numpy(dtype=object)
     mask = pd.isna(arr)
+    kind = pd.api.types.infer_dtype(arr, skipna=True)
+    if kind in ("string", "empty"):  # str or null only: nothing to convert
+        if mask.any():
+            arr = arr.copy()
+            arr[mask] = None
+        return arr
     out = arr.astype(str).astype(object)
     out[mask] = None
     return out

@@ -135,8 +135,14 @@ def normalise_check_frame(df: pd.DataFrame | None) -> pd.DataFrame:
     missing = [c for c in ("report_id", "message") if c not in df.columns]
     if missing:
         raise ValueError(f"a check's findings need columns {missing}")
-    out = df.reindex(columns=CHECK_COLUMNS).astype(object)
-    return out.where(out.notna(), None).reset_index(drop=True)
+    cols = {}
+    for c in CHECK_COLUMNS:
+        arr = df[c].to_numpy(dtype=object, copy=True) if c in df.columns else np.full(len(df), None, dtype=object)
+        null = pd.isna(arr)
+        if null.any():
+            arr[null] = None
+        cols[c] = arr
+    return pd.DataFrame(cols, columns=CHECK_COLUMNS, dtype=object)
 
 
 def fmt_num(v: Any) -> str:

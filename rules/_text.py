@@ -12,12 +12,16 @@ those lines per report. A pattern gives exactly the matches on them it gives on 
 - a look-behind reaches at most two characters before the match.
 
 Kept lines are separated by ``LINE_SEP`` ("\\n。\\n"): a line break, as around any line, plus a full
-stop that no white-space run or gap of these patterns crosses.
+stop that no white-space run or gap of these patterns crosses. All reports' lines are one string
+(``NumberLines.text``), so a pattern is one ``finditer`` over it, not one call per report.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -31,12 +35,44 @@ if TYPE_CHECKING:
 COUNT_WORDS = "件起宗份号"
 LINE_SEP = "\n。\n"
 _CHUNK_CHARS = 1 << 20  # text is scanned in chunks that stay in the CPU cache
-_REPORT_SEPS = ("\x00", "\x01", "\x02", "\x03", "\ufdd0", "\ufdd1")
 
 
-def number_lines(corpus: Corpus) -> pd.Series:
-    """Per report that has some (index: report_id, corpus order), its lines holding a number followed
-    by a count word (件/起/宗/份/号), in text order, joined by ``LINE_SEP``."""
+@dataclass(frozen=True)
+class NumberLines:
+    """The lines of each report holding a number followed by a count word, in text order.
+
+    ``text`` holds them all, ``LINE_SEP`` between any two lines (also between reports); the
+    reports that have some are ``ids`` (corpus order), theirs is ``text[starts[i]:ends[i]]``.
+    """
+
+    text: str
+    ids: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+
+    def report_at(self, pos: np.ndarray) -> np.ndarray:
+        """Position in ``ids`` of the report each text position belongs to."""
+        return np.searchsorted(self.starts, pos, "right") - 1
+
+    def series(self, which: np.ndarray | None = None) -> pd.Series:
+        """Each report's lines (all reports, or those at positions ``which``), indexed by report_id."""
+        which = np.arange(len(self.ids)) if which is None else np.asarray(which, dtype=np.int64)
+        texts = [self.text[a:b] for a, b in zip(self.starts[which].tolist(), self.ends[which].tolist(), strict=True)]
+        return pd.Series(texts, index=pd.Index(self.ids[which], name="report_id"), dtype=object, name="text")
+
+    def positions(self, ids: pd.Index | np.ndarray) -> np.ndarray:
+        """Positions in ``ids`` of the given report ids that have lines (in this order)."""
+        at = pd.Index(self.ids).get_indexer(pd.Index(np.asarray(ids, dtype=object)))
+        return at[at >= 0]
+
+    def containing(self, literal: str) -> np.ndarray:
+        """Positions of the reports whose lines contain ``literal``."""
+        hits = np.fromiter((m.start() for m in re.finditer(re.escape(literal), self.text)), dtype=np.int64)
+        return np.unique(self.report_at(hits))
+
+
+def number_lines(corpus: Corpus) -> NumberLines:
+    """The lines of every report holding a number followed by a count word (件/起/宗/份/号)."""
     return corpus.derived("_text:number_lines", _number_lines)
 
 
@@ -49,18 +85,19 @@ def _char_classes() -> tuple[np.ndarray, np.ndarray]:
 
 
 def code_points(s: str) -> np.ndarray:
-    """The characters of ``s`` as an array of code points (uint16 when all are in the BMP)."""
-    b = s.encode("utf-16-le", "surrogatepass")
-    if len(b) == 2 * len(s):
-        return np.frombuffer(b, dtype=np.uint16)
-    return np.frombuffer(s.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)  # characters beyond the BMP
+    """The characters of ``s`` as an array of code points (uint32; numpy copies a str as UCS-4)."""
+    if not s:
+        return np.zeros(0, dtype=np.uint32)
+    a = np.array(s).reshape(1).view(np.uint32)
+    if len(a) != len(s):  # not expected; the codec is exact whatever numpy does
+        a = np.frombuffer(s.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return a
 
 
 def _anchors(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(first digit-side position, count-word position) of every number + white space + count word.
+    """(last digit, count word) positions of every number + white space + count word.
 
-    The returned ``q`` is the number's last digit; characters beyond the BMP are taken as possible
-    digits (more lines kept, never fewer).
+    Characters beyond the BMP are taken as possible digits (more lines kept, never fewer).
     """
     space, digit = _char_classes()
     hit = a == ord(COUNT_WORDS[0])
@@ -79,22 +116,18 @@ def _anchors(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return q[ok], p[ok]
 
 
-def _chunk_lines(texts: list[str], rep: np.ndarray) -> tuple[list[str], np.ndarray]:
+def _chunk_lines(texts: list[str], rep: np.ndarray, lengths: np.ndarray) -> tuple[list[str], np.ndarray]:
     """The kept lines (merged where they touch one match) of consecutive sections, and their report."""
     s = "\n".join(texts)
-    a = code_points(s)
-    q, p = _anchors(a)
+    q, p = _anchors(code_points(s))
     if not len(p):
         return [], np.zeros(0, dtype=np.int64)
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     starts = np.cumsum(lengths + 1) - (lengths + 1)
     rq, rp = rep[np.searchsorted(starts, q, "right") - 1], rep[np.searchsorted(starts, p, "right") - 1]
     q, p = q[rq == rp], p[rq == rp]  # white space across reports joins nothing
-    nl = np.flatnonzero(a == 10)
-    k = np.searchsorted(nl, q)
-    first = np.where(k > 0, nl[np.maximum(k - 1, 0)] + 1, 0) if len(nl) else np.zeros(len(q), dtype=np.int64)
-    k = np.searchsorted(nl, p)
-    last = np.where(k < len(nl), nl[np.minimum(k, len(nl) - 1)], len(a)) if len(nl) else np.full(len(p), len(a))
+    first = np.fromiter(map(s.rfind, repeat("\n"), repeat(0), q.tolist()), dtype=np.int64, count=len(q)) + 1
+    last = np.fromiter(map(s.find, repeat("\n"), p.tolist()), dtype=np.int64, count=len(p))
+    last[last < 0] = len(s)
     new = np.ones(len(first), dtype=bool)  # anchors come in text order, so lines only ever overlap the previous
     new[1:] = first[1:] > last[:-1]
     seg_first, seg_last = first[new], last[np.r_[new[1:], True]]
@@ -106,7 +139,8 @@ def _number_lines(corpus: Corpus) -> pd.Series:
     sec = corpus.sections
     pos = report_positions(corpus, sec["report_id"].astype(str).to_numpy(dtype=object))
     keep = np.flatnonzero(pos >= 0)
-    keep = keep[np.argsort(pos[keep], kind="stable")]  # each report's sections together, in order
+    if len(keep) and (np.diff(pos[keep]) < 0).any():
+        keep = keep[np.argsort(pos[keep], kind="stable")]  # each report's sections together, in order
     texts, rep = sec["text"].to_numpy(dtype=object)[keep], pos[keep]
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     report_start = np.flatnonzero(np.r_[True, rep[1:] != rep[:-1]]) if len(rep) else np.zeros(0, dtype=np.int64)
@@ -116,22 +150,16 @@ def _number_lines(corpus: Corpus) -> pd.Series:
     lines: list[str] = []
     line_rep = []
     for i0, i1 in zip(bounds[:-1], bounds[1:], strict=True):
-        got, r = _chunk_lines(texts[i0:i1].tolist(), rep[i0:i1])
+        got, r = _chunk_lines(texts[i0:i1].tolist(), rep[i0:i1], lengths[i0:i1])
         lines.extend(got)
         line_rep.append(r)
     ids = corpus.reports["report_id"].astype(str).to_numpy(dtype=object)
     if not lines:
-        return pd.Series([], index=pd.Index([], dtype=object, name="report_id"), dtype=object, name="text")
+        return NumberLines("", np.zeros(0, dtype=object), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
     line_rep = np.concatenate(line_rep)
-    starts_report = np.r_[True, line_rep[1:] != line_rep[:-1]]
-    owners = ids[line_rep[starts_report]]
-    for sep in _REPORT_SEPS:  # one join and one split instead of a join per report
-        seps = np.where(starts_report, sep, LINE_SEP).astype(object)
-        pieces = np.empty(2 * len(lines), dtype=object)
-        pieces[0::2], pieces[1::2] = seps, lines
-        parts = "".join(pieces.tolist()).split(sep)[1:]
-        if len(parts) == len(owners):
-            break
-    else:  # every separator occurs in the text itself
-        parts = pd.Series(lines).groupby(line_rep, sort=False).agg(LINE_SEP.join).tolist()
-    return pd.Series(parts, index=pd.Index(owners, name="report_id"), dtype=object, name="text")
+    length = np.fromiter(map(len, lines), dtype=np.int64, count=len(lines))
+    line_start = np.cumsum(length + len(LINE_SEP)) - (length + len(LINE_SEP))
+    first = np.flatnonzero(np.r_[True, line_rep[1:] != line_rep[:-1]])
+    last = np.r_[first[1:], len(lines)] - 1
+    return NumberLines(LINE_SEP.join(lines), ids[line_rep[first]], line_start[first],
+                       line_start[last] + length[last])

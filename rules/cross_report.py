@@ -219,19 +219,29 @@ _KEEP, _DIGIT, _UNIT, _END, _TEMPLATE = 1, 2, 4, 8, 16
 _BASE = np.uint64(0x9E3779B97F4A7C15)
 
 
-@lru_cache(maxsize=2)
-def _char_flags(size: int) -> np.ndarray:
-    """Per code point below ``size``: kept by the normalisation, decimal digit, number unit,
-    sentence end, first character of a template word."""
-    flags = np.zeros(size, dtype=np.uint8)
-    for i in range(size):
-        ch = chr(i)
-        if ch.isalnum() and not ch.isdecimal() and not ("a" <= ch <= "z" or "A" <= ch <= "Z"):
-            flags[i] |= _KEEP
-        if ch.isdecimal():
-            flags[i] |= _DIGIT
+def _char_flag(ch: str) -> int:
+    """Kept by the normalisation, decimal digit, number unit, sentence end, first character of a
+    template word."""
+    f = _KEEP if ch.isalnum() and not ch.isdecimal() and not ("a" <= ch <= "z" or "A" <= ch <= "Z") else 0
+    f |= _DIGIT if ch.isdecimal() else 0
     for chars, bit in ((NUMBER_UNITS, _UNIT), (SENTENCE_ENDS, _END), ({w[0] for w in TEMPLATE_WORDS}, _TEMPLATE)):
-        flags[[ord(ch) for ch in chars]] |= bit
+        f |= bit if ch in chars else 0
+    return f
+
+
+@lru_cache(maxsize=1)
+def _bmp_flags() -> np.ndarray:
+    return np.fromiter((_char_flag(chr(i)) for i in range(0x10000)), dtype=np.uint8, count=0x10000)
+
+
+def _flags_of(a: np.ndarray) -> np.ndarray:
+    """``_char_flag`` of every code point (a table for the BMP, one by one beyond it)."""
+    if not len(a) or a.max() <= 0xFFFF:
+        return _bmp_flags()[a]
+    flags = _bmp_flags()[np.minimum(a, 0xFFFF)]
+    far = np.flatnonzero(a > 0xFFFF)
+    codes, inverse = np.unique(a[far], return_inverse=True)
+    flags[far] = np.array([_char_flag(chr(int(c))) for c in codes], dtype=np.uint8)[inverse]
     return flags
 
 
@@ -267,7 +277,7 @@ def _chunk_sentence_hashes(texts: list[str], lengths: np.ndarray) -> tuple[np.nd
     """(section position, hash) of every kept sentence of consecutive sections."""
     big = "\n".join(texts)  # a line break ends a sentence, so none spans two sections
     a = code_points(big)
-    flags = _char_flags(0x10000 if a.dtype == np.uint16 else 0x110000)[a]
+    flags = _flags_of(a)
     end = (flags & _END) != 0
     first = np.flatnonzero(~end[1:] & end[:-1]) + 1  # where each sentence starts
     if len(end) and not end[0]:

@@ -88,8 +88,8 @@ def _stated_activity(corpus, table: str, ids: np.ndarray) -> pd.DataFrame:
     Every statement ends in a number and its count word, so only the report's lines holding one
     (``number_lines``) are scanned.
     """
-    text = number_lines(corpus)
-    text = text[text.index.isin(ids)]
+    lines = number_lines(corpus)
+    text = lines.series(lines.positions(ids))
     m = text.str.extractall(_ACTIVITY[table]) if len(text) else pd.DataFrame()
     if not len(m):
         return pd.DataFrame(columns=["text", "n"])

@@ -10,6 +10,9 @@ finding: reporting six missing sections on an unreadable file would only add noi
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import numpy as np
 import pandas as pd
 
 import audit
@@ -23,6 +26,10 @@ _NUMERALS = "一二三四五六七八九十"
 
 def parse_failed(corpus) -> pd.Index:
     """Report ids with a parse-kind reader problem (the engine already reports those)."""
+    return corpus.derived("sections:parse_failed", _parse_failed)
+
+
+def _parse_failed(corpus) -> pd.Index:
     p = corpus.problems
     return pd.Index(p.loc[p["kind"].isin(PARSE_KINDS), "report_id"].astype(str).unique())
 
@@ -32,6 +39,37 @@ def checkable_sections(corpus) -> pd.DataFrame:
     s = corpus.sections
     rid = s["report_id"].astype(str)
     return s.loc[~rid.isin(parse_failed(corpus))].assign(report_id=rid)
+
+
+@dataclass(frozen=True)
+class SectionKeys:
+    """Integer keys of the sections frame (computed once): which report (its position in
+    ``corpus.reports``, or past the end for an id the reports frame lacks) and canonical code
+    (-1: not recognised) each section has, and which sections belong to a report that was read."""
+
+    ids: np.ndarray  # report ids by report key
+    report: np.ndarray
+    canonical: np.ndarray
+    checkable: np.ndarray
+    readable: np.ndarray  # by report key: the report was read
+
+
+def section_keys(corpus) -> SectionKeys:
+    return corpus.derived("sections:keys", _section_keys)
+
+
+def _section_keys(corpus) -> SectionKeys:
+    sec = corpus.sections
+    ids = corpus.reports["report_id"].astype(str).to_numpy(dtype=object)
+    rid = sec["report_id"].astype(str).to_numpy(dtype=object)
+    key = pd.Index(ids).get_indexer(rid)
+    if (key < 0).any():  # sections of ids the reports frame lacks get keys of their own
+        extra, inverse = np.unique(rid[key < 0], return_inverse=True)
+        key[key < 0] = len(ids) + inverse
+        ids = np.r_[ids, extra.astype(object)]
+    readable = ~pd.Index(ids).isin(parse_failed(corpus))
+    return SectionKeys(ids=ids, report=key, canonical=sec["canonical"].cat.codes.to_numpy(),
+                       checkable=readable[key], readable=readable)
 
 
 def normalise_title(titles: pd.Series) -> pd.Series:
@@ -67,28 +105,34 @@ def _standard() -> pd.DataFrame:
     pass_example={},
 )
 def section_missing(corpus) -> pd.DataFrame:
-    sec = checkable_sections(corpus)
-    reports = corpus.reports["report_id"].astype(str)
-    readable = reports[~reports.isin(parse_failed(corpus))]
-    has_any = readable.isin(sec.loc[sec["canonical"].notna(), "report_id"])
+    k = section_keys(corpus)
+    n_rep = len(corpus.reports)
+    canon = corpus.sections["canonical"].cat.categories.astype(str)
+    recognised = k.checkable & (k.canonical >= 0)
+    has = np.zeros((len(k.ids), len(canon)), dtype=bool)
+    has[k.report[recognised], k.canonical[recognised]] = True
+    readable = k.readable[:n_rep]
+    has_any = has[:n_rep].any(axis=1)
 
-    empty = readable[~has_any.to_numpy()]
+    empty = k.ids[:n_rep][readable & ~has_any]
     none_found = found(empty, "未识别出任何章节：报告缺少全部六个必备章节（一、总体情况至六、其他需要报告的事项），请核对报告全文。",
                        expected="六个必备章节", actual="无")
 
     std = _standard()
-    with_any = readable[has_any.to_numpy()]
-    grid = pd.MultiIndex.from_product([with_any, std["canonical"]], names=["report_id", "canonical"])
-    present = pd.MultiIndex.from_frame(
-        sec.loc[sec["canonical"].notna(), ["report_id", "canonical"]].astype(str))
-    missing = grid.difference(present).to_frame(index=False).merge(std, on="canonical")
+    cols = canon.get_indexer(std["canonical"])
+    r, j = np.nonzero(~has[:n_rep][:, cols] & (readable & has_any)[:, None])
+    missing = pd.DataFrame({"report_id": k.ids[r], "canonical": std["canonical"].to_numpy()[j]})
+    missing = missing.sort_values(["report_id", "canonical"], kind="stable").merge(std, on="canonical")
     if missing.empty:
         return none_found
 
     # A heading printed with the missing section's number but not recognised as it.
-    unrec = sec.loc[sec["canonical"].isna() & sec["number"].notna(), ["report_id", "number", "title"]]
-    unrec = unrec.assign(std_number=unrec["number"].astype(int)).drop_duplicates(["report_id", "std_number"])
-    missing = missing.merge(unrec[["report_id", "std_number", "title"]], on=["report_id", "std_number"], how="left")
+    sec = corpus.sections
+    at = np.flatnonzero(k.checkable & (k.canonical < 0) & sec["number"].notna().to_numpy())
+    unrec = pd.DataFrame({"report_id": k.ids[k.report[at]], "std_number": sec["number"].to_numpy()[at].astype(int),
+                          "title": sec["title"].to_numpy(dtype=object)[at]})
+    unrec = unrec.drop_duplicates(["report_id", "std_number"])
+    missing = missing.merge(unrec, on=["report_id", "std_number"], how="left")
     hint = ("（同一序号处的标题为「" + missing["title"].fillna("") + "」，不是该章节）").where(missing["title"].notna(), "")
     msg = "缺少必备章节「" + missing["std_title"] + "」" + hint + "。"
     out = found(missing["report_id"], msg, expected=missing["std_title"],
@@ -112,10 +156,18 @@ def section_missing(corpus) -> pd.DataFrame:
     pass_example={"section_titles": {"appeals": "四、政府信息公开行政复议、行政诉讼情况 表"}},
 )
 def section_renamed(corpus) -> pd.DataFrame:
-    sec = checkable_sections(corpus)
-    sec = sec.loc[sec["canonical"].notna()].assign(canonical=lambda d: d["canonical"].astype(str))
-    sec = sec.drop_duplicates(["report_id", "canonical"]).merge(_standard(), on="canonical")
-    bad = sec.loc[normalise_title(sec["title"]).to_numpy() != normalise_title(sec["std_title"]).to_numpy()]
+    k = section_keys(corpus)
+    at = np.flatnonzero(k.checkable & (k.canonical >= 0))
+    at = at[~pd.Series(k.report[at] * 64 + k.canonical[at]).duplicated().to_numpy()]  # first of each kind
+    canon = corpus.sections["canonical"].cat.categories.astype(str)
+    std = _standard().set_index("canonical").reindex(canon)
+    title = corpus.sections["title"].astype(str).to_numpy(dtype=object)[at]
+    std_title = std["std_title"].to_numpy(dtype=object)[k.canonical[at]]
+    known = pd.notna(std_title)  # a canonical name the outline does not have is not compared
+    at, title, std_title = at[known], title[known], std_title[known]
+    differs = normalise_title(pd.Series(title)).to_numpy() != normalise_title(pd.Series(std_title)).to_numpy()
+    bad = pd.DataFrame({"report_id": k.ids[k.report[at[differs]]], "title": title[differs],
+                        "std_title": std_title[differs]})
     body = r"^[一二三四五六七八九十]+[、.]"
     same_body = (normalise_title(bad["title"]).str.replace(body, "", regex=True).to_numpy()
                  == normalise_title(bad["std_title"]).str.replace(body, "", regex=True).to_numpy())
@@ -140,16 +192,18 @@ def section_renamed(corpus) -> pd.DataFrame:
     pass_example={},
 )
 def section_order(corpus) -> pd.DataFrame:
-    sec = checkable_sections(corpus)
-    sec = sec.loc[sec["canonical"].notna()].sort_values(["report_id", "position"], kind="stable")
-    sec = sec.drop_duplicates(["report_id", "canonical"])
-    code = sec["canonical"].cat.codes.astype("int64")
-    prev_max = code.groupby(sec["report_id"].to_numpy()).cummax().groupby(sec["report_id"].to_numpy()).shift(1)
-    late = code < prev_max
-    bad_ids = sec.loc[late.to_numpy(), "report_id"].unique()
-    if len(bad_ids) == 0:
+    k = section_keys(corpus)
+    at = np.flatnonzero(k.checkable & (k.canonical >= 0))
+    position = corpus.sections["position"].to_numpy()
+    at = at[np.lexsort((position[at], k.report[at]))]  # printed order within each report
+    at = at[~pd.Series(k.report[at] * 64 + k.canonical[at]).duplicated().to_numpy()]
+    rep, code = pd.Series(k.report[at]), pd.Series(k.canonical[at].astype("int64"))
+    prev_max = code.groupby(rep).cummax().groupby(rep).shift(1)
+    bad = np.unique(rep[(code < prev_max).to_numpy()].to_numpy())
+    if len(bad) == 0:
         return found()
-    sub = sec.assign(code=code).loc[sec["report_id"].isin(bad_ids)]
+    sub = pd.DataFrame({"report_id": k.ids[rep.to_numpy()], "code": code.to_numpy()})[rep.isin(bad).to_numpy()]
+    sub = sub.sort_values("report_id", kind="stable")  # reports by id, each in printed order
     sub = sub.assign(n=sub["code"].map(dict(enumerate(_NUMERALS))))
     printed = sub.groupby("report_id", sort=False)["n"].agg("、".join)
     expected = sub.sort_values(["report_id", "code"], kind="stable").groupby("report_id", sort=False)["n"] \
@@ -174,11 +228,15 @@ def section_order(corpus) -> pd.DataFrame:
     pass_example={"sections": {"other": "本年度未收取政府信息公开信息处理费。"}},
 )
 def section_fee_missing(corpus) -> pd.DataFrame:
-    sec = checkable_sections(corpus)
-    ed2021 = corpus.reports.loc[corpus.reports["edition"] == "2021", "report_id"].astype(str)
-    other = sec.loc[(sec["canonical"] == "other") & sec["report_id"].isin(ed2021)]
-    mentions = other["text"].str.contains(r"处理费|收费", regex=True).groupby(other["report_id"]).any()
-    bad = mentions.index[~mentions.to_numpy()]
+    k = section_keys(corpus)
+    n_rep = len(corpus.reports)
+    ed2021 = np.r_[(corpus.reports["edition"] == "2021").to_numpy(), np.zeros(len(k.ids) - n_rep, dtype=bool)]
+    other_code = corpus.sections["canonical"].cat.categories.get_indexer(["other"])[0]
+    at = np.flatnonzero(k.checkable & (k.canonical == other_code) & ed2021[k.report]) if other_code >= 0 else []
+    text = pd.Series(corpus.sections["text"].to_numpy(dtype=object)[at], dtype=object)
+    rid = pd.Series(k.ids[k.report[at]], dtype=object)
+    mentions = text.str.contains(r"处理费|收费", regex=True).groupby(rid.to_numpy()).any()
+    bad = mentions.index[~mentions.to_numpy().astype(bool)]
     title = catalogue.load().section_title("other")
     msg = f"「{title}」未报告政府信息公开信息处理费的收取情况（未收取也应说明）。"
     return found(pd.Series(bad), msg, expected="信息处理费收取情况", actual="未提及")

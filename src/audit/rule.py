@@ -120,7 +120,7 @@ def _as_array(v: Any) -> np.ndarray:
 def _broadcast(v: Any, n: int) -> np.ndarray:
     if v is None or isinstance(v, (str, int, float, np.integer, np.floating)):
         out = np.empty(n, dtype=object)
-        out[:] = [v] * n if n else []
+        out.fill(v)  # the same object in every row, as given
         return out
     arr = _as_array(v)
     if len(arr) != n:

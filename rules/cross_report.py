@@ -24,7 +24,7 @@ from audit.rule import Pack, fmt_series, found, rule
 
 from . import _common as c
 from ._text import code_points
-from .sections import parse_failed
+from .sections import parse_failed, section_keys
 
 
 def _readable_reports(corpus) -> pd.DataFrame:
@@ -196,8 +196,18 @@ def section_sentences(sections: pd.DataFrame) -> pd.DataFrame:
     decimal digit or Latin letter, and is not a unit right after a digit), never one sentence at a
     time in Python.
     """
-    s = sections[["report_id", "canonical", "text"]]
-    texts = s["text"].astype(str).to_numpy(dtype=object)
+    keys, ids, canon = _sentence_keys(sections)
+    return pd.DataFrame({"report_id": ids[keys["r"].to_numpy()], "canonical": canon[keys["k"].to_numpy()],
+                         "h": keys["h"].to_numpy()})
+
+
+def _sentence_keys(sections: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """``section_sentences`` with integer keys: (r, k, h) where r and k number the report ids and
+    canonical names in sorted order (``ids[r]``, ``canon[k]``), so that sorting the keys sorts
+    the names."""
+    r, ids = pd.factorize(sections["report_id"].astype(str).to_numpy(dtype=object), sort=True)
+    k, canon = pd.factorize(sections["canonical"].astype(str).to_numpy(dtype=object), sort=True)
+    texts = sections["text"].astype(str).to_numpy(dtype=object)
     sec, h = [], []
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     offset = np.r_[0, np.cumsum(lengths + 1)]
@@ -208,10 +218,8 @@ def section_sentences(sections: pd.DataFrame) -> pd.DataFrame:
         sec.append(got_sec + i0)
         h.append(got_h)
     sec_i = np.concatenate(sec) if sec else np.zeros(0, dtype=np.int64)
-    out = pd.DataFrame({"report_id": s["report_id"].astype(str).to_numpy(dtype=object)[sec_i],
-                        "canonical": s["canonical"].astype(str).to_numpy(dtype=object)[sec_i],
-                        "h": np.concatenate(h) if h else np.zeros(0, dtype=np.uint64)})
-    return out.drop_duplicates()
+    keys = pd.DataFrame({"r": r[sec_i], "k": k[sec_i], "h": np.concatenate(h) if h else np.zeros(0, dtype=np.uint64)})
+    return keys.drop_duplicates(), np.asarray(ids, dtype=object), np.asarray(canon, dtype=object)
 
 
 _CHUNK_CHARS = 1 << 18
@@ -231,7 +239,16 @@ def _char_flag(ch: str) -> int:
 
 @lru_cache(maxsize=1)
 def _bmp_flags() -> np.ndarray:
-    return np.fromiter((_char_flag(chr(i)) for i in range(0x10000)), dtype=np.uint8, count=0x10000)
+    """``_char_flag`` of every BMP code point, built column-wise."""
+    chars = [chr(i) for i in range(0x10000)]
+    alnum = np.fromiter((c.isalnum() for c in chars), dtype=bool, count=0x10000)
+    decimal = np.fromiter((c.isdecimal() for c in chars), dtype=bool, count=0x10000)
+    keep = alnum & ~decimal
+    keep[ord("A"):ord("Z") + 1] = keep[ord("a"):ord("z") + 1] = False
+    flags = np.where(keep, _KEEP, 0).astype(np.uint8) | np.where(decimal, _DIGIT, 0).astype(np.uint8)
+    for chars_, bit in ((NUMBER_UNITS, _UNIT), (SENTENCE_ENDS, _END), ({w[0] for w in TEMPLATE_WORDS}, _TEMPLATE)):
+        flags[[ord(ch) for ch in chars_]] |= bit
+    return flags
 
 
 def _flags_of(a: np.ndarray) -> np.ndarray:
@@ -324,23 +341,23 @@ def copied_pairs(sections: pd.DataFrame) -> pd.DataFrame:
     other_id, canonical, shared, n (sentences of the longer section); one row per (report,
     section), the most similar other report.
     """
-    sent = section_sentences(sections)
+    sent, ids, canon = _sentence_keys(sections)
     if sent.empty:
         return pd.DataFrame(columns=["report_id", "other_id", "canonical", "shared", "n"])
-    n_sent = sent.groupby(["report_id", "canonical"]).size().rename("n_sent")
-    size = sent.groupby(["canonical", "h"])["report_id"].transform("size")
+    n_sent = sent.groupby(["r", "k"]).size().rename("n_sent")
+    size = sent.groupby(["k", "h"])["r"].transform("size")
     shared = sent.loc[(size >= 2) & (size <= MAX_BUCKET)]
-    pairs = shared.merge(shared, on=["canonical", "h"], suffixes=("", "_o"))
-    pairs = pairs.loc[pairs["report_id"] != pairs["report_id_o"]]
-    counts = pairs.groupby(["report_id", "report_id_o", "canonical"]).size().rename("shared").reset_index()
-    counts = counts.join(n_sent, on=["report_id", "canonical"]).join(
-        n_sent.rename("n_sent_o"), on=["report_id_o", "canonical"])
+    pairs = shared.merge(shared, on=["k", "h"], suffixes=("", "_o"))
+    pairs = pairs.loc[pairs["r"] != pairs["r_o"]]
+    counts = pairs.groupby(["r", "r_o", "k"]).size().rename("shared").reset_index()
+    counts = counts.join(n_sent, on=["r", "k"]).join(n_sent.rename("n_sent_o"), on=["r_o", "k"])
     counts = counts.assign(n=np.maximum(counts["n_sent"], counts["n_sent_o"]))
     counts = counts.loc[(counts["shared"] >= MIN_SHARED) & (counts["shared"] >= MIN_SIMILARITY * counts["n"])]
-    counts = counts.sort_values(["report_id", "canonical", "shared", "report_id_o"],
-                                ascending=[True, True, False, True], kind="stable")
-    best = counts.drop_duplicates(["report_id", "canonical"])
-    return best.rename(columns={"report_id_o": "other_id"})[["report_id", "other_id", "canonical", "shared", "n"]]
+    counts = counts.sort_values(["r", "k", "shared", "r_o"], ascending=[True, True, False, True], kind="stable")
+    best = counts.drop_duplicates(["r", "k"])
+    return pd.DataFrame({"report_id": ids[best["r"].to_numpy()], "other_id": ids[best["r_o"].to_numpy()],
+                         "canonical": canon[best["k"].to_numpy()], "shared": best["shared"].to_numpy(),
+                         "n": best["n"].to_numpy()}, index=best.index)
 
 
 @rule(
@@ -375,10 +392,12 @@ def copied_pairs(sections: pd.DataFrame) -> pd.DataFrame:
     ]},
 )
 def copied_text(corpus) -> pd.DataFrame:
-    sec = corpus.sections
-    rid = sec["report_id"].astype(str)
-    sec = sec.loc[sec["canonical"].isin(COPY_SECTIONS) & ~rid.isin(parse_failed(corpus))]
-    sec = sec.assign(report_id=sec["report_id"].astype(str), canonical=sec["canonical"].astype(str))
+    k = section_keys(corpus)
+    codes = corpus.sections["canonical"].cat.categories.get_indexer(list(COPY_SECTIONS))
+    at = np.flatnonzero(k.checkable & np.isin(k.canonical, codes[codes >= 0]))
+    sec = pd.DataFrame({"report_id": k.ids[k.report[at]],
+                        "canonical": corpus.sections["canonical"].cat.categories.to_numpy(dtype=object)[k.canonical[at]],
+                        "text": corpus.sections["text"].to_numpy(dtype=object)[at]})
     best = copied_pairs(sec)
     if best.empty:
         return found()

@@ -152,18 +152,34 @@ def grid(corpus: Corpus, table: str) -> Grid:
     return corpus.derived("_common:grids", _build_grids)[table]
 
 
+_BLOCK = 1 << 20  # cells per block: temporaries this size stay in the allocator's reused memory
+
+
+def _slots(cc: CellCodes, block: slice, n_row: int, n_col: int) -> np.ndarray:
+    """(table, row, col) of the cells in ``block`` as one number; -1 for a cell without keys."""
+    table = cc.table[block]
+    slot = table.astype(np.intp)
+    slot *= n_row
+    slot += cc.row[block]
+    slot *= n_col
+    slot += cc.col[block]
+    slot[table < 0] = -1
+    return slot
+
+
 def _build_grids(corpus: Corpus) -> dict[str, Grid]:
-    """Every table's grid in one pass over the cells: each cell's position in one buffer that
-    holds the three [report, row, col] blocks one after the other."""
+    """Every table's grid, the three [report, row, col] blocks one after the other in one buffer.
+
+    Cells are placed block by block (two passes: which (row, col) each table uses, then where each
+    cell goes), so no temporary array is as long as the cells frame.
+    """
     cc = cell_codes(corpus)
     n_rep, n_tab, n_row, n_col = len(cc.report_ids), len(cc.tables), len(cc.rows), len(cc.cols)
-    keyed = cc.table >= 0
-    slot = (cc.table.astype(np.int32) * n_row + cc.row) * n_col + cc.col  # (table, row, col), -1 when keyless
-    if not keyed.all():
-        slot = np.where(keyed, slot, -1)
     n_slot = n_tab * n_row * n_col
+    blocks = [slice(lo, lo + _BLOCK) for lo in range(0, len(cc.table), _BLOCK)]
     used = np.zeros(n_slot + 1, dtype=bool)
-    used[slot] = True  # index -1 is the extra last entry
+    for b in blocks:
+        used[_slots(cc, b, n_row, n_col)] = True  # index -1 is the extra last entry
     used = used[:-1].reshape(n_tab, n_row, n_col)
     start, per_report, layout = 0, np.zeros(n_slot + 1, dtype=np.int64), {}
     local = np.full(n_slot + 1, -1, dtype=np.int64)
@@ -176,35 +192,50 @@ def _build_grids(corpus: Corpus) -> dict[str, Grid]:
         per_report[s] = size
         layout[t] = (start, rows, cols)
         start += n_rep * size
-    # a cell at report r and slot s sits at start_t + r * size_t + (i * n_cols_t + j)
-    base, stride = local[slot], per_report[slot]  # index -1 reads the extra last entries (-1, 0)
-    pos = cc.report.astype(np.int64)
-    pos *= stride
-    pos += base  # keyless cells land on -1, the dropped last element below
+    # A cell at report r and slot s sits at start_t + r * size_t + (i * n_cols_t + j); a cell
+    # without keys reads the extra last entries (-1, 0) and lands on the dropped last element.
+    def positions(b: slice) -> np.ndarray:
+        slot = _slots(cc, b, n_row, n_col)
+        p = cc.report[b].astype(np.int64)
+        p *= per_report[slot]
+        p += local[slot]
+        return p
+
     buf_value = np.full(start + 1, np.nan)
-    buf_value[pos] = cc.value
     buf_present = np.zeros(start + 1, dtype=bool)
-    buf_present[pos] = True
-    if np.count_nonzero(buf_present[:-1]) != np.count_nonzero(keyed):  # duplicated cells (unvalidated frames)
-        keep = ~np.isnan(cc.value)
-        buf_value[pos[keep][::-1]] = cc.value[keep][::-1]  # a duplicated cell keeps its first value
-    flags = []
-    for idx in (cc.blank, cc.unplaced):
-        a = np.zeros(start + 1, dtype=bool)
-        a[pos[idx]] = True
-        flags.append(a)
+    flags = [np.zeros(start + 1, dtype=bool), np.zeros(start + 1, dtype=bool)]
+    for b in blocks:
+        p = positions(b)
+        buf_value[p] = cc.value[b]
+        buf_present[p] = True
+        for flag, idx in zip(flags, (cc.blank, cc.unplaced), strict=True):  # positions, ascending
+            at = idx[np.searchsorted(idx, b.start):np.searchsorted(idx, b.stop)]
+            flag[p[at - b.start]] = True
+    if np.count_nonzero(buf_present[:-1]) != np.count_nonzero(cc.table >= 0):  # duplicated cells (unvalidated)
+        for b in reversed(blocks):  # a duplicated cell keeps its first value
+            p, v = positions(b), cc.value[b]
+            keep = ~np.isnan(v)
+            buf_value[p[keep][::-1]] = v[keep][::-1]
     grids = {}
     for t, (first, rows, cols) in layout.items():
         shape = (n_rep, len(rows), len(cols))
         seg = slice(first, first + n_rep * len(rows) * len(cols))
         value, present, blank, unplaced = (b[seg].reshape(shape) for b in (buf_value, buf_present, *flags))
-        valued = ~np.isnan(value).all(axis=(0, 1))
+        valued = _has_value(value)
         g = Grid(table=cc.tables[t], ids=cc.report_ids, rows=cc.rows[rows], cols=cc.cols[cols],
                  col_order=np.r_[np.flatnonzero(valued), np.flatnonzero(~valued)], value=value, present=present,
                  blank=blank, unsure=unplaced, has_row=present.any(axis=2))
         _mark_incomplete_rows(corpus, g)
         grids[g.table] = g
     return _GridMap(grids, cc.report_ids)
+
+
+def _has_value(value: np.ndarray) -> np.ndarray:
+    """Per column: some report has a value there (most columns show one in the first reports)."""
+    seen = ~np.isnan(value[:1000]).all(axis=(0, 1))
+    for j in np.flatnonzero(~seen):
+        seen[j] = not np.isnan(value[:, :, j]).all()
+    return seen
 
 
 class _GridMap(dict):
@@ -260,10 +291,15 @@ def sum_parts(corpus: Corpus, table: str, parts: Sequence[str]) -> tuple[np.ndar
 
 
 def _sum_parts(g: Grid, parts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    j = g.cs(parts)
-    v = zeroed(g.value[:, :, j])
-    total = v.sum(axis=2)  # fewer than 8 terms: added left to right
-    return total, (np.abs(v) < TOL).all(axis=2), g.unsure[:, :, j].any(axis=2)
+    total = np.zeros(g.has_row.shape)
+    all_zero = np.ones(g.has_row.shape, dtype=bool)
+    any_unsure = np.zeros(g.has_row.shape, dtype=bool)
+    for j in g.cs(parts):  # left to right, one column at a time (no copy of the grid)
+        v = zeroed(g.value[:, :, j])
+        total += v
+        all_zero &= (v < TOL) & (v > -TOL)
+        any_unsure |= g.unsure[:, :, j]
+    return total, all_zero, any_unsure
 
 
 def requests_effective(corpus: Corpus) -> np.ndarray:
@@ -304,11 +340,18 @@ def leaf_sums(corpus: Corpus) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def _leaf_sums(corpus: Corpus) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     g = grid(corpus, "requests")
-    i = sorted(k for k in g.rows.get_indexer(leaf_rows()) if k >= 0)  # the rows' order in the table
-    leaves = zeroed(requests_effective(corpus)[:, i, :])
-    sums = leaves.sum(axis=1)  # row after row
-    sums[~g.has_row[:, i].any(axis=1)] = np.nan
-    return sums, (np.abs(leaves) < TOL).all(axis=1), g.unsure[:, i, :].any(axis=1)
+    w = requests_effective(corpus)
+    shape = (len(g.ids), len(g.cols))
+    sums, all_zero, any_unsure = np.zeros(shape), np.ones(shape, dtype=bool), np.zeros(shape, dtype=bool)
+    any_leaf = np.zeros(len(g.ids), dtype=bool)
+    for i in sorted(k for k in g.rows.get_indexer(leaf_rows()) if k >= 0):  # the rows' order in the table
+        v = zeroed(w[:, i, :])
+        sums += v
+        all_zero &= (v < TOL) & (v > -TOL)
+        any_unsure |= g.unsure[:, i, :]
+        any_leaf |= g.has_row[:, i]
+    sums[~any_leaf] = np.nan
+    return sums, all_zero, any_unsure
 
 
 def grid_findings(g: Grid, hits: tuple[np.ndarray, ...], message: pd.Series, *, row: object, col: object,
@@ -334,8 +377,7 @@ def _table_presence(corpus: Corpus) -> tuple[np.ndarray, np.ndarray, np.ndarray]
         pos = report_positions(corpus, g.ids)
         ok = pos >= 0
         v = g.value.reshape(len(g.ids), -1)
-        with np.errstate(invalid="ignore"):
-            got = (g.has_row.any(axis=1), ~np.isnan(v).all(axis=1), (np.abs(v) > TOL).any(axis=1))
+        got = (g.has_row.any(axis=1), ~np.isnan(v).all(axis=1), ((v > TOL) | (v < -TOL)).any(axis=1))
         for o, x in zip(out, got, strict=True):
             o[pos[ok], k] = x[ok]
     return out[0], out[1], out[2]

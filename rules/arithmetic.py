@@ -251,10 +251,14 @@ def negative(corpus):
 )
 def non_integer(corpus):
     v = c.cell_codes(corpus).value
-    frac = np.round(v)
-    np.subtract(v, frac, out=frac)
-    np.abs(frac, out=frac)
-    idx = np.flatnonzero(frac > c.TOL)  # False for NaN
+    idx = []
+    for lo in range(0, len(v), 1 << 20):  # in blocks: no temporary as long as the cells frame
+        b = v[lo:lo + (1 << 20)]
+        frac = np.round(b)
+        np.subtract(b, frac, out=frac)
+        np.abs(frac, out=frac)
+        idx.append(np.flatnonzero(frac > c.TOL) + lo)  # False for NaN
+    idx = np.concatenate(idx) if idx else np.zeros(0, dtype=np.int64)
     df = _cells_at(corpus, _cells_outside(corpus, idx, c.cat().fractional_columns))
     if not len(df):
         return found()

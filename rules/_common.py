@@ -406,6 +406,26 @@ def places(table: str, rows: Iterable[str | None] | str | None, cols: Iterable[s
     return pd.Series(out, dtype=object)
 
 
+def join_text(*parts: object) -> np.ndarray:
+    """Element-wise concatenation of str columns (Series, arrays; by position) and str scalars.
+
+    All rows go through one ``str.join`` and one ``str.split`` (a column-by-column ``+`` copies
+    every row's growing prefix again at each step).
+    """
+    cols = [p for p in parts if not isinstance(p, str)]
+    n = len(cols[0]) if cols else 1
+    grid = np.empty((n, len(parts) + 1), dtype=object)
+    for k, p in enumerate(parts):
+        grid[:, k] = p if isinstance(p, str) else np.asarray(p.to_numpy() if hasattr(p, "to_numpy") else p,
+                                                             dtype=object)
+    for sep in ("\x00", "\x1e", "\ufdd0"):
+        grid[:, -1] = sep
+        rows = "".join(grid.ravel().tolist()).split(sep)[:-1]
+        if len(rows) == n:
+            return np.asarray(rows, dtype=object)
+    return np.asarray(["".join(r) for r in grid[:, :-1].tolist()], dtype=object)
+
+
 def num(s: pd.Series | Sequence) -> pd.Series:
     """Numbers formatted as a supervisor reads them (5, 12.5, 空)."""
     return fmt_series(pd.Series(np.asarray(s, dtype=object) if not isinstance(s, pd.Series) else s.to_numpy(),

@@ -99,10 +99,10 @@ def carry_over(corpus) -> pd.DataFrame:
         return found()
     cat = catalogue.load()
     col_label = bad["col"].map({c: cat.col_label("requests", c) for c in cat.request_columns})
-    msg = (f"「{cat.table_title('requests')}」表“{cat.row_label('requests', 'carried_over')}”行“" + col_label
-           + "”列为 " + fmt_series(bad["this"]) + "，而该单位上一年度报告（" + bad["prev_id"] + "，"
-           + (bad["year"] - 1).astype(str) + f"年）“{cat.row_label('requests', 'carried_next')}”行同列为 "
-           + fmt_series(bad["last"]) + "（本报告 " + bad["report_id"] + "），两者应相等。")
+    msg = c.join_text(f"「{cat.table_title('requests')}」表“{cat.row_label('requests', 'carried_over')}”行“", col_label,
+                      "”列为 ", fmt_series(bad["this"]), "，而该单位上一年度报告（", bad["prev_id"], "，",
+                      (bad["year"] - 1).astype(str), f"年）“{cat.row_label('requests', 'carried_next')}”行同列为 ",
+                      fmt_series(bad["last"]), "（本报告 ", bad["report_id"], "），两者应相等。")
     return found(bad["report_id"], msg, table="requests", row="carried_over", col=bad["col"],
                  expected=bad["last"], actual=bad["this"])
 
@@ -160,10 +160,10 @@ def in_force(corpus) -> pd.DataFrame:
         return found()
     cat = catalogue.load()
     place = bad["row"].map({r: cat.place("active", r, "in_force") for r in _IN_FORCE_ROWS})
-    msg = (place + "为 " + fmt_series(bad["this"]) + "，但上一年度报告（" + bad["prev_id"] + "，"
-           + (bad["year"] - 1).astype(str) + "年）现行有效 " + fmt_series(bad["last"]) + " 件 + 本年制发 "
-           + fmt_series(bad["issued"]) + " 件 − 本年废止 " + fmt_series(bad["repealed"]) + " 件 = "
-           + fmt_series(bad["expected"]) + "（本报告 " + bad["report_id"] + "），两者应相等。")
+    msg = c.join_text(place, "为 ", fmt_series(bad["this"]), "，但上一年度报告（", bad["prev_id"], "，",
+                      (bad["year"] - 1).astype(str), "年）现行有效 ", fmt_series(bad["last"]), " 件 + 本年制发 ",
+                      fmt_series(bad["issued"]), " 件 − 本年废止 ", fmt_series(bad["repealed"]), " 件 = ",
+                      fmt_series(bad["expected"]), "（本报告 ", bad["report_id"], "），两者应相等。")
     return found(bad["report_id"], msg, table="active", row=bad["row"], col="in_force",
                  expected=bad["expected"], actual=bad["this"])
 

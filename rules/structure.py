@@ -23,9 +23,12 @@ def _where(df: pd.DataFrame) -> pd.Series:
     """Printed place of each problem row; problems with no known table are named generically."""
     cat = c.cat()
     known = set(catalogue.TABLES)
+    keys = [df[k].to_numpy(dtype=object, copy=True) for k in ("table", "row", "col")]
+    for a in keys:
+        a[pd.isna(a)] = None  # NaN is not equal to itself: one None makes the memo below work
     memo: dict[tuple, str] = {}
     out = []
-    for key in zip(df["table"], df["row"], df["col"], strict=True):
+    for key in zip(*(a.tolist() for a in keys), strict=True):
         if key not in memo:
             t, r, k = key
             memo[key] = (cat.place(t, r if isinstance(r, str) else None, k if isinstance(k, str) else None)
@@ -41,12 +44,14 @@ def reader_message(place: pd.Series, detail: pd.Series, text: str, advice: str) 
     (「…」表“…”行只印有 5 个值…); those are kept verbatim (prefixed with the place when they lack it)
     and followed by ``advice``. Terse or English details go in brackets after ``text``.
     """
-    detail = detail.fillna("").astype(str).reset_index(drop=True)
-    place = place.reset_index(drop=True)
-    chinese = detail.str.contains(r"[\u4e00-\u9fff]", regex=True).to_numpy()
-    placed = detail.str.startswith("「").to_numpy()
-    own = np.where(placed, detail, place + "：" + detail) + "；" + advice
-    terse = place + "：" + text + np.where(detail.str.len() > 0, "（" + detail + "）", "")
+    codes, details = pd.factorize(detail.fillna("").astype(str).to_numpy(dtype=object))  # details repeat
+    d = pd.Series(details, dtype=object)
+    chinese = d.str.contains(r"[\u4e00-\u9fff]", regex=True).to_numpy()[codes]
+    placed = d.str.startswith("「").to_numpy()[codes]
+    detail = np.asarray(details, dtype=object)[codes]
+    place = place.to_numpy(dtype=object)
+    own = c.join_text(np.where(placed, detail, c.join_text(place, "：", detail)), "；", advice)
+    terse = c.join_text(place, "：", text, np.where(detail != "", c.join_text("（", detail, "）"), ""))
     return pd.Series(np.where(chinese, own, terse), dtype=object)
 
 
@@ -196,8 +201,8 @@ def non_numeric(corpus):
                                   "row": p["row"].astype(object), "col": p["col"].astype(object),
                                   "raw": p["detail"].fillna("").astype(str)})
     cells = corpus.cells
-    bad = cells["value"].isna().to_numpy() & cells["raw"].notna().to_numpy() & ~c._raw_is_blank(cells["raw"])
-    sub = cells[bad]
+    unplaced = c.cell_codes(corpus).unplaced  # no value and no blank mark: raw missing or not a number
+    sub = cells.iloc[unplaced[cells["raw"].cat.codes.to_numpy()[unplaced] >= 0]]
     from_cells = pd.DataFrame({"report_id": sub["report_id"].astype(str).to_numpy(),
                                "table": sub["table"].astype(str).to_numpy(), "row": sub["row"].astype(str).to_numpy(),
                                "col": sub["col"].astype(str).to_numpy(), "raw": sub["raw"].astype(str).to_numpy()})

@@ -31,7 +31,7 @@ import pandas as pd
 
 from audit import findings as F
 from audit.report import PARSE_KINDS
-from audit.rule import SEVERITIES, Rule, found, rule
+from audit.rule import SEVERITIES, Rule, check_columns, found, rule
 
 if TYPE_CHECKING:
     from audit.loader import Corpus
@@ -175,67 +175,85 @@ def run_rules(corpus: Corpus, rules: Sequence[Rule], select: str | Iterable[str]
     if len(corpus) == 0:  # nothing to check; rules need not cope with frames without rows
         return F.empty_findings(), []
     known_ids = pd.Index(corpus.reports["report_id"].astype(str))
-    parts: list[pd.DataFrame] = []
+    parts: list[dict[str, np.ndarray]] = []
     errors: list[RuleError] = []
     for r in chosen:
         try:
-            out = r.run(corpus)
-            parts.append(_stamp(r, out, known_ids))
+            out = check_columns(r.check(corpus))  # what Rule.run returns, without the frame
+            if out is not None:
+                parts.append(_stamp(r, out, known_ids))
         except Exception as exc:  # noqa: BLE001 - one rule's bug must not stop the audit
             errors.append(RuleError(r.id, r.pack, f"{type(exc).__name__}: {exc}"))
-    parts = [p for p in parts if len(p)]
     if not parts:
         return F.empty_findings(), errors
-    df = pd.concat(parts, ignore_index=True)
-    return F.sort_findings(F.validate(df)), errors
+    return _findings_frame(parts, known_ids), errors
 
 
-def _stamp(r: Rule, out: pd.DataFrame, known_ids: pd.Index) -> pd.DataFrame:
-    """Add the rule's identity and defaults to its check output; reject contract breaches."""
-    n = len(out)
-    if n == 0:
-        return out
-    rid = out["report_id"]
-    if rid.isna().any():
+def _stamp(r: Rule, out: dict[str, np.ndarray], known_ids: pd.Index) -> dict[str, np.ndarray]:
+    """The findings columns for one rule's check output (``check_columns``): the rule's identity
+    and defaults added, contract breaches rejected. ``_at`` holds each finding's report position."""
+    n = len(out["report_id"])
+    if pd.isna(out["report_id"]).any():
         raise ValueError("finding without report_id")
-    rid = _as_str(rid.to_numpy(dtype=object))
-    unknown = known_ids.get_indexer(rid) < 0
-    if unknown.any():
-        raise ValueError(f"findings for report ids not in the corpus: {sorted(set(rid[unknown]))[:5]}")
+    rid = _as_str(out["report_id"])
+    at = known_ids.get_indexer(rid)
+    if (at < 0).any():
+        raise ValueError(f"findings for report ids not in the corpus: {sorted(set(rid[at < 0]))[:5]}")
     sev = out["severity"]
-    if sev.isna().all():  # the usual case: no per-finding override
-        sev_arr = np.full(n, r.severity, dtype=object)
+    if pd.isna(sev).all():  # the usual case: no per-finding override
+        sev = _filled(n, r.severity)
     else:
-        sev = sev.where(sev.notna(), r.severity)
-        bad = ~sev.isin(SEVERITIES)
+        sev = np.where(pd.isna(sev), r.severity, sev)
+        bad = ~pd.Series(sev).isin(SEVERITIES).to_numpy()
         if bad.any():
             raise ValueError(f"severity override must be one of {SEVERITIES}: {sorted(set(map(str, sev[bad])))}")
-        sev_arr = sev.astype(str).to_numpy(dtype=object)
-    if out["points"].isna().all():
+        sev = pd.Series(sev).astype(str).to_numpy(dtype=object)
+    if pd.isna(out["points"]).all():
         pts = np.full(n, float(r.points))
     else:
-        pts = pd.to_numeric(out["points"], errors="raise").astype("float64").fillna(float(r.points)).to_numpy()
+        pts = pd.to_numeric(pd.Series(out["points"]), errors="raise").astype("float64").fillna(float(r.points)).to_numpy()
     if (pts < 0).any() or not np.isfinite(pts).all():
         raise ValueError("points override must be a finite number >= 0")
-    msg = out["message"]
-    if msg.isna().any():
+    if pd.isna(out["message"]).any():
         raise ValueError("finding without message")
-    return pd.DataFrame({
+    return {
         "report_id": rid,
-        "rule_id": r.id,
-        "pack": r.pack,
-        "category": r.category,
-        "severity": sev_arr,
+        "rule_id": _filled(n, r.id),
+        "pack": _filled(n, r.pack),
+        "category": _filled(n, r.category),
+        "severity": sev,
         "points": pts,
         "table": _str_or_none(out["table"]),
         "row": _str_or_none(out["row"]),
         "col": _str_or_none(out["col"]),
-        "expected": out["expected"].to_numpy(dtype=object),
-        "actual": out["actual"].to_numpy(dtype=object),
-        "message": _as_str(msg.to_numpy(dtype=object)),
+        "expected": out["expected"],
+        "actual": out["actual"],
+        "message": _as_str(out["message"]),
         "waived": np.zeros(n, dtype=bool),
-        "waiver_reason": np.full(n, None, dtype=object),
-    }, columns=F.FINDINGS_COLUMNS)
+        "waiver_reason": _filled(n, None),
+        "_at": at,
+    }
+
+
+def _filled(n: int, value: object) -> np.ndarray:
+    out = np.empty(n, dtype=object)
+    out.fill(value)
+    return out
+
+
+def _findings_frame(parts: list[dict[str, np.ndarray]], known_ids: pd.Index) -> pd.DataFrame:
+    """One validated frame, in ``findings.sort_findings`` order: report id, worst severity, rule id,
+    then the order the rules gave (a stable sort on ranks computed once, not on strings)."""
+    cols = {c: np.concatenate([p[c] for p in parts]) for c in (*F.FINDINGS_COLUMNS, "_at")}
+    report_rank = np.empty(len(known_ids), dtype=np.int64)
+    report_rank[np.argsort(known_ids.to_numpy(dtype=object), kind="stable")] = np.arange(len(known_ids))
+    rule_names = sorted({p["rule_id"][0] for p in parts})
+    rule_rank = np.concatenate([np.full(len(p["rule_id"]), rule_names.index(p["rule_id"][0])) for p in parts])
+    sev_codes, sev_names = pd.factorize(cols["severity"])
+    sev_rank = np.array([F.SEVERITY_RANK[v] for v in sev_names], dtype=np.int64)[sev_codes]
+    order = np.lexsort((rule_rank, sev_rank, report_rank[cols["_at"]]))
+    df = pd.DataFrame({c: cols[c][order] for c in F.FINDINGS_COLUMNS}, columns=F.FINDINGS_COLUMNS)
+    return F.validate(df)
 
 
 def _as_str(arr: np.ndarray) -> np.ndarray:
@@ -245,15 +263,11 @@ def _as_str(arr: np.ndarray) -> np.ndarray:
     return arr.astype(str).astype(object)
 
 
-def _str_or_none(s: pd.Series) -> np.ndarray:
-    arr = s.to_numpy(dtype=object)
-    mask = pd.isna(arr)
-    kind = pd.api.types.infer_dtype(arr, skipna=True)
-    if kind in ("string", "empty"):  # str or null only: nothing to convert
-        if mask.any():
-            arr = arr.copy()
-            arr[mask] = None
+def _str_or_none(arr: np.ndarray) -> np.ndarray:
+    """``arr`` (object, missing values None) as str objects and None."""
+    if pd.api.types.infer_dtype(arr, skipna=True) in ("string", "empty"):  # nothing to convert
         return arr
+    mask = pd.isna(arr)
     out = arr.astype(str).astype(object)
     out[mask] = None
     return out

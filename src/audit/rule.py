@@ -130,8 +130,15 @@ def _broadcast(v: Any, n: int) -> np.ndarray:
 
 def normalise_check_frame(df: pd.DataFrame | None) -> pd.DataFrame:
     """Accept what a check returned and give it exactly ``CHECK_COLUMNS``."""
+    cols = check_columns(df)
+    return found() if cols is None else pd.DataFrame(cols, columns=CHECK_COLUMNS, dtype=object)
+
+
+def check_columns(df: pd.DataFrame | None) -> dict[str, np.ndarray] | None:
+    """What a check returned as ``CHECK_COLUMNS`` object arrays, missing values None; None when it
+    found nothing (the frame of ``normalise_check_frame`` without building it)."""
     if df is None or len(df) == 0:
-        return found()
+        return None
     missing = [c for c in ("report_id", "message") if c not in df.columns]
     if missing:
         raise ValueError(f"a check's findings need columns {missing}")
@@ -142,7 +149,7 @@ def normalise_check_frame(df: pd.DataFrame | None) -> pd.DataFrame:
         if null.any():
             arr[null] = None
         cols[c] = arr
-    return pd.DataFrame(cols, columns=CHECK_COLUMNS, dtype=object)
+    return cols
 
 
 def fmt_num(v: Any) -> str:

@@ -156,7 +156,9 @@ def late(corpus) -> pd.DataFrame:
     r = r.loc[r["published"].notna() & r["year"].notna()]
     if r.empty:
         return found()
-    is_summary = r["unit"].fillna("").astype(str).str.strip().str.contains(SUMMARY_UNIT, regex=True)
+    codes, units = pd.factorize(r["unit"].fillna("").astype(str))  # units repeat (one a year): test each once
+    summary_unit = pd.Series(units, dtype=object).str.strip().str.contains(SUMMARY_UNIT, regex=True).to_numpy()
+    is_summary = pd.Series(summary_unit[codes], index=r.index)
     mmdd = pd.Series(ordinary, index=r.index).where(~is_summary, summary)
     deadline = (r["year"].astype("int64") + 1).astype(str) + "-" + mmdd
     published = r["published"].astype(str)

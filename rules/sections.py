@@ -161,11 +161,12 @@ def section_renamed(corpus) -> pd.DataFrame:
     at = at[~pd.Series(k.report[at] * 64 + k.canonical[at]).duplicated().to_numpy()]  # first of each kind
     canon = corpus.sections["canonical"].cat.categories.astype(str)
     std = _standard().set_index("canonical").reindex(canon)
+    std_norm = normalise_title(std["std_title"].fillna("")).to_numpy(dtype=object)  # one per canonical name
     title = corpus.sections["title"].astype(str).to_numpy(dtype=object)[at]
     std_title = std["std_title"].to_numpy(dtype=object)[k.canonical[at]]
     known = pd.notna(std_title)  # a canonical name the outline does not have is not compared
     at, title, std_title = at[known], title[known], std_title[known]
-    differs = normalise_title(pd.Series(title)).to_numpy() != normalise_title(pd.Series(std_title)).to_numpy()
+    differs = normalise_title(pd.Series(title)).to_numpy() != std_norm[k.canonical[at]]
     bad = pd.DataFrame({"report_id": k.ids[k.report[at[differs]]], "title": title[differs],
                         "std_title": std_title[differs]})
     body = r"^[一二三四五六七八九十]+[、.]"

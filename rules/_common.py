@@ -86,8 +86,9 @@ def cell_codes(corpus: Corpus) -> CellCodes:
 
 def _cell_codes(corpus: Corpus) -> CellCodes:
     cells = corpus.cells
-    keys = {k: cells[k].astype("category") for k in ("report_id", "table", "row", "col")}
-    codes = {k: s.cat.codes.to_numpy() for k, s in keys.items()}
+    keys = {k: cells[k].array if isinstance(cells[k].dtype, pd.CategoricalDtype) else pd.Categorical(cells[k])
+            for k in ("report_id", "table", "row", "col")}  # the frames' categoricals, not copies
+    codes = {k: cat.codes for k, cat in keys.items()}
     keyless = (codes["report_id"] < 0) | (codes["row"] < 0) | (codes["col"] < 0)
     if keyless.any():  # such cells belong to no table
         codes["table"] = np.where(keyless, -1, codes["table"])
@@ -97,9 +98,9 @@ def _cell_codes(corpus: Corpus) -> CellCodes:
     return CellCodes(
         report=codes["report_id"], table=codes["table"], row=codes["row"], col=codes["col"], value=value,
         blank=na[raw_blank], unplaced=na[~raw_blank],
-        report_ids=keys["report_id"].cat.categories.astype(str).to_numpy(dtype=object),
-        tables=pd.Index(keys["table"].cat.categories.astype(str)), rows=pd.Index(keys["row"].cat.categories.astype(str)),
-        cols=pd.Index(keys["col"].cat.categories.astype(str)))
+        report_ids=keys["report_id"].categories.astype(str).to_numpy(dtype=object),
+        tables=pd.Index(keys["table"].categories.astype(str)), rows=pd.Index(keys["row"].categories.astype(str)),
+        cols=pd.Index(keys["col"].categories.astype(str)))
 
 
 @dataclass(frozen=True)

@@ -441,12 +441,6 @@ def num(s: pd.Series | Sequence) -> pd.Series:
                                 dtype=object)).reset_index(drop=True)
 
 
-def editions(corpus: Corpus) -> pd.Series:
-    """Edition of each report ("2019", "2021" or NaN), indexed by report_id."""
-    r = corpus.reports
-    return pd.Series(r["edition"].astype(object).to_numpy(), index=r["report_id"].astype(str).to_numpy())
-
-
 def problems_of(corpus: Corpus, kinds: Iterable[str]) -> pd.DataFrame:
     """Reader problems of the given kinds."""
     p = corpus.problems

@@ -34,13 +34,6 @@ def _parse_failed(corpus) -> pd.Index:
     return pd.Index(p.loc[p["kind"].isin(PARSE_KINDS), "report_id"].astype(str).unique())
 
 
-def checkable_sections(corpus) -> pd.DataFrame:
-    """Sections of reports that were read (no parse problem), with ``report_id`` as plain str."""
-    s = corpus.sections
-    rid = s["report_id"].astype(str)
-    return s.loc[~rid.isin(parse_failed(corpus))].assign(report_id=rid)
-
-
 @dataclass(frozen=True)
 class SectionKeys:
     """Integer keys of the sections frame (computed once): which report (its position in

@@ -383,3 +383,12 @@ def test_long_report_ids_keep_both_ends_so_they_stay_distinct():
     assert cut[0].startswith("pingtan") and cut[0].endswith("legacy") and "…" in cut[0]
     assert all(wcswidth(c) <= 20 for c in cut)
     assert table.truncate_middle("r01", 20) == "r01"
+
+
+def test_findings_json_in_pieces_is_the_same_document():
+    f, _ = sample()
+    many = pd.concat([f] * 7, ignore_index=True)
+    whole = exporters.jsonout.findings_json(many)
+    pieces = b"".join(exporters.jsonout.findings_json_parts(many, rows=4))
+    assert pieces == whole and len(json.loads(pieces)) == len(many)
+    assert pieces.decode("utf-8").count("\n") == len(many) + 1  # still one finding per line

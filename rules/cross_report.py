@@ -40,10 +40,17 @@ def consecutive_pairs(corpus) -> pd.DataFrame:
 def _consecutive_pairs(corpus) -> pd.DataFrame:
     r = _readable_reports(corpus)
     r = r.loc[r["unit"].notna() & r["year"].notna(), ["report_id", "unit", "year", "edition"]]
-    r = r.assign(unit=r["unit"].astype(str).str.strip(), year=r["year"].astype("int64"))
+    codes, units = pd.factorize(r["unit"].astype(str))  # units repeat (one report a year): strip each once
+    r = r.assign(unit=pd.Series(units, dtype=object).str.strip().to_numpy(dtype=object)[codes],
+                 year=r["year"].astype("int64"))
     r = r.loc[r["unit"] != ""]
-    prev = r.rename(columns={"report_id": "prev_id", "edition": "prev_edition"}).assign(year=lambda d: d["year"] + 1)
-    return r.merge(prev, on=["unit", "year"], how="inner")
+    unit_no = pd.factorize(r["unit"])[0]  # join on (unit number, year), not on strings
+    year = r["year"].to_numpy()
+    span = int(year.max() - year.min()) + 2 if len(year) else 1
+    r = r.assign(_key=unit_no.astype(np.int64) * span + (year - (year.min() if len(year) else 0)))
+    prev = r.rename(columns={"report_id": "prev_id", "edition": "prev_edition"})
+    prev = prev.assign(_key=prev["_key"] + 1)[["prev_id", "prev_edition", "_key"]]
+    return r.merge(prev, on="_key", how="inner").drop(columns="_key")
 
 
 def _row_cells(corpus, table: str, row: str) -> pd.DataFrame:

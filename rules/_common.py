@@ -264,7 +264,8 @@ class _GridMap(dict):
 
 def _mark_incomplete_rows(corpus: Corpus, g: Grid) -> None:
     """Every cell of a row (or of the whole table, when the problem names no row) the reader
-    flagged as incomplete becomes unsure; only rows the report has are touched."""
+    flagged as incomplete becomes unsure, in the reports that have the table; as in
+    ``Corpus.wide``, such a report has every row some report has, printed or not."""
     p = corpus.problems
     p = p[p["kind"].isin(INCOMPLETE_KINDS).to_numpy() & (p["table"] == g.table).to_numpy()]
     if not len(p) or g.empty:
@@ -276,7 +277,7 @@ def _mark_incomplete_rows(corpus: Corpus, g: Grid) -> None:
     bad[r[whole & (r >= 0)]] = True
     ok = ~whole & (r >= 0) & (i >= 0)
     bad[r[ok], i[ok]] = True
-    g.unsure[bad & g.has_row] = True
+    g.unsure[bad & g.has_row.any(axis=1)[:, None]] = True
 
 
 def report_positions(corpus: Corpus, ids: Sequence[str] | np.ndarray) -> np.ndarray:
@@ -342,8 +343,8 @@ def leaf_rows() -> list[str]:
 
 
 def leaf_sums(corpus: Corpus) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per [report, col] of the requests grid: sum of the leaf rows the report has (blank = 0; NaN
-    when it has none), whether they are all zero, whether any is unsure."""
+    """Per [report, col] of the requests grid: sum of the leaf rows (blank or absent = 0; NaN when
+    no report has any), whether they are all zero, whether any is unsure."""
     return corpus.derived("_common:leaf_sums", _leaf_sums)
 
 
@@ -352,14 +353,14 @@ def _leaf_sums(corpus: Corpus) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     w = requests_effective(corpus)
     shape = (len(g.ids), len(g.cols))
     sums, all_zero, any_unsure = np.zeros(shape), np.ones(shape, dtype=bool), np.zeros(shape, dtype=bool)
-    any_leaf = np.zeros(len(g.ids), dtype=bool)
-    for i in sorted(k for k in g.rows.get_indexer(leaf_rows()) if k >= 0):  # the rows' order in the table
+    leaves = sorted(k for k in g.rows.get_indexer(leaf_rows()) if k >= 0)  # the rows' order in the table
+    for i in leaves:
         v = zeroed(w[:, i, :])
         sums += v
         all_zero &= (v < TOL) & (v > -TOL)
         any_unsure |= g.unsure[:, i, :]
-        any_leaf |= g.has_row[:, i]
-    sums[~any_leaf] = np.nan
+    if not leaves:
+        sums[:] = np.nan
     return sums, all_zero, any_unsure
 
 

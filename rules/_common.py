@@ -212,7 +212,8 @@ def _build_grids(corpus: Corpus) -> dict[str, Grid]:
         for flag, idx in zip(flags, (cc.blank, cc.unplaced), strict=True):  # positions, ascending
             at = idx[np.searchsorted(idx, b.start):np.searchsorted(idx, b.stop)]
             flag[p[at - b.start]] = True
-    if np.count_nonzero(buf_present[:-1]) != np.count_nonzero(cc.table >= 0):  # duplicated cells (unvalidated)
+    duplicates = np.count_nonzero(buf_present[:-1]) != np.count_nonzero(cc.table >= 0)
+    if duplicates:  # the same cell twice (frames that skipped validation)
         for b in reversed(blocks):  # a duplicated cell keeps its first value
             p, v = positions(b), cc.value[b]
             keep = ~np.isnan(v)
@@ -228,7 +229,12 @@ def _build_grids(corpus: Corpus) -> dict[str, Grid]:
                  blank=blank, unsure=unplaced, has_row=_any_col(present))
         _mark_incomplete_rows(corpus, g)
         grids[g.table] = g
-    return _GridMap(grids, cc.report_ids)
+    return _GridMap(grids, cc.report_ids, duplicates)
+
+
+def has_duplicate_cells(corpus: Corpus) -> bool:
+    """Whether some cell occurs twice (only in frames that skipped validation)."""
+    return corpus.derived("_common:grids", _build_grids).duplicates
 
 
 def _any_col(a: np.ndarray) -> np.ndarray:
@@ -250,9 +256,10 @@ def _has_value(value: np.ndarray) -> np.ndarray:
 class _GridMap(dict):
     """Grids by table name; a table without any cell gets an empty grid."""
 
-    def __init__(self, grids: dict[str, Grid], ids: np.ndarray) -> None:
+    def __init__(self, grids: dict[str, Grid], ids: np.ndarray, duplicates: bool = False) -> None:
         super().__init__(grids)
         self.ids = ids
+        self.duplicates = duplicates
 
     def __missing__(self, table: str) -> Grid:
         shape = (len(self.ids), 0, 0)

@@ -57,7 +57,8 @@ def _row_cells(corpus, table: str, row: str) -> pd.DataFrame:
     """Cells of one row in cells order: report code, col code, value (printed blanks are 0)."""
     cc = c.cell_codes(corpus)
     t, r = cc.tables.get_indexer([table])[0], cc.rows.get_indexer([row])[0]
-    idx = np.flatnonzero((cc.table == t) & (cc.row == r)) if t >= 0 and r >= 0 else np.zeros(0, dtype=np.int64)
+    idx = np.flatnonzero(cc.row == r) if t >= 0 and r >= 0 else np.zeros(0, dtype=np.int64)
+    idx = idx[cc.table[idx] == t]  # row names are (almost) table-specific: one full comparison, not two
     return pd.DataFrame({"rc": cc.report[idx].astype(np.int64), "cc": cc.col[idx].astype(np.int64),
                          "value": c.zeroed(cc.value[idx])})
 
@@ -99,7 +100,10 @@ def carry_over(corpus) -> pd.DataFrame:
     pairs = pairs.assign(rc=codes.get_indexer(pairs["report_id"]), pc=codes.get_indexer(pairs["prev_id"]))
     cur = _row_cells(corpus, "requests", "carried_over").rename(columns={"value": "this"})
     prev = _row_cells(corpus, "requests", "carried_next").rename(columns={"rc": "pc", "value": "last"})
-    j = pairs.merge(cur, on="rc").merge(prev, on=["pc", "cc"])
+    if c.has_duplicate_cells(corpus):  # a cell twice: the general many-to-many join
+        j = pairs.merge(cur, on="rc").merge(prev, on=["pc", "cc"])
+    else:
+        j = _join_rows(pairs, cur, prev, len(codes), len(c.cell_codes(corpus).cols))
     j = j.assign(col=c.cell_codes(corpus).cols.to_numpy(dtype=object)[j["cc"].to_numpy()])
     bad = j.loc[j["this"] != j["last"]]
     if bad.empty:
@@ -112,6 +116,30 @@ def carry_over(corpus) -> pd.DataFrame:
                       fmt_series(bad["last"]), "（本报告 ", bad["report_id"], "），两者应相等。")
     return found(bad["report_id"], msg, table="requests", row="carried_over", col=bad["col"],
                  expected=bad["last"], actual=bad["this"])
+
+
+def _join_rows(pairs: pd.DataFrame, cur: pd.DataFrame, prev: pd.DataFrame, n_reports: int, n_cols: int
+               ) -> pd.DataFrame:
+    """``pairs.merge(cur, on="rc").merge(prev, on=["pc", "cc"])`` for cells that occur once, with
+    numpy: each pair's current cells in cells order, each matched with the previous report's cell
+    of the same column."""
+    order = np.argsort(cur["rc"].to_numpy(), kind="stable")  # cells order within each report
+    rc, col, this = (cur[k].to_numpy()[order] for k in ("rc", "cc", "this"))
+    count = np.bincount(rc, minlength=n_reports)
+    first = np.cumsum(count) - count
+    p_rc, p_pc = pairs["rc"].to_numpy(), pairs["pc"].to_numpy()
+    per_pair = np.where(p_rc >= 0, count[p_rc], 0)
+    pair = np.repeat(np.arange(len(pairs)), per_pair)
+    cell = first[p_rc[pair]] + np.arange(len(pair)) - np.repeat(np.cumsum(per_pair) - per_pair, per_pair)
+    last = np.full((n_reports + 1, n_cols), np.nan)  # row -1: a previous report without cells
+    has = np.zeros((n_reports + 1, n_cols), dtype=bool)
+    last[prev["pc"].to_numpy(), prev["cc"].to_numpy()] = prev["last"].to_numpy()
+    has[prev["pc"].to_numpy(), prev["cc"].to_numpy()] = True
+    pc, cols = p_pc[pair], col[cell]
+    keep = has[pc, cols]
+    pair, cell, pc, cols = pair[keep], cell[keep], pc[keep], cols[keep]
+    out = pairs.iloc[pair].reset_index(drop=True)
+    return out.assign(cc=cols, this=this[cell], last=last[pc, cols])
 
 
 _IN_FORCE_ROWS = ("regulations", "normative_documents")

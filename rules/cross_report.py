@@ -102,10 +102,13 @@ def carry_over(corpus) -> pd.DataFrame:
     prev = _row_cells(corpus, "requests", "carried_next").rename(columns={"rc": "pc", "value": "last"})
     if c.has_duplicate_cells(corpus):  # a cell twice: the general many-to-many join
         j = pairs.merge(cur, on="rc").merge(prev, on=["pc", "cc"])
+        bad = j.loc[j["this"] != j["last"]]
     else:
-        j = _join_rows(pairs, cur, prev, len(codes), len(c.cell_codes(corpus).cols))
-    j = j.assign(col=c.cell_codes(corpus).cols.to_numpy(dtype=object)[j["cc"].to_numpy()])
-    bad = j.loc[j["this"] != j["last"]]
+        pair, col, this, last = _join_rows(pairs, cur, prev, len(codes), len(c.cell_codes(corpus).cols))
+        differs = this != last
+        bad = pairs.iloc[pair[differs]].reset_index(drop=True).assign(
+            cc=col[differs], this=this[differs], last=last[differs])
+    bad = bad.assign(col=c.cell_codes(corpus).cols.to_numpy(dtype=object)[bad["cc"].to_numpy()])
     if bad.empty:
         return found()
     cat = catalogue.load()
@@ -119,10 +122,10 @@ def carry_over(corpus) -> pd.DataFrame:
 
 
 def _join_rows(pairs: pd.DataFrame, cur: pd.DataFrame, prev: pd.DataFrame, n_reports: int, n_cols: int
-               ) -> pd.DataFrame:
-    """``pairs.merge(cur, on="rc").merge(prev, on=["pc", "cc"])`` for cells that occur once, with
-    numpy: each pair's current cells in cells order, each matched with the previous report's cell
-    of the same column."""
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The rows of ``pairs.merge(cur, on="rc").merge(prev, on=["pc", "cc"])`` for cells that occur
+    once, with numpy: each pair's current cells in cells order, each matched with the previous
+    report's cell of the same column. Returns the pair (row of ``pairs``), cc, this and last."""
     order = np.argsort(cur["rc"].to_numpy(), kind="stable")  # cells order within each report
     rc, col, this = (cur[k].to_numpy()[order] for k in ("rc", "cc", "this"))
     count = np.bincount(rc, minlength=n_reports)
@@ -138,8 +141,7 @@ def _join_rows(pairs: pd.DataFrame, cur: pd.DataFrame, prev: pd.DataFrame, n_rep
     pc, cols = p_pc[pair], col[cell]
     keep = has[pc, cols]
     pair, cell, pc, cols = pair[keep], cell[keep], pc[keep], cols[keep]
-    out = pairs.iloc[pair].reset_index(drop=True)
-    return out.assign(cc=cols, this=this[cell], last=last[pc, cols])
+    return pair, cols, this[cell], last[pc, cols]
 
 
 _IN_FORCE_ROWS = ("regulations", "normative_documents")

@@ -144,10 +144,15 @@ def check_columns(df: pd.DataFrame | None) -> dict[str, np.ndarray] | None:
         raise ValueError(f"a check's findings need columns {missing}")
     cols = {}
     for c in CHECK_COLUMNS:
-        arr = df[c].to_numpy(dtype=object, copy=True) if c in df.columns else np.full(len(df), None, dtype=object)
-        null = pd.isna(arr)
-        if null.any():
-            arr[null] = None
+        if c not in df.columns:
+            cols[c] = np.full(len(df), None, dtype=object)
+            continue
+        arr = df[c].to_numpy(dtype=object)
+        if pd.api.types.infer_dtype(arr, skipna=False) != "string":  # str only (the usual case): no nulls
+            null = pd.isna(arr)
+            if null.any():
+                arr = arr.copy()
+                arr[null] = None
         cols[c] = arr
     return cols
 

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 COUNT_WORDS = "件起宗份号"
 LINE_SEP = "\n。\n"
-_CHUNK_CHARS = 1 << 20  # text is scanned in chunks that stay in the CPU cache
+_CHUNK_CHARS = 1 << 18  # text is scanned in chunks that stay in the CPU cache
 
 
 @dataclass(frozen=True)

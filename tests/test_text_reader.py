@@ -15,6 +15,7 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 SEEDS = SHARED / "seeds"
 REAL = SHARED / "corpus" / "real"
 REPO_REPORTS = Path(__file__).resolve().parents[1] / "reports"
+FLAT_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "flat_inline_headings.txt"
 
 
 def _seed(name: str) -> Path:
@@ -230,3 +231,18 @@ def test_non_numeric_cell_is_recorded_not_guessed() -> None:
     rep = normalise_text(text, "t")
     assert _cells(rep)[("active", "penalty", "decisions")] is None
     assert any(p["kind"] == "non_numeric" and p["row"] == "penalty" for p in rep["problems"])
+
+
+
+def test_headings_run_into_the_text_before_them_are_still_sections():
+    # Headings 一/五/六 on lines of their own, 二/三/四 glued to the text before them (a page
+    # flattened by a crawler; this text is from benchmarks/generate.py, layout "flat"): the table
+    # sections must still be found, so each table is read inside its own section.
+    text = (FLAT_FIXTURE).read_text(encoding="utf-8")
+    rep = normalise_text(text, "flat")
+    canon = [s["canonical"] for s in rep["sections"]]
+    assert canon == ["overview", "active", "requests", "appeals", "problems", "other"]
+    assert rep["sections"][0]["text"].endswith("予以督促整改。")
+    cells = {(c["table"], c["row"], c["col"]): c["value"] for c in rep["cells"]}
+    assert cells[("requests", "new", "total")] == 24 and cells[("requests", "handled_total", "total")] == 23
+    assert not [p for p in rep["problems"] if p["kind"] == "ambiguous_split" and p["table"] == "requests"]

@@ -149,5 +149,13 @@ def find_headings(text: str) -> list[Heading]:
     if len(taken) < 3:
         inline = _inline_headings(text)
         if len(inline) > len(taken):
-            heads = inline
+            return inline
+        return heads
+    # Some headings on lines of their own, others run into the text before them (a flattened
+    # table section: …予以督促整改。二、主动公开政府信息情况第二十条…): add those by their titles.
+    missing = {str(spec["canonical"]) for spec in catalogue.load().sections} - taken
+    if missing:
+        extra = [h for h in _inline_headings(text)
+                 if h.canonical in missing and not any(x.start <= h.start < x.end for x in heads)]
+        heads = sorted(heads + extra, key=lambda h: h.start)
     return heads

@@ -54,13 +54,32 @@ def _consecutive_pairs(corpus) -> pd.DataFrame:
 
 
 def _row_cells(corpus, table: str, row: str) -> pd.DataFrame:
-    """Cells of one row in cells order: report code, col code, value (printed blanks are 0)."""
+    """Cells of one row in cells order: report code, col code, value (printed blanks are 0).
+
+    Unsure cells (the reader could not place them, or flagged the row as glued or short) are left
+    out: an unread number is not a 0 to compare with the other year."""
     cc = c.cell_codes(corpus)
     t, r = cc.tables.get_indexer([table])[0], cc.rows.get_indexer([row])[0]
     idx = np.flatnonzero(cc.row == r) if t >= 0 and r >= 0 else np.zeros(0, dtype=np.int64)
     idx = idx[cc.table[idx] == t]  # row names are (almost) table-specific: one full comparison, not two
+    idx = idx[~_unsure(corpus, table, row, cc.report[idx], cc.col[idx])]
     return pd.DataFrame({"rc": cc.report[idx].astype(np.int64), "cc": cc.col[idx].astype(np.int64),
                          "value": c.zeroed(cc.value[idx])})
+
+
+def _unsure(corpus, table: str, row: str, report_codes: np.ndarray, col_codes: np.ndarray) -> np.ndarray:
+    """For cells given by cell-code report and column, whether the table's grid marks them unsure."""
+    g = c.grid(corpus, table)
+    i = g.r(row)
+    if i < 0 or not len(report_codes):
+        return np.zeros(len(report_codes), dtype=bool)
+    cc = c.cell_codes(corpus)
+    at = pd.Index(g.ids).get_indexer(pd.Index(cc.report_ids)[report_codes])
+    j = g.cols.get_indexer(cc.cols[col_codes])
+    ok = (at >= 0) & (j >= 0)
+    out = np.zeros(len(report_codes), dtype=bool)
+    out[ok] = g.unsure[at[ok], i, j[ok]]
+    return out
 
 
 @rule(
@@ -148,12 +167,13 @@ _IN_FORCE_ROWS = ("regulations", "normative_documents")
 
 
 def _cell_values(g: c.Grid, row: str, col: str) -> np.ndarray:
-    """One cell per report of the grid (printed blank = 0), NaN where absent; a trailing NaN for
-    position -1 (a report not in the grid)."""
+    """One cell per report of the grid (printed blank = 0), NaN where absent or unsure; a trailing
+    NaN for position -1 (a report not in the grid)."""
     i, j = g.r(row), g.c(col)
     if i < 0 or j < 0:
         return np.full(len(g.ids) + 1, np.nan)
-    return np.r_[np.where(g.present[:, i, j], c.zeroed(g.value[:, i, j]), np.nan), np.nan]
+    trusted = g.present[:, i, j] & ~g.unsure[:, i, j]  # an unread number is not a 0
+    return np.r_[np.where(trusted, c.zeroed(g.value[:, i, j]), np.nan), np.nan]
 
 
 @rule(

@@ -71,6 +71,26 @@ def test_in_force_shows_the_sum():
     assert "10 件 + 本年制发 2 件 − 本年废止 1 件 = 11" in f["message"]
 
 
+GLUED = {"kind": "ambiguous_split", "detail": "数字粘连", "table": None, "row": None, "col": None}
+
+
+def test_cells_the_reader_could_not_place_are_not_compared_across_years():
+    # Last year's row was printed glued together (ambiguous split: cells null): not a 0.
+    glued_next = {**LAST, "cells": {**LAST["cells"], "requests/carried_next/natural": None,
+                                    "requests/carried_next/total": None},
+                  "problems": [GLUED | {"table": "requests", "row": "carried_next"}]}
+    assert cross_report.carry_over.run(build_corpus(glued_next, {"report_id": "u2024", "year": 2024})).empty
+    glued_stock = {"report_id": "u2023", "year": 2023,
+                   "cells": {"active/normative_documents/in_force": None},
+                   "problems": [GLUED | {"table": "active", "row": "normative_documents"}]}
+    c = build_corpus(glued_stock, {"report_id": "u2024", "year": 2024})
+    assert cross_report.in_force.run(c).empty
+    # The same reports with the number printed: both rules fire.
+    assert len(cross_report.carry_over.run(build_corpus(LAST, {"report_id": "u2024", "year": 2024}))) == 2
+    printed = {"report_id": "u2023", "year": 2023, "cells": {"active/normative_documents/in_force": 3}}
+    assert len(cross_report.in_force.run(build_corpus(printed, {"report_id": "u2024", "year": 2024}))) == 1
+
+
 def test_in_force_skips_edition_2019_years():
     c = build_corpus({"report_id": "u2020", "year": 2020, "edition": "2019"}, {"report_id": "u2021", "year": 2021})
     assert cross_report.in_force.run(c).empty

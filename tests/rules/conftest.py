@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import warnings
-from pathlib import Path
 
 import pytest
 
 from tests.shared_paths import REAL, SEEDS
+
 # Real reports used by the arithmetic/structure/zeros/template tests (fast to read: no PDF but one).
 REAL_FILES = ("pingtan-archive__pingtan-2018-legacy.txt", "pingtan-archive__pingtan-2020.txt",
               "unidentified-github__shanghai-govoffice-2019.html", "kirogovcompare__huaian-hongze-2023.pdf")

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 
 import pytest
 from audit.rules import cross_report
 
 from audit.loader import load
 from audit.testing.build import build_corpus
-
 from tests.shared_paths import REAL
 
 

@@ -56,9 +56,17 @@ def fingerprints(findings: pd.DataFrame, reports: pd.DataFrame | None = None, *,
     base = (pd.Series(who, index=findings.index).astype(str) + _SEP + pd.Series(year, index=findings.index).astype(str)
             + _SEP + _text(findings["rule_id"]) + _SEP + _text(findings["table"]) + _SEP + _text(findings["row"])
             + _SEP + _text(findings["col"]))
-    order = pd.DataFrame({"base": base, "e": _text(findings["expected"]), "a": _text(findings["actual"]),
-                          "m": _text(findings["message"])}).sort_values(["base", "e", "a", "m"], kind="stable")
-    occ = order.groupby("base", sort=False).cumcount().reindex(findings.index)
+    # Occurrence index among findings sharing a base, in (expected, actual, message) order. Most
+    # bases are unique (occurrence 0); only the repeated ones need the sort.
+    occ = np.zeros(len(findings), dtype=np.int64)
+    pos = np.flatnonzero(base.duplicated(keep=False).to_numpy())
+    if len(pos):
+        sub = findings.iloc[pos]
+        order = pd.DataFrame({"base": base.iloc[pos].to_numpy(), "e": _text(sub["expected"]).to_numpy(),
+                              "a": _text(sub["actual"]).to_numpy(), "m": _text(sub["message"]).to_numpy(),
+                              "pos": pos}).sort_values(["base", "e", "a", "m"], kind="stable")
+        occ[order["pos"].to_numpy()] = order.groupby("base", sort=False).cumcount().to_numpy()
+    occ = pd.Series(occ, index=findings.index)
     return base + "#" + occ.astype(str)
 
 

@@ -24,8 +24,14 @@ def neutralise(value: Any) -> Any:
 
 
 def _dangerous(values: np.ndarray) -> np.ndarray:
-    """Which values are text a spreadsheet would evaluate (one plain pass: pandas' ``.str`` is slower here)."""
-    return np.fromiter([isinstance(v, str) and v.startswith(TRIGGERS) for v in values], bool, len(values))
+    """Which values are text a spreadsheet would evaluate. Each distinct value is checked once
+    (rule ids, packs, units and places repeat across 100,000s of findings); hashing them is C."""
+    try:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    except TypeError:  # unhashable values (lists in ``expected``): one plain pass
+        return np.fromiter([isinstance(v, str) and v.startswith(TRIGGERS) for v in values], bool, len(values))
+    bad = np.fromiter([isinstance(v, str) and v.startswith(TRIGGERS) for v in uniques], bool, len(uniques))
+    return bad[codes] & (codes >= 0) if len(bad) else np.zeros(len(values), dtype=bool)
 
 
 def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:

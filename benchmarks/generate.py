@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import hashlib
 import random
 import sys
@@ -136,15 +137,29 @@ def _rng(*parts: object) -> random.Random:
     return random.Random(hashlib.blake2b(repr(parts).encode(), digest_size=8).digest())
 
 
+VILLAGES = ["东村村民委员会", "西村村民委员会", "南街社区居民委员会", "北街社区居民委员会", "新华社区居民委员会",
+            "建设社区居民委员会", "人民路社区居民委员会", "和平社区居民委员会", "幸福社区居民委员会", "光明社区居民委员会"]
+
+
+@functools.cache
+def _unit_names(seed: int) -> tuple[str, ...]:
+    """Every unit name, each once, in a seeded order: towns and departments first (as in a real
+    province), then village and community committees. Real units have distinct names, and
+    cross-report rules pair reports by name, so a generated corpus must not repeat one."""
+    r = _rng(seed, "units")
+    main = ([f"{c}{d}{t}" for c in CITIES for d in DISTRICTS for t in TOWNS]
+            + [f"{c}{d}{dept}" for c in CITIES for d in DISTRICTS for dept in DEPARTMENTS]
+            + [f"{c}{dept}" for c in CITIES for dept in DEPARTMENTS])
+    villages = [f"{c}{d}{t}{v}" for c in CITIES for d in DISTRICTS for t in TOWNS for v in VILLAGES]
+    r.shuffle(main)
+    r.shuffle(villages)
+    return tuple(main + villages)
+
+
 def _unit_name(seed: int, unit_no: int) -> str:
-    r = _rng(seed, "unit", unit_no)
-    city = r.choice(CITIES)
-    kind = r.random()
-    if kind < 0.35:
-        return f"{city}{r.choice(DISTRICTS)}{r.choice(TOWNS)}"
-    if kind < 0.8:
-        return f"{city}{r.choice(DISTRICTS)}{r.choice(DEPARTMENTS)}"
-    return f"{city}{r.choice(DEPARTMENTS)}"
+    names = _unit_names(seed)
+    lap, i = divmod(unit_no, len(names))
+    return names[i] if lap == 0 else f"{names[i]}（{lap + 1}）"  # beyond 94,320 units (377,280 reports)
 
 
 def _carried_next(seed: int, unit_no: int, year: int) -> list[int]:

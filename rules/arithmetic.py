@@ -230,12 +230,18 @@ def _cell_places(df: pd.DataFrame) -> pd.Series:
 )
 def negative(corpus):
     v = c.cell_codes(corpus).value
-    df = _cells_at(corpus, _cells_outside(corpus, np.flatnonzero(v < -c.TOL), c.cat().signed_columns))
+    return _bad_cells(corpus, np.flatnonzero(v < -c.TOL), c.cat().signed_columns, "：数量不应为负数，填报为 ", "≥0")
+
+
+def _bad_cells(corpus, idx: np.ndarray, exempt_cols, text: str, expected: str) -> pd.DataFrame:
+    """One finding per cell at ``idx`` (cell-code positions) outside the ``exempt_cols``: its place,
+    ``text`` and the printed value."""
+    df = _cells_at(corpus, _cells_outside(corpus, idx, exempt_cols))
     if not len(df):
         return found()
-    msg = _cell_places(df).reset_index(drop=True) + "：数量不应为负数，填报为 " + c.num(df["value"])
+    msg = _cell_places(df).reset_index(drop=True) + text + c.num(df["value"])
     return found(df["report_id"], msg, table=df["table"], row=df["row"], col=df["col"],
-                 expected="≥0", actual=df["value"].to_numpy())
+                 expected=expected, actual=df["value"].to_numpy())
 
 
 @rule(
@@ -259,12 +265,7 @@ def non_integer(corpus):
         np.abs(frac, out=frac)
         idx.append(np.flatnonzero(frac > c.TOL) + lo)  # False for NaN
     idx = np.concatenate(idx) if idx else np.zeros(0, dtype=np.int64)
-    df = _cells_at(corpus, _cells_outside(corpus, idx, c.cat().fractional_columns))
-    if not len(df):
-        return found()
-    msg = _cell_places(df).reset_index(drop=True) + "：件数应为整数，填报为 " + c.num(df["value"])
-    return found(df["report_id"], msg, table=df["table"], row=df["row"], col=df["col"],
-                 expected="整数", actual=df["value"].to_numpy())
+    return _bad_cells(corpus, idx, c.cat().fractional_columns, "：件数应为整数，填报为 ", "整数")
 
 
 @rule(

@@ -3,7 +3,7 @@
 Stages, per corpus size N (generated into a temporary folder, never committed):
 
 1. ``audit normalise`` (subprocess): raw files → one JSON per report; reports/s and peak memory;
-2. rules alone (subprocess, so its memory is its own): read the normalised JSON, ``audit.loader.load``,
+2. rules alone (subprocess, so its memory is its own): read the normalised JSON, ``audit.corpus.loader.load``,
    then the engine over every built-in rule; the three steps are timed separately;
 3. ``audit run`` end to end (subprocess): raw files → findings.json, scorecard.csv/xlsx.
 
@@ -158,7 +158,8 @@ _PROFILED_RUN = ("import cProfile, multiprocessing, sys\n"
 
 def rules_stage(normdir: str) -> dict[str, float | int]:
     """Read normalised JSON, load the corpus, run every built-in rule; time each step."""
-    from audit import engine, loader, plugins
+    from audit.packs import engine, plugins
+    from audit.corpus import loader
 
     t0 = time.perf_counter()
     files = sorted(Path(normdir).glob("*.json"))

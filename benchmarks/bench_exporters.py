@@ -61,7 +61,7 @@ def _capture(base: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame, dict[str
 
 
 def _rules() -> list[Any]:
-    from audit import engine, plugins
+    from audit.packs import engine, plugins
 
     return engine.with_core_rules(plugins.load_registry().rules)
 

@@ -1,7 +1,7 @@
 """Rule evaluation alone over N reports, rule by rule (DESIGN.md: 100,000 reports under 5 s).
 
 Parsing 100,000 raw files takes many minutes and is not what this measures, so the corpus is a
-pickled ``audit.loader.Corpus`` (e.g. 10,000 generated reports) *tiled* up to N: each tile gets new
+pickled ``audit.corpus.loader.Corpus`` (e.g. 10,000 generated reports) *tiled* up to N: each tile gets new
 report ids (``t<k>_<id>``) and its units a per-tile suffix (``（第k组）``, in the unit field and in
 the text), so a unit's consecutive years pair up within its tile exactly as in the original and
 cross-report pairs stay as frequent as in a real corpus. Nothing is written into the repository.
@@ -29,12 +29,12 @@ import numpy as np
 import pandas as pd
 
 
-def load_base(args: argparse.Namespace):  # noqa: ANN201 - audit.loader.Corpus
+def load_base(args: argparse.Namespace):  # noqa: ANN201 - audit.corpus.loader.Corpus
     """The corpus to tile: a pickled Corpus, or raw report files parsed with the readers."""
     if args.corpus:
         with open(args.corpus, "rb") as fh:
             return pickle.load(fh)  # noqa: S301 - a file the user built with this tool
-    from audit import loader
+    from audit.corpus import loader
     from audit.ingest.batch import assign_ids, discover, normalise_many
 
     files = discover([args.raw])
@@ -53,7 +53,7 @@ def _rename_units(text: pd.Series, units: pd.Series, suffix: str) -> list[str]:
 
 def tile(base, n: int):  # noqa: ANN001, ANN201 - Corpus in, Corpus out
     """``base`` repeated ``n // len(base)`` times with new report ids and per-tile unit names."""
-    from audit.loader import Corpus
+    from audit.corpus.loader import Corpus
 
     k_tiles, rest = divmod(n, len(base))
     if k_tiles < 1 or rest:
@@ -102,7 +102,8 @@ def fresh(corpus):  # noqa: ANN001, ANN201
 def run_once(corpus) -> tuple[tuple[float, float], dict[str, tuple[float, float]], dict[str, int], int]:  # noqa: ANN001
     """One engine run over a fresh corpus: total (wall, CPU) seconds, the same per rule, and the
     findings per rule. CPU time leaves out the time other processes held the (shared) cores."""
-    from audit import engine, findings, plugins
+    from audit.packs import engine, plugins
+    from audit.contracts import findings
 
     per_rule: dict[str, tuple[float, float]] = {}
     counts: dict[str, int] = {}
@@ -135,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("n", type=int, help="number of reports (a multiple of the base corpus size)")
     src = ap.add_mutually_exclusive_group(required=True)
-    src.add_argument("--corpus", help="a pickled audit.loader.Corpus to tile")
+    src.add_argument("--corpus", help="a pickled audit.corpus.loader.Corpus to tile")
     src.add_argument("--raw", help="a folder of raw reports to parse and tile")
     ap.add_argument("--repeat", type=int, default=3, help="runs; each rule's best time is printed")
     ap.add_argument("--top", type=int, default=0, help="print only the slowest rules (0: all)")

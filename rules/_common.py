@@ -28,11 +28,11 @@ import numpy as np
 import pandas as pd
 
 import audit
-from audit import catalogue
-from audit.rule import fmt_series, found
+from audit.contracts import catalogue
+from audit.packs.rule import fmt_series, found
 
 if TYPE_CHECKING:
-    from audit.loader import Corpus
+    from audit.corpus.loader import Corpus
 
 VERSION = audit.__version__
 

@@ -30,7 +30,7 @@ import pandas as pd
 from ._common import report_positions
 
 if TYPE_CHECKING:
-    from audit.loader import Corpus
+    from audit.corpus.loader import Corpus
 
 COUNT_WORDS = "件起宗份号"
 LINE_SEP = "\n。\n"

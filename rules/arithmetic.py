@@ -17,8 +17,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from audit.hookspecs import hookimpl
-from audit.rule import Pack, found, rule
+from audit.packs.hookspecs import hookimpl
+from audit.packs.rule import Pack, found, rule
 
 from . import _common as c
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 import pandas as pd
 
 import audit
-from audit.hookspecs import hookimpl
-from audit.rule import Pack, found, rule
+from audit.packs.hookspecs import hookimpl
+from audit.packs.rule import Pack, found, rule
 
 from ._text import number_lines
 from .sections import parse_failed

@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 
 import audit
-from audit import catalogue
-from audit.hookspecs import hookimpl
-from audit.rule import Pack, Rule, fmt_series, found, rule
+from audit.contracts import catalogue
+from audit.packs.hookspecs import hookimpl
+from audit.packs.rule import Pack, Rule, fmt_series, found, rule
 
 from . import _common as c
 from ._text import NumberLines, number_lines

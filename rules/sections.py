@@ -16,10 +16,10 @@ import numpy as np
 import pandas as pd
 
 import audit
-from audit import catalogue
-from audit.hookspecs import hookimpl
-from audit.report import PARSE_KINDS
-from audit.rule import Pack, found, rule
+from audit.contracts import catalogue
+from audit.contracts.report import PARSE_KINDS
+from audit.packs.hookspecs import hookimpl
+from audit.packs.rule import Pack, found, rule
 
 _NUMERALS = "一二三四五六七八九十"
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from audit import catalogue
-from audit.hookspecs import hookimpl
-from audit.rule import Pack, found, rule
+from audit.contracts import catalogue
+from audit.packs.hookspecs import hookimpl
+from audit.packs.rule import Pack, found, rule
 
 from . import _common as c
 

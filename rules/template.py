@@ -12,9 +12,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from audit.hookspecs import hookimpl
-from audit.report import PARSE_KINDS
-from audit.rule import Pack, found, rule
+from audit.contracts.report import PARSE_KINDS
+from audit.packs.hookspecs import hookimpl
+from audit.packs.rule import Pack, found, rule
 
 from . import _common as c
 

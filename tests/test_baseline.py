@@ -6,8 +6,10 @@ import json
 import shutil
 from pathlib import Path
 
-from audit import baseline, cli, engine
-from audit.rule import found, rule
+from audit import cli
+from audit.packs import engine
+from audit.packs.rule import found, rule
+from audit.review import baseline
 from audit.testing.build import build_corpus
 
 REPORTS = Path(__file__).resolve().parents[1] / "reports"

@@ -7,7 +7,7 @@ import types
 
 import pytest
 
-from audit import report
+from audit.contracts import report
 from audit.ingest import batch
 
 
@@ -89,8 +89,8 @@ def test_normalise_many_checks_lengths():
 def test_normalise_writes_an_invalid_reader_result_as_unreadable_with_a_note():
     import json
 
+    from audit.contracts.report import new_report
     from audit.ingest.batch import _dump_reports
-    from audit.report import new_report
 
     bad = new_report("r1", "x/r1.txt") | {"year": "2020"}  # the schema wants an integer
     [(rid, text, note)] = _dump_reports([bad])
@@ -102,8 +102,8 @@ def test_normalise_writes_an_invalid_reader_result_as_unreadable_with_a_note():
 def test_normalise_command_writes_one_valid_json_per_input(tmp_path):
     import json
 
-    from audit import report
     from audit.cli import main
+    from audit.contracts import report
 
     src = tmp_path / "in"
     src.mkdir()

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from audit import cli, plugins, report
-from audit.hookspecs import hookimpl
-from audit.rule import Pack, found, rule
+from audit import cli
+from audit.contracts import report
+from audit.packs import plugins
+from audit.packs.hookspecs import hookimpl
+from audit.packs.rule import Pack, found, rule
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = sorted((REPO / "reports").glob("*.txt"))

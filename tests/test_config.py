@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from audit import cli, config
-from audit.rule import Rule, found
+from audit import cli
+from audit.packs import config
+from audit.packs.rule import Rule, found
 
 
 def _r(id, pack="arithmetic", category="arithmetic", severity="error"):

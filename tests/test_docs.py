@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from audit import cli, docs, yamlpack
+from audit import cli
+from audit.packs import docs, yamlpack
 from audit.testing.cases import check_examples
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "rules" / "examples" / "local_example.yaml"
@@ -57,7 +58,7 @@ def test_every_builtin_rule_is_documented_with_working_examples():
     eps, missing = _builtin_packs()
     if missing:
         pytest.skip(f"built-in pack modules not written yet: {', '.join(missing)}")
-    from audit.plugins import load_registry
+    from audit.packs.plugins import load_registry
 
     reg = load_registry()
     rules = [r for r in reg.rules if r.pack in {ep.name for ep in eps}]

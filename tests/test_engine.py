@@ -7,10 +7,10 @@ import dataclasses
 import pandas as pd
 import pytest
 
-from audit import engine
-from audit import findings as F
-from audit.loader import load
-from audit.rule import found, rule
+from audit.contracts import findings as F
+from audit.corpus.loader import load
+from audit.packs import engine
+from audit.packs.rule import found, rule
 from audit.testing.build import build_corpus
 
 

@@ -12,10 +12,11 @@ import pytest
 from openpyxl import load_workbook
 from wcwidth import wcswidth
 
-from audit import catalogue, exporters
+from audit import exporters
+from audit.contracts import catalogue
 from audit.exporters import safe, table, xlsx
-from audit.rule import found, rule
-from audit.scoring import apply_policy, load_policy, score
+from audit.packs.rule import found, rule
+from audit.scoring.policy import apply_policy, load_policy, score
 
 FINDING_COLUMNS = ["report_id", "rule_id", "pack", "category", "severity", "points", "table", "row", "col",
                    "expected", "actual", "message", "waived", "waiver_reason"]

@@ -7,8 +7,8 @@ import time
 import pytest
 from openpyxl import load_workbook
 
-from audit import atomic, exporters
-from audit.exporters import background, xlsx
+from audit import exporters
+from audit.exporters import atomic, background, xlsx
 from tests.test_exporters import RULES, sample
 
 

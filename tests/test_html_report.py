@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from audit.exporters.html import render, write_html
-from audit.rule import rule
+from audit.packs.rule import rule
 
 EVIL = "<script>alert(1)</script>"
 

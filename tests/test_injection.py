@@ -147,7 +147,7 @@ rules:
 
 
 def test_yaml_pack_with_python_tag_is_rejected(tmp_path: Path) -> None:
-    yamlpack = pytest.importorskip("audit.yamlpack")
+    yamlpack = pytest.importorskip("audit.packs.yamlpack")
     marker = tmp_path / "pwned"
     pack = tmp_path / "evil.yaml"
     pack.write_text(PYTHON_TAG_PACK.replace("{marker}", str(marker)), encoding="utf-8")
@@ -165,7 +165,7 @@ def test_yaml_python_tag_rejected_by_safe_loading(tmp_path: Path) -> None:
 
 
 def test_rule_expression_cannot_call_python(tmp_path: Path) -> None:
-    yamlpack = pytest.importorskip("audit.yamlpack")
+    yamlpack = pytest.importorskip("audit.packs.yamlpack")
     marker = tmp_path / "pwned3"
     spec = {
         "pack": {"name": "evil-expr", "version": "1"},

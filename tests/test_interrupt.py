@@ -1,6 +1,6 @@
 """An interrupted run leaves only complete output files, or none; never a half-written one.
 
-Exporters write through ``audit.atomic`` (temporary file in the same folder, then ``os.replace``).
+Exporters write through ``audit.exporters.atomic`` (temporary file in the same folder, then ``os.replace``).
 These tests check that contract directly, then interrupt real runs: a Ctrl-C (SIGINT to the
 process group, as a terminal sends it) during a long ``audit run`` subprocess, and a
 KeyboardInterrupt raised inside an exporter while it writes, over the complete outputs of a
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from audit import atomic
+from audit.exporters import atomic
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -31,7 +31,7 @@ def _temps(folder: Path) -> list[Path]:
     return [p for p in folder.rglob("*") if p.name.endswith(".tmp") or p.name.startswith(".") and p.is_file()]
 
 
-# -- audit.atomic ------------------------------------------------------------------------------
+# -- audit.exporters.atomic ------------------------------------------------------------------------------
 
 class Boom(Exception):
     pass

@@ -9,7 +9,8 @@ import pandas as pd
 import pandera.errors as pa_errors
 import pytest
 
-from audit import columnar, frames, loader
+from audit.corpus import frames, loader
+from audit.ingest import columnar
 from audit.ingest.batch import assign_ids, packed_many
 from audit.ingest.normalise import normalise_text
 from tests.shared_paths import REPO
@@ -113,7 +114,7 @@ def _mutations(rep: dict) -> list[dict]:
 
 
 def test_fast_schema_check_agrees_with_jsonschema(seed_reports):
-    from audit import report
+    from audit.contracts import report
 
     for rep in seed_reports:
         assert report.is_valid(rep) and report.errors(rep) == []

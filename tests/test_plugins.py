@@ -7,9 +7,9 @@ from importlib import metadata
 
 import pytest
 
-from audit import plugins
-from audit.hookspecs import hookimpl
-from audit.rule import API_VERSION, Pack, found, rule
+from audit.packs import plugins
+from audit.packs.hookspecs import hookimpl
+from audit.packs.rule import API_VERSION, Pack, found, rule
 
 
 def make_rule(rule_id: str, category: str = "arithmetic"):
@@ -114,8 +114,8 @@ def test_registering_the_same_plugin_twice_is_an_error_not_a_crash():
 def fake_entry_points(tmp_path, monkeypatch):
     """An entry-point group with a working pack module, a missing one and one that fails on import."""
     (tmp_path / "h1_good_pack.py").write_text(textwrap.dedent("""
-        from audit.hookspecs import hookimpl
-        from audit.rule import Pack, found, rule
+        from audit.packs.hookspecs import hookimpl
+        from audit.packs.rule import Pack, found, rule
 
         @rule(id="EP-GOOD", title="入口点规则", category="metadata", severity="info", points=0,
               description="d", fail_example={}, pass_example={})

@@ -25,7 +25,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from audit import report as report_schema
+from audit.contracts import report as report_schema
 from tests.robustness.badinputs import BadInput, giant_numbers_report, seed_texts, write_bad_inputs
 
 normalise = pytest.importorskip("audit.ingest.normalise")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from audit import scoring
-from audit.scoring import PolicyError, apply_policy, load_policy, score
+from audit.scoring import policy as scoring
+from audit.scoring.policy import PolicyError, apply_policy, load_policy, score
 
 FINDING_COLUMNS = ["report_id", "rule_id", "pack", "category", "severity", "points", "table", "row", "col",
                    "expected", "actual", "message", "waived", "waiver_reason"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from audit import report as R
+from audit.contracts import report as R
 from audit.ingest import splitter
 from audit.ingest.normalise import normalise_text, read_report
 

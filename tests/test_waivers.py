@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from audit import cli, engine, waivers
-from audit.rule import found, rule
+from audit import cli
+from audit.packs import engine
+from audit.packs.rule import found, rule
+from audit.review import waivers
 from audit.testing.build import build_corpus
 
 REPORTS = Path(__file__).resolve().parents[1] / "reports"

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from audit import cli, yamlpack
+from audit import cli
+from audit.packs import yamlpack
 from audit.testing.cases import assert_findings, check_examples, run_rule
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -128,8 +129,8 @@ def test_load_rule_paths_reports_broken_packs_and_loads_the_rest(tmp_path):
     (good / "audit_cases_x.yaml").write_text("cases: []\n", encoding="utf-8")
     py = tmp_path / "mypack.py"
     py.write_text(textwrap.dedent('''
-        from audit.hookspecs import hookimpl
-        from audit.rule import Pack, found, rule
+        from audit.packs.hookspecs import hookimpl
+        from audit.packs.rule import Pack, found, rule
 
         @rule(id="PY-ONE", title="示例", category="metadata", severity="info", points=0,
               description="d", fail_example={"unit": None}, pass_example={})

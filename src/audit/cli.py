@@ -26,8 +26,8 @@ from typing import Any, NoReturn
 import pandas as pd
 
 import audit
-from audit import engine, plugins
-from audit import findings as F
+from audit.contracts import findings as F
+from audit.packs import engine, plugins
 
 FORMATS = ("table", "json", "csv", "xlsx", "html")
 FAIL_ON = ("error", "warning")
@@ -67,7 +67,7 @@ FINDING_FILTERS: list[FindingFilter] = []
 
 
 def _register_filters() -> None:
-    from audit import baseline, waivers
+    from audit.review import baseline, waivers
 
     FINDING_FILTERS.extend([waivers.cli_filter, baseline.cli_filter])
 
@@ -96,7 +96,7 @@ def default_inputs() -> tuple[list[Path], str]:
 
 def load_registry(args: argparse.Namespace) -> plugins.Registry:
     """All rule packs for this run: entry points plus local packs (``--rules`` and the config's ``rules``)."""
-    from audit.yamlpack import local_plugins
+    from audit.packs.yamlpack import local_plugins
 
     cfg = run_config(args)
     extra, errors = local_plugins(cfg.get("rules") or [])
@@ -106,8 +106,8 @@ def load_registry(args: argparse.Namespace) -> plugins.Registry:
 
 
 def run_config(args: argparse.Namespace) -> Any:
-    """The effective configuration (``audit.config``): file, then these options; cached on ``args``."""
-    from audit import config
+    """The effective configuration (``audit.packs.config``): file, then these options; cached on ``args``."""
+    from audit.packs import config
 
     if getattr(args, "_config", None) is None:
         cli = {"select": getattr(args, "select", None), "ignore": getattr(args, "ignore", None),
@@ -120,9 +120,10 @@ def run_config(args: argparse.Namespace) -> Any:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from audit import loader, scoring
+    from audit.corpus import loader
     from audit.exporters import write_outputs
     from audit.ingest.batch import MissingPath, assign_ids, discover_with_skipped, packed_many
+    from audit.scoring import policy as scoring
 
     started = _now()
     if args.paths:
@@ -138,7 +139,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if skipped and not args.quiet:
         _say(f"skipped {len(skipped)} file(s) that are not reports (suffix or README-like name), e.g. {skipped[0]}")
 
-    from audit import config
+    from audit.packs import config
 
     registry = load_registry(args)
     cfg = run_config(args)
@@ -227,14 +228,14 @@ def _now() -> str:
 # -- config, docs -----------------------------------------------------------------------------
 
 def cmd_config(args: argparse.Namespace) -> int:
-    from audit.config import format_config
+    from audit.packs.config import format_config
 
     print(format_config(run_config(args)))
     return 0
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
-    from audit.docs import write_docs
+    from audit.packs.docs import write_docs
 
     rules = engine.with_core_rules(load_registry(args).rules)
     written = write_docs(rules, args.out)
@@ -252,7 +253,7 @@ def _add_config_options(p: argparse.ArgumentParser) -> None:
 # -- normalise ---------------------------------------------------------------------------------
 
 def cmd_normalise(args: argparse.Namespace) -> int:
-    from audit import atomic
+    from audit.exporters import atomic
     from audit.ingest.batch import MissingPath, assign_ids, discover, dumped_many
 
     try:
@@ -325,7 +326,7 @@ def _num(v: float) -> str:
 # -- schema ------------------------------------------------------------------------------------
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from audit.report import schema
+    from audit.contracts.report import schema
 
     print(json.dumps(schema(), ensure_ascii=False, indent=2))
     return 0

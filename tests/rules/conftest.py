@@ -14,8 +14,8 @@ REAL_FILES = ("pingtan-archive__pingtan-2018-legacy.txt", "pingtan-archive__ping
 
 
 def _read(paths):
+    from audit.corpus.loader import load
     from audit.ingest.normalise import read_report
-    from audit.loader import load
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -8,8 +8,8 @@ import warnings
 import pytest
 from audit.rules import arithmetic
 
-from audit.loader import load
-from audit.rule import Pack
+from audit.corpus.loader import load
+from audit.packs.rule import Pack
 from audit.testing.build import build_corpus, build_report
 
 PACK: Pack = arithmetic.audit_pack()
@@ -223,7 +223,7 @@ def test_shanghai_2019_blank_totals_are_info_only(real_corpus):
 
 def test_total_column_blank_in_every_report_is_still_seen():
     # Corpus.wide drops a column that is NaN everywhere; the packs must still see it as printed blank.
-    from audit.catalogue import load as load_catalogue
+    from audit.contracts.catalogue import load as load_catalogue
 
     rows = ["new", "granted", "unable_not_held", "handled_total"]
     patch = {"cells": {f"requests/{r}/total": None for r in load_catalogue().request_rows("2021")}}

@@ -7,7 +7,7 @@ import copy
 import pytest
 from audit.rules import cross_report
 
-from audit.loader import load
+from audit.corpus.loader import load
 from audit.testing.build import build_corpus
 from tests.shared_paths import REAL
 

@@ -16,7 +16,7 @@ import pytest
 from audit.rules import _common, cross_report, metadata, narrative, zeros
 from audit.rules._text import number_lines
 
-from audit.findings import sort_findings
+from audit.contracts.findings import sort_findings
 from audit.testing.build import build_corpus
 
 TRICKY_TEXTS = [
@@ -131,7 +131,7 @@ def test_sort_findings_is_the_stable_multi_key_sort():
 def test_a_report_without_leaf_rows_sums_them_to_zero():
     # As Corpus.wide lays the table out, a report with the requests table has every row some report
     # has; its missing leaf rows count as blank (0), so 总计 over nothing is "parts all zero".
-    from audit.catalogue import load as load_catalogue
+    from audit.contracts.catalogue import load as load_catalogue
 
     leaves = {r for ed in ("2019", "2021") for r in load_catalogue().request_leaf_rows(ed)}
     corpus = build_corpus({"drop_cells": [f"requests/{r}" for r in sorted(leaves)],

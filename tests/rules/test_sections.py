@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from audit.rules import sections
 
-from audit.rule import fmt_num
+from audit.packs.rule import fmt_num
 from audit.testing.build import build_corpus
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from audit.rules import structure
 
-from audit.loader import load
+from audit.corpus.loader import load
 from audit.testing.build import build_corpus, build_report
 
 PACK = structure.audit_pack()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from audit.rules import arithmetic, zeros
 
-from audit.catalogue import load as load_catalogue
-from audit.loader import load
+from audit.contracts.catalogue import load as load_catalogue
+from audit.corpus.loader import load
 from audit.testing.build import build_corpus, build_report
 
 PACK = zeros.audit_pack()

@@ -1,7 +1,7 @@
 """Exporters: the files ``audit run`` writes and the summary it prints.
 
 ``write_outputs`` writes findings.json, findings.csv, scorecard.csv and scorecard.xlsx (plus
-report.html when the HTML exporter is installed), every one through ``audit.atomic`` so an
+report.html when the HTML exporter is installed), every one through ``audit.exporters.atomic`` so an
 interrupted run never leaves a half-written file.
 """
 
@@ -19,7 +19,7 @@ from audit.exporters.csvout import write_csv
 from audit.exporters.jsonout import conform, write_json
 from audit.exporters.table import summary
 from audit.exporters.xlsx import write_xlsx
-from audit.rule import Rule
+from audit.packs.rule import Rule
 
 # Rows (reports + findings) from which scorecard.xlsx is written in the background: below it the
 # fork costs more than it saves.

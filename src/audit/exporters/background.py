@@ -3,7 +3,7 @@
 scorecard.xlsx is the slowest output by far (a pure-Python writer at ~6 µs per cell: ~25 s for
 100,000 reports) and the JSON, CSV and HTML writers together take about as long again, each on
 one core. A forked child inherits the frames without pickling them and writes its file through
-``audit.atomic`` like everything else, so an interrupt still leaves no half-written file.
+``audit.exporters.atomic`` like everything else, so an interrupt still leaves no half-written file.
 Where ``fork`` is unavailable the job simply runs in this process.
 """
 
@@ -54,7 +54,7 @@ class Job:
 
     def cancel(self) -> None:
         """Stop the child after an error or interrupt here. It gets SIGINT, as from Ctrl-C, so
-        ``audit.atomic`` removes its temporary file; SIGTERM only if it does not stop."""
+        ``audit.exporters.atomic`` removes its temporary file; SIGTERM only if it does not stop."""
         if self._proc is None:
             return
         if self._proc.is_alive():

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from audit import atomic
+from audit.exporters import atomic
 from audit.exporters.safe import neutralise_frame
 
 

@@ -33,8 +33,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.offline
 
-from audit import atomic, catalogue
-from audit.rule import Rule
+from audit.contracts import catalogue
+from audit.exporters import atomic
+from audit.packs.rule import Rule
 
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 SEVERITY_COLOUR = {"error": "#c62828", "warning": "#ef6c00", "info": "#1565c0"}

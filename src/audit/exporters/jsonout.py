@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from audit import atomic
-from audit.rule import Rule
+from audit.exporters import atomic
+from audit.packs.rule import Rule
 
 _BOUNDARY = b'},{"report_id":'
 _BOUNDARY_LINE = b'},\n{"report_id":'

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 from tabulate import tabulate
 
-from audit import catalogue
+from audit.contracts import catalogue
 from audit.exporters.jsonout import conform
 from audit.exporters.xlsx import display_width
 

@@ -3,7 +3,7 @@
 Chinese headers, frozen header row, autofilter, grade cells coloured, column widths sized for
 Chinese text (a CJK character counts as 2). Text is neutralised against formula injection first
 (``audit.exporters.safe``). Written with XlsxWriter in constant-memory mode through
-``audit.atomic``: rows stream to disk as they are written, and at 100,000 reports it takes about
+``audit.exporters.atomic``: rows stream to disk as they are written, and at 100,000 reports it takes about
 two thirds of the time openpyxl's write-only mode took (see benchmarks/bench_exporters.py).
 """
 
@@ -20,10 +20,11 @@ from typing import IO, Any
 import pandas as pd
 import xlsxwriter
 
-from audit import atomic, catalogue
+from audit.contracts import catalogue
+from audit.exporters import atomic
 from audit.exporters.jsonout import conform
 from audit.exporters.safe import neutralise_frame
-from audit.rule import Rule
+from audit.packs.rule import Rule
 
 SHEET_SCORECARD = "评分表"
 SHEET_FINDINGS = "问题清单"

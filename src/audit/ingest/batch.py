@@ -16,9 +16,9 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
-from audit import columnar
-from audit.columnar import Batch
-from audit.report import Report, add_problem, new_report
+from audit.contracts.report import Report, add_problem, new_report
+from audit.ingest import columnar
+from audit.ingest.columnar import Batch
 
 # Files a folder walk picks up; a file named explicitly is always read, whatever its suffix.
 REPORT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".docx", ".pdf"})
@@ -148,7 +148,7 @@ def _dump_chunk(items: list[tuple[str, str]]) -> list[Dumped]:
 
 
 def _dump_reports(reports: list[Report]) -> list[Dumped]:
-    from audit import report as contract
+    from audit.contracts import report as contract
 
     out: list[Dumped] = []
     for rep in reports:
@@ -183,8 +183,8 @@ def normalise_many(paths: Sequence[str | os.PathLike[str]], ids: Sequence[str], 
 
 def packed_many(paths: Sequence[str | os.PathLike[str]], ids: Sequence[str], jobs: int | None = None,
                 progress: bool | None = None) -> Iterator[Batch]:
-    """The same reports as ``normalise_many``, packed by the workers (``audit.columnar``) for
-    ``audit.loader.load_batches``: the parent never unpickles or converts report dicts."""
+    """The same reports as ``normalise_many``, packed by the workers (``audit.ingest.columnar``) for
+    ``audit.corpus.loader.load_batches``: the parent never unpickles or converts report dicts."""
     yield from _read_chunks(paths, ids, jobs, progress, _pack_chunk, _pack_safely)
 
 

@@ -21,8 +21,8 @@ import zipfile
 import docx
 from docx.oxml.ns import qn
 
+from audit.contracts.report import problem
 from audit.ingest.extracted import Extracted
-from audit.report import problem
 
 _SPACE = re.compile(r"[\s\xa0\u200b\ufeff]+")
 _P, _TBL, _SDT, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:tr"), qn("w:tc")

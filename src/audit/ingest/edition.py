@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from audit import catalogue
+from audit.contracts import catalogue
+from audit.contracts.report import problem
 from audit.ingest.tables import TableRead
-from audit.report import problem
 
 ONE_ROW_EVIDENCE = "（六）其他处理 is one row"
 SUB_ROWS_EVIDENCE = "（六）其他处理 has 3 sub-rows"

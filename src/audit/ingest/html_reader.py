@@ -23,8 +23,8 @@ import charset_normalizer
 import lxml.etree
 import lxml.html
 
+from audit.contracts.report import problem
 from audit.ingest.extracted import Extracted
-from audit.report import problem
 
 _DROP_TAGS = ("script", "style", "noscript", "head", "template", "nav", "header", "footer", "aside",
               "iframe", "object", "embed", "svg", "select", "button")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from audit.report import problem
+from audit.contracts.report import problem
 
 _TITLE_TAIL = r"(?:政府信息公开|政务公开|信息公开)[\s\u3000]*(?:工作)?[\s\u3000]*(?:年度)?[\s\u3000]*报[\s\u3000]*告"
 _TITLE = re.compile(

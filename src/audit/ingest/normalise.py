@@ -15,12 +15,12 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from audit import catalogue
+from audit.contracts import catalogue
+from audit.contracts.report import add_problem, new_report
 from audit.ingest import decode as decoding
 from audit.ingest import edition as editions
 from audit.ingest import metadata, sections, tables
 from audit.ingest.extracted import Extracted
-from audit.report import add_problem, new_report
 
 MAX_BYTES = 64 * 1024 * 1024
 _HTML_HINT = re.compile(rb"<(?:!doctype\s+html|html|head|body|table|div|p|meta|tr|td)[\s>/]", re.I)

@@ -25,8 +25,8 @@ from typing import Any
 
 import pdfplumber
 
+from audit.contracts.report import problem
 from audit.ingest.extracted import Extracted
-from audit.report import problem
 
 _SPACE = re.compile(r"[ \t\xa0\u3000\u200b]+")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from audit import catalogue
+from audit.contracts import catalogue
 
 NUMERALS = "一二三四五六七八九十"
 _HEADING_LINE = re.compile(

@@ -21,9 +21,9 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
-from audit import catalogue
+from audit.contracts import catalogue
+from audit.contracts.report import problem
 from audit.ingest import splitter, values
-from audit.report import problem
 
 _SEP = re.compile(r"[\t|]")
 _MD_RULE = re.compile(r":?-{3,}:?")  # a markdown separator cell (|---|) is not data

@@ -19,8 +19,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from audit import catalogue
-from audit.report import new_report, problem
+from audit.contracts import catalogue
+from audit.contracts.report import new_report, problem
 
 _BASE_VALUES_2021: dict[str, float] = {
     "active/normative_documents/issued": 2, "active/normative_documents/in_force": 10,
@@ -139,7 +139,7 @@ def build_report(patch: dict[str, Any] | None = None, **overrides: Any) -> dict[
 
 def build_corpus(*patches: dict[str, Any] | None, validate: bool = True):
     """Load patched reports (report ids r1, r2, … unless a patch names one) into a Corpus."""
-    from audit.loader import load
+    from audit.corpus.loader import load
 
     reports = []
     for i, p in enumerate(patches or ({},), start=1):

@@ -33,8 +33,8 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from audit.loader import Corpus
-from audit.rule import Rule
+from audit.corpus.loader import Corpus
+from audit.packs.rule import Rule
 from audit.testing.build import build_corpus
 
 CASE_PREFIX = "audit_cases"
@@ -43,8 +43,8 @@ _KEYS = ("report_id", "rule_id", "table", "row", "col", "severity")
 
 def corpus_from_text(*texts: str) -> Corpus:
     """A corpus read from report text through the real reader (ids t1, t2, …)."""
+    from audit.corpus.loader import load
     from audit.ingest.normalise import normalise_text
-    from audit.loader import load
 
     return load([normalise_text(t, report_id=f"t{i}") for i, t in enumerate(texts, start=1)])
 
@@ -68,7 +68,7 @@ def run_rule(rule: Rule | Iterable[Rule], source: Any = None) -> pd.DataFrame:
     The engine runs them, so ids, severities and points are stamped exactly as in ``audit run``;
     only the given rules' findings are returned (no core rules). A rule that crashes raises.
     """
-    from audit import engine
+    from audit.packs import engine
 
     rules = [rule] if isinstance(rule, Rule) else list(rule)
     corpus = as_corpus(source)
@@ -134,13 +134,13 @@ class Case:
 def load_rules_for(file: Path, paths: Sequence[str]) -> list[Rule]:
     """Rules of the packs a case file names (paths relative to it), else of the installed packs."""
     if paths:
-        from audit.yamlpack import load_rule_paths
+        from audit.packs.yamlpack import load_rule_paths
 
         packs, errors = load_rule_paths([str((file.parent / p).resolve()) for p in paths])
         if errors:
             raise AssertionError("cannot load rule packs: " + "; ".join(map(str, errors)))
         return [r for p in packs for r in p.rules]
-    from audit.plugins import load_registry
+    from audit.packs.plugins import load_registry
 
     return list(load_registry().rules)
 

@@ -155,7 +155,7 @@ def _rule_matches(findings: pd.DataFrame, waivers: pd.DataFrame) -> pd.DataFrame
 
 
 def _notice_frame(rows: pd.DataFrame, rule_id: str, message: pd.Series) -> pd.DataFrame:
-    from audit.findings import FINDINGS_COLUMNS
+    from audit.contracts.findings import FINDINGS_COLUMNS
 
     n = len(rows)
     return pd.DataFrame({

@@ -4,7 +4,7 @@ A report dict holds ~200 small cell dicts; pickling those to the parent and turn
 frame columns there cost more than reading the file. A ``Batch`` holds the same content as
 numpy arrays (cells keyed by the frames' category codes) and short lists (reports, sections,
 problems), so a worker packs its reports once and the parent only concatenates arrays.
-``audit.loader`` builds every corpus, from files or from dicts, out of batches.
+``audit.corpus.loader`` builds every corpus, from files or from dicts, out of batches.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ class Batch:
     """Some consecutive reports of a run, as columns.
 
     ``cell_report`` indexes ``reports`` (0 = this batch's first report); ``cell_table`` /
-    ``cell_row`` / ``cell_col`` are codes of ``audit.frames`` TABLE/ROW/COL dtypes (-1: a key the
+    ``cell_row`` / ``cell_col`` are codes of ``audit.corpus.frames`` TABLE/ROW/COL dtypes (-1: a key the
     catalogue does not know); ``raw_codes`` index ``raw_values`` (-1: no raw text).
     """
 
@@ -50,7 +50,7 @@ class Batch:
 
 @cache
 def _key_codes() -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
-    from audit import frames
+    from audit.corpus import frames
 
     return tuple({k: i for i, k in enumerate(dt.categories)}  # type: ignore[return-value]
                  for dt in (frames.TABLE_DTYPE, frames.ROW_DTYPE, frames.COL_DTYPE))

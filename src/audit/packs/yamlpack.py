@@ -13,7 +13,7 @@ and ``rules/examples/``). Each YAML rule has exactly one kind:
 - ``threshold``: one cell compared with a constant.
 
 Any rule may carry ``when`` (unit-name regex, edition, year range) to restrict the reports it
-applies to. Every kind compiles into an ordinary ``audit.rule.Rule`` whose check is one pandas pass
+applies to. Every kind compiles into an ordinary ``audit.packs.rule.Rule`` whose check is one pandas pass
 over the whole corpus.
 
 Cell semantics: a report that does not have a cell at all (other edition, table missing) is not
@@ -45,11 +45,12 @@ import pandas as pd
 import pluggy
 import yaml
 
-from audit import catalogue, hookspecs
-from audit.rule import Pack, Rule, fmt_series, found
+from audit.contracts import catalogue
+from audit.packs import hookspecs
+from audit.packs.rule import Pack, Rule, fmt_series, found
 
 if TYPE_CHECKING:
-    from audit.loader import Corpus
+    from audit.corpus.loader import Corpus
 
 YAML_SUFFIXES = (".yaml", ".yml")
 CASE_FILE_PREFIX = "audit_cases"
@@ -191,7 +192,7 @@ def load_python_pack(target: str | Path) -> list[Pack]:
     out = []
     for pack in packs:
         if not isinstance(pack, Pack):
-            raise PackLoadError(f"{target}: audit_pack returned {type(pack).__name__}, not audit.rule.Pack")
+            raise PackLoadError(f"{target}: audit_pack returned {type(pack).__name__}, not audit.packs.rule.Pack")
         out.append(with_pack_names(pack))
     return out
 
@@ -627,6 +628,6 @@ class PackPlugin:
 
 
 def local_plugins(paths: Iterable[str | Path]) -> tuple[list[PackPlugin], list[LoadError]]:
-    """``load_rule_paths`` as plugin objects for ``audit.plugins.load_registry(extra=...)``."""
+    """``load_rule_paths`` as plugin objects for ``audit.packs.plugins.load_registry(extra=...)``."""
     packs, errors = load_rule_paths(paths)
     return [PackPlugin(p) for p in packs], errors

@@ -37,7 +37,7 @@ from typing import Any
 
 import jsonschema
 
-from audit.rule import SEVERITIES, Rule
+from audit.packs.rule import SEVERITIES, Rule
 
 DEFAULT_SOURCE = "default"
 CLI_SOURCE = "command line"
@@ -269,7 +269,7 @@ def rules_for_run(rules: Iterable[Rule], cfg: Config) -> list[Rule]:
 
 
 def policy_overrides(cfg: Config) -> dict[str, Any]:
-    """The part of the configuration that goes to ``audit.scoring.load_policy(overrides=...)``."""
+    """The part of the configuration that goes to ``audit.scoring.policy.load_policy(overrides=...)``."""
     out: dict[str, Any] = {}
     if cfg.get("points"):
         out["points"] = dict(cfg["points"])

@@ -16,7 +16,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from audit import catalogue
+from audit.contracts import catalogue
 
 _KEYS = catalogue.load().all_keys()
 _SIGNED = sorted(catalogue.load().signed_columns)

@@ -8,7 +8,7 @@ Decisions a supervisor relies on:
   finding is emitted for it, so no report loses points for a defect in a rule pack. The same holds
   for a rule whose output breaks the contract (missing columns, unknown report ids, a severity
   override that is not a severity, negative points).
-- **Unreadable files still appear.** Reader problems of the parse kinds (``audit.report.PARSE_KINDS``)
+- **Unreadable files still appear.** Reader problems of the parse kinds (``audit.contracts.report.PARSE_KINDS``)
   become one ``PARSE-UNREADABLE`` error finding per report (100 points, so the report scores low),
   saying in Chinese why the file could not be read. That rule belongs to the core pack ``core``; it
   is always run, ``--select`` does not drop it, only an explicit ``--ignore`` does. Structure-kind
@@ -29,12 +29,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from audit import findings as F
-from audit.report import PARSE_KINDS
-from audit.rule import SEVERITIES, Rule, check_columns, found, rule
+from audit.contracts import findings as F
+from audit.contracts.report import PARSE_KINDS
+from audit.packs.rule import SEVERITIES, Rule, check_columns, found, rule
 
 if TYPE_CHECKING:
-    from audit.loader import Corpus
+    from audit.corpus.loader import Corpus
 
 CORE_PACK = "core"
 CORE_PACK_VERSION = "1"
@@ -143,7 +143,7 @@ def keep_core_rules(chosen: Sequence[Rule], available: Sequence[Rule],
                     ignore: str | Iterable[str] | None = None) -> list[Rule]:
     """``chosen`` plus every core rule of ``available`` that ``ignore`` does not name.
 
-    For callers that select with their own semantics (``audit.config``): core rules survive any
+    For callers that select with their own semantics (``audit.packs.config``): core rules survive any
     ``select`` and fall only to an explicit ``ignore``.
     """
     ign = _as_list(ignore)

@@ -1,7 +1,7 @@
 """The public API for rule authors: ``@rule`` metadata, ``Pack``, and the ``found`` frame builder.
 
 A rule is a function ``check(corpus) -> DataFrame`` plus metadata. It receives the *whole*
-corpus (``audit.loader.Corpus``) and returns every finding for every report in one vectorised
+corpus (``audit.corpus.loader.Corpus``) and returns every finding for every report in one vectorised
 pass. The engine adds the rule's id, pack, category, severity and points; the check only says
 where (report_id, table, row, col), what was compared (expected, actual) and the Chinese message.
 
@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
-    from audit.loader import Corpus
+    from audit.corpus.loader import Corpus
 
 API_VERSION = 1
 SEVERITIES = ("error", "warning", "info")

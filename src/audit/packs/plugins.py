@@ -19,8 +19,8 @@ from typing import Any
 
 import pluggy
 
-from audit import hookspecs
-from audit.rule import API_VERSION, Pack, Rule
+from audit.packs import hookspecs
+from audit.packs.rule import API_VERSION, Pack, Rule
 
 ENTRY_POINT_GROUP = "audit"
 CORE_DISTRIBUTION = "audit"
@@ -144,7 +144,7 @@ def _collect(pm: pluggy.PluginManager, reg: Registry) -> None:
 
 def _add_pack(reg: Registry, source: str, pack: Any, seen_ids: dict[str, str], seen_packs: set[str]) -> None:
     if not isinstance(pack, Pack):
-        reg.errors.append(LoadError(source, f"audit_pack() must return an audit.rule.Pack, not {type(pack).__name__}"))
+        reg.errors.append(LoadError(source, f"audit_pack() must return an audit.packs.rule.Pack, not {type(pack).__name__}"))
         return
     if pack.api_version != API_VERSION:
         reg.errors.append(LoadError(
@@ -158,7 +158,7 @@ def _add_pack(reg: Registry, source: str, pack: Any, seen_ids: dict[str, str], s
     stamped: list[Rule] = []
     for r in pack.rules:
         if not isinstance(r, Rule):
-            reg.errors.append(LoadError(pack.name, f"not an audit.rule.Rule: {r!r}"))
+            reg.errors.append(LoadError(pack.name, f"not an audit.packs.rule.Rule: {r!r}"))
             continue
         owner = seen_ids.get(r.id.casefold())
         if owner is not None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import pluggy
 
 if TYPE_CHECKING:
-    from audit.rule import Pack
+    from audit.packs.rule import Pack
 
 PROJECT = "audit"
 hookspec = pluggy.HookspecMarker(PROJECT)

@@ -27,7 +27,7 @@ import jsonschema
 import numpy as np
 import pandas as pd
 
-from audit.rule import CATEGORIES, SEVERITIES
+from audit.packs.rule import CATEGORIES, SEVERITIES
 
 DEFAULT_POLICY = "policy.toml"
 SCORECARD_BASE = ["report_id", "unit", "year", "edition", "score", "grade", "rank", "errors", "warnings",

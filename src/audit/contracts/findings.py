@@ -14,7 +14,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from audit.rule import SEVERITIES
+from audit.packs.rule import SEVERITIES
 
 FINDINGS_COLUMNS = ["report_id", "rule_id", "pack", "category", "severity", "points", "table", "row", "col",
                     "expected", "actual", "message", "waived", "waiver_reason"]
@@ -40,7 +40,7 @@ class FindingsFrame(pa.DataFrameModel):
     message: Series[str]
     waived: Series[bool]
     waiver_reason: Series[str] = pa.Field(nullable=True)
-    # Optional, added by ``audit.baseline.mark_baseline`` (``audit run --baseline``): the finding's
+    # Optional, added by ``audit.review.baseline.mark_baseline`` (``audit run --baseline``): the finding's
     # stable fingerprint and whether the baseline already knew it.
     fingerprint: Optional[Series[str]] = pa.Field(nullable=True)  # noqa: UP045 - pandera needs Optional
     baseline: Optional[Series[str]] = pa.Field(nullable=True, isin=["new", "known"])  # noqa: UP045

@@ -15,8 +15,8 @@ from typing import Any
 
 import yaml
 
-from audit import atomic
-from audit.rule import Rule
+from audit.exporters import atomic
+from audit.packs.rule import Rule
 
 _SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 

@@ -15,12 +15,14 @@ import numpy as np
 import pandas as pd
 from pandera.errors import SchemaWarning
 
-from audit import catalogue, columnar, frames
+from audit.contracts import catalogue
+from audit.corpus import frames
+from audit.ingest import columnar
 
 
 @dataclass
 class Corpus:
-    """The whole corpus as four frames; see ``audit.frames`` for their columns."""
+    """The whole corpus as four frames; see ``audit.corpus.frames`` for their columns."""
 
     reports: pd.DataFrame
     sections: pd.DataFrame
@@ -92,7 +94,7 @@ def load(reports: Iterable[dict[str, Any]], *, validate: bool = True) -> Corpus:
 
 
 def load_batches(batches: Iterable[columnar.Batch], *, validate: bool = True) -> Corpus:
-    """Build the corpus frames from packed reports (``audit.columnar``), batch after batch."""
+    """Build the corpus frames from packed reports (``audit.ingest.columnar``), batch after batch."""
     rep_rows: list[tuple] = []
     sec_cols: dict[str, list] = {c: [] for c in columnar.SECTION_COLS}
     prob_cols: dict[str, list] = {c: [] for c in columnar.PROBLEM_COLS}

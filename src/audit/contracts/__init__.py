@@ -1,0 +1,1 @@
+"""The public contracts: the edition catalogue, the normalised report and its schema, the findings frame."""

@@ -1,0 +1,1 @@
+"""The scoring policy and the scorecard."""

@@ -29,6 +29,7 @@ import pandas as pd
 
 import audit
 from audit.contracts import catalogue
+from audit.contracts.identities import TOLERANCE
 from audit.packs.rule import fmt_series, found
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 VERSION = audit.__version__
 
 #: Absolute tolerance when comparing sums (values are floats; money columns carry decimals).
-TOL = 1e-6
+TOL = TOLERANCE
 
 #: Raw texts that mean "printed blank" (value null, but the cell is there).
 BLANK_MARKS = frozenset({"", "/", "／", "\\", "-", "－", "—", "——", "–", "无", "空"})
@@ -319,54 +320,48 @@ def _sum_parts(g: Grid, parts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, n
     return total, all_zero, any_unsure
 
 
-def requests_effective(corpus: Corpus) -> np.ndarray:
-    """Values of the requests grid with each 总计-column cell printed blank replaced by its row's applicant sum.
+def effective_values(corpus: Corpus, table: str) -> np.ndarray:
+    """Values of ``table``'s grid with each total cell printed blank (the total of an identity across
+    columns, e.g. the 总计 column) replaced by its row's parts sum.
 
     A blank total is not 0 (tables that leave totals blank still fill their parts), so identities
-    that use the 总计 column as a part (（七）总计 over the leaves, the column balance) read the
-    total the row implies. Unsure cells stay NaN and keep their own masks.
+    that use such a total as a term (（七）总计 over the leaves, the column balance) read the total
+    the row implies. Unsure cells stay NaN and keep their own masks.
     """
-    return corpus.derived("_common:requests_effective", _requests_effective)
+    return corpus.derived(f"_common:effective:{table}", lambda c: _effective_values(c, table))
 
 
-def _requests_effective(corpus: Corpus) -> np.ndarray:
-    g = grid(corpus, "requests")
-    t = g.c("total")
-    if g.empty or t < 0 or not g.blank[:, :, t].any():
-        return g.value
-    implied, _, _ = sum_parts(corpus, "requests", cat().applicant_columns)
-    w = g.value.copy()
-    w[:, :, t] = np.where(g.blank[:, :, t], implied, w[:, :, t])
+def _effective_values(corpus: Corpus, table: str) -> np.ndarray:
+    g = grid(corpus, table)
+    w = g.value
+    for ident in cat().identities_of(table, "columns"):
+        t = g.c(ident.total) if ident.total else -1
+        if g.empty or t < 0 or not g.blank[:, :, t].any():
+            continue
+        implied, _, _ = sum_parts(corpus, table, ident.parts)
+        w = w.copy() if w is g.value else w
+        w[:, :, t] = np.where(g.blank[:, :, t], implied, w[:, :, t])
     return w
 
 
-def leaf_rows() -> list[str]:
-    """Rows summed by （七）总计 in either edition (a report is summed over the rows it has)."""
-    seen: dict[str, None] = {}
-    for ed in catalogue.EDITIONS:
-        for r in cat().request_leaf_rows(ed):
-            seen[r] = None
-    return list(seen)
+def row_sums(corpus: Corpus, table: str, rows: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per [report, col] of ``table``'s grid: sum of ``rows`` (effective values; blank or absent = 0;
+    NaN when no report has any of them), whether they are all zero, whether any is unsure."""
+    return corpus.derived(f"_common:row_sums:{table}:{','.join(rows)}", lambda c: _row_sums(c, table, rows))
 
 
-def leaf_sums(corpus: Corpus) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per [report, col] of the requests grid: sum of the leaf rows (blank or absent = 0; NaN when
-    no report has any), whether they are all zero, whether any is unsure."""
-    return corpus.derived("_common:leaf_sums", _leaf_sums)
-
-
-def _leaf_sums(corpus: Corpus) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    g = grid(corpus, "requests")
-    w = requests_effective(corpus)
+def _row_sums(corpus: Corpus, table: str, rows: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    g = grid(corpus, table)
+    w = effective_values(corpus, table)
     shape = (len(g.ids), len(g.cols))
     sums, all_zero, any_unsure = np.zeros(shape), np.ones(shape, dtype=bool), np.zeros(shape, dtype=bool)
-    leaves = sorted(k for k in g.rows.get_indexer(leaf_rows()) if k >= 0)  # the rows' order in the table
-    for i in leaves:
+    present = sorted(k for k in g.rows.get_indexer(list(rows)) if k >= 0)  # the rows' order in the table
+    for i in present:
         v = zeroed(w[:, i, :])
         sums += v
         all_zero &= (v < TOL) & (v > -TOL)
         any_unsure |= g.unsure[:, i, :]
-    if not leaves:
+    if not present:
         sums[:] = np.nan
     return sums, all_zero, any_unsure
 

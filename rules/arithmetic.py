@@ -9,7 +9,9 @@ Conventions shared by every rule here (see ``_common`` for cell states):
 - a total that is non-zero while all its parts are zero (or zero while some part is not) is left to
   the ``zeros`` pack (``ZERO-TOTAL-WITHOUT-PARTS`` / ``ZERO-PARTS-WITHOUT-TOTAL``), which names the
   pattern more precisely; the sum rules here fire only when both sides carry numbers;
-- sums are compared with an absolute tolerance of ``_common.TOL``.
+- sums are compared with an absolute tolerance of ``_common.TOL``;
+- the identities themselves (which cells add up to which) are the catalogue's (``identities`` in
+  ``data/catalogue.yaml``); each rule here checks one of them by its id.
 """
 
 from __future__ import annotations
@@ -22,17 +24,20 @@ from audit.packs.rule import Pack, found, rule
 
 from . import _common as c
 
-_REQ = "requests"
-_APP = "appeals"
+
+def _identity(identity_id: str):
+    """One of the catalogue's identities (the rules here check them as declared there)."""
+    return c.cat().identity(identity_id)
 
 
-def _row_total_findings(corpus, table: str, parts: list[str], parts_name: str) -> pd.DataFrame:
-    """``total`` column == sum of ``parts`` columns, per row of ``table``."""
+def _row_total_findings(corpus, ident) -> pd.DataFrame:
+    """An identity across columns: its ``total`` column == the sum of its part columns, per row."""
+    table = ident.table
     g = c.grid(corpus, table)
-    t = g.c("total")
+    t = g.c(ident.total)
     if g.empty or t < 0:
         return found()
-    s, parts_zero, parts_unsure = c.sum_parts(corpus, table, parts)
+    s, parts_zero, parts_unsure = c.sum_parts(corpus, table, ident.parts)
     total = g.value[:, :, t]
     with np.errstate(invalid="ignore"):
         fire = (g.present[:, :, t] & ~g.blank[:, :, t] & ~g.unsure[:, :, t] & ~parts_unsure
@@ -42,8 +47,14 @@ def _row_total_findings(corpus, table: str, parts: list[str], parts_name: str) -
         return found()
     rows = g.rows[hit[1]]
     exp, act = s[hit], total[hit]
-    msg = c.places(table, rows, "total") + "：" + parts_name + "之和 = " + c.num(exp) + "，“总计”列 = " + c.num(act)
-    return c.grid_findings(g, hit, msg, row=rows, col="total", expected=exp, actual=act)
+    msg = (c.places(table, rows, ident.total) + "：" + ident.lhs_name + " = " + c.num(exp)
+           + f"，“{c.cat().col_label(table, ident.total)}”列 = " + c.num(act))
+    return c.grid_findings(g, hit, msg, row=rows, col=ident.total, expected=exp, actual=act)
+
+
+def _row_totals(table: str) -> list[str]:
+    """Rows of ``table`` that are the total of an identity across rows (a blank one is ARITH-TOTAL-BLANK)."""
+    return [i.total for i in c.cat().identities_of(table, "rows") if i.total]
 
 
 @rule(
@@ -60,22 +71,34 @@ def _row_total_findings(corpus, table: str, parts: list[str], parts_name: str) -
                             "requests/carried_next/natural": 2, "requests/carried_next/total": 2}},
 )
 def req_balance(corpus):
-    g = c.grid(corpus, _REQ)
-    keys = ("new", "carried_over", "handled_total", "carried_next")
-    rows = [g.r(k) for k in keys]
+    ident = _identity("requests_balance")
+    g = c.grid(corpus, ident.table)
+    lhs_rows, rhs_rows = [g.r(k) for k in ident.lhs], [g.r(k) for k in ident.rhs]
+    rows = [*lhs_rows, *rhs_rows]
     if g.empty or min(rows) < 0:
         return found()
-    w = c.zeroed(c.requests_effective(corpus)[:, rows, :])
-    lhs, rhs = w[:, 0] + w[:, 1], w[:, 2] + w[:, 3]
+    w = c.effective_values(corpus, ident.table)
+    lhs, rhs = _side(w, lhs_rows), _side(w, rhs_rows)
     trusted = (g.present[:, rows, :] & ~g.unsure[:, rows, :]).all(axis=1)
-    fire = (np.abs(lhs - rhs) > c.TOL) & ~g.blank[:, rows[2], :] & trusted
+    fire = (np.abs(lhs - rhs) > c.TOL) & trusted
+    for k in _row_totals(ident.table):
+        if k in ident.terms:
+            fire &= ~g.blank[:, g.r(k), :]
     hit = g.col_hits(fire)
     if not len(hit[0]):
         return found()
     cols = g.cols[hit[1]]
-    msg = (c.places(_REQ, None, cols) + "：第一项加第二项之和 = " + c.num(lhs[hit])
-           + "，第三项加第四项之和 = " + c.num(rhs[hit]))
+    msg = (c.places(ident.table, None, cols) + "：" + ident.lhs_name + " = " + c.num(lhs[hit])
+           + "，" + ident.rhs_name + " = " + c.num(rhs[hit]))
     return c.grid_findings(g, hit, msg, row=None, col=cols, expected=lhs[hit], actual=rhs[hit])
+
+
+def _side(w: np.ndarray, rows: list[int]) -> np.ndarray:
+    """Per [report, col]: the sum of ``rows`` of the values ``w`` (blank = 0), left to right."""
+    out = c.zeroed(w[:, rows[0], :])
+    for i in rows[1:]:
+        out = out + c.zeroed(w[:, i, :])
+    return out
 
 
 @rule(
@@ -95,11 +118,12 @@ def req_balance(corpus):
                             "requests/new/natural": 4, "requests/new/total": 4}},
 )
 def req_handled_sum(corpus):
-    g = c.grid(corpus, _REQ)
-    h = g.r("handled_total")
+    ident = _identity("requests_handled_total")
+    g = c.grid(corpus, ident.table)
+    h = g.r(ident.total)
     if g.empty or h < 0:
         return found()
-    sums, leaves_zero, leaves_unsure = c.leaf_sums(corpus)
+    sums, leaves_zero, leaves_unsure = c.row_sums(corpus, ident.table, ident.parts)
     tot = g.value[:, h, :]
     with np.errstate(invalid="ignore"):
         fire = (g.present[:, h, :] & ~g.blank[:, h, :] & ~g.unsure[:, h, :] & ~leaves_unsure
@@ -108,9 +132,9 @@ def req_handled_sum(corpus):
     if not len(hit[0]):
         return found()
     cols = g.cols[hit[1]]
-    msg = (c.places(_REQ, "handled_total", cols) + "：各项办理结果之和 = " + c.num(sums[hit])
+    msg = (c.places(ident.table, ident.total, cols) + "：" + ident.lhs_name + " = " + c.num(sums[hit])
            + "，填报的总计 = " + c.num(tot[hit]))
-    return c.grid_findings(g, hit, msg, row="handled_total", col=cols, expected=sums[hit], actual=tot[hit])
+    return c.grid_findings(g, hit, msg, row=ident.total, col=cols, expected=sums[hit], actual=tot[hit])
 
 
 @rule(
@@ -127,7 +151,7 @@ def req_handled_sum(corpus):
                             "requests/granted/total": 2}},
 )
 def req_row_total(corpus):
-    return _row_total_findings(corpus, _REQ, c.cat().applicant_columns, "六类申请人")
+    return _row_total_findings(corpus, _identity("requests_row_total"))
 
 
 @rule(
@@ -142,14 +166,13 @@ def req_row_total(corpus):
     pass_example={"cells": {"appeals/review/upheld": 1, "appeals/review/corrected": 2, "appeals/review/total": 3}},
 )
 def appeals_total(corpus):
-    parts = [col for col in c.cat().appeals_columns if col != "total"]
-    return _row_total_findings(corpus, _APP, parts, "各审理结果")
+    return _row_total_findings(corpus, _identity("appeals_group_total"))
 
 
-def _blank_totals(g: c.Grid, blank: np.ndarray, expected: np.ndarray, *, by_row: bool) -> pd.DataFrame:
+def _blank_totals(g: c.Grid, blank: np.ndarray, expected: np.ndarray, *, by_row: bool, total: str) -> pd.DataFrame:
     """Findings for blank total cells (``blank``) whose parts sum (``expected``) is non-zero.
 
-    ``blank`` is [report, row] in the 总计 column (``by_row``), or [report, col] in the （七）总计 row.
+    ``blank`` is [report, row] in the ``total`` column (``by_row``), or [report, col] in the ``total`` row.
     """
     with np.errstate(invalid="ignore"):
         mask = blank & (np.abs(expected) > c.TOL)
@@ -157,9 +180,9 @@ def _blank_totals(g: c.Grid, blank: np.ndarray, expected: np.ndarray, *, by_row:
     if not len(hit[0]):
         return found()
     if by_row:
-        row, col = g.rows[hit[1]], "total"
+        row, col = g.rows[hit[1]], total
     else:
-        row, col = "handled_total", g.cols[hit[1]]
+        row, col = total, g.cols[hit[1]]
     msg = c.places(g.table, row, col, n=len(hit[0])) + "：总计未填写，各分项之和为 " + c.num(expected[hit])
     return c.grid_findings(g, hit, msg, row=row, col=col, expected=expected[hit], actual="空")
 
@@ -178,22 +201,24 @@ def _blank_totals(g: c.Grid, blank: np.ndarray, expected: np.ndarray, *, by_row:
 )
 def total_blank(corpus):
     out = []
-    parts_of = {_REQ: c.cat().applicant_columns,
-                _APP: [col for col in c.cat().appeals_columns if col != "total"]}
-    for table, parts in parts_of.items():
-        g = c.grid(corpus, table)
-        t = g.c("total")
-        if g.empty or t < 0:
+    idents = c.cat().identities
+    for ident in [i for i in idents if i.across == "columns"] + [i for i in idents if i.across == "rows"]:
+        if ident.total is None:
             continue
-        s, _, _ = c.sum_parts(corpus, table, parts)
-        bl = g.blank[:, :, t].copy()
-        if table == _REQ and g.r("handled_total") >= 0:  # （七）总计/总计 is checked below against the leaves
-            bl[:, g.r("handled_total")] = False
-        out.append(_blank_totals(g, bl, s, by_row=True))
-    g = c.grid(corpus, _REQ)
-    if not g.empty and g.r("handled_total") >= 0:
-        sums, _, _ = c.leaf_sums(corpus)
-        out.append(_blank_totals(g, g.blank[:, g.r("handled_total"), :], sums, by_row=False))
+        g = c.grid(corpus, ident.table)
+        if ident.across == "columns":
+            t = g.c(ident.total)
+            if g.empty or t < 0:
+                continue
+            s, _, _ = c.sum_parts(corpus, ident.table, ident.parts)
+            bl = g.blank[:, :, t].copy()
+            for k in _row_totals(ident.table):  # （七）总计/总计 is checked against the leaves
+                if g.r(k) >= 0:
+                    bl[:, g.r(k)] = False
+            out.append(_blank_totals(g, bl, s, by_row=True, total=ident.total))
+        elif not g.empty and g.r(ident.total) >= 0:
+            sums, _, _ = c.row_sums(corpus, ident.table, ident.parts)
+            out.append(_blank_totals(g, g.blank[:, g.r(ident.total), :], sums, by_row=False, total=ident.total))
     out = [o for o in out if len(o)]
     return pd.concat(out, ignore_index=True) if out else found()
 

@@ -149,10 +149,11 @@ class _Relations:
     grid: c.Grid
     hit: tuple[np.ndarray, np.ndarray]
     by_row: bool
+    key: str  # the total's column (``by_row``) or row
     total: np.ndarray
     parts: np.ndarray
     parts_zero: np.ndarray
-    parts_name: str
+    parts_name: str  # how the message names the parts' sum (六类申请人之和)
 
 
 def _relations(corpus) -> list[_Relations]:
@@ -161,23 +162,26 @@ def _relations(corpus) -> list[_Relations]:
 
 
 def _compute_relations(corpus) -> list[_Relations]:
+    """Every total identity of the catalogue: those across columns first (a total column per row),
+    then those across rows (a total row per column)."""
     out = []
-    applicants = c.cat().applicant_columns
-    results = [col for col in c.cat().appeals_columns if col != "total"]
-    for table, parts, name in ((_REQ, applicants, "六类申请人"), (_APP, results, "各审理结果")):
-        g = c.grid(corpus, table)
-        t = g.c("total")
+    idents = [i for i in c.cat().identities if i.total is not None]
+    for ident in [i for i in idents if i.across == "columns"]:
+        g = c.grid(corpus, ident.table)
+        t = g.c(ident.total)
         if g.empty or t < 0:
             continue
-        s, zero, uns = c.sum_parts(corpus, table, parts)
+        s, zero, uns = c.sum_parts(corpus, ident.table, ident.parts)
         hit = np.nonzero(g.present[:, :, t] & ~g.blank[:, :, t] & ~g.unsure[:, :, t] & ~uns)
-        out.append(_Relations(g, hit, True, g.value[:, :, t][hit], s[hit], zero[hit], name))
-    g = c.grid(corpus, _REQ)
-    h = g.r("handled_total")
-    if not g.empty and h >= 0:
-        sums, zero, uns = c.leaf_sums(corpus)
+        out.append(_Relations(g, hit, True, ident.total, g.value[:, :, t][hit], s[hit], zero[hit], ident.lhs_name))
+    for ident in [i for i in idents if i.across == "rows"]:
+        g = c.grid(corpus, ident.table)
+        h = g.r(ident.total)
+        if g.empty or h < 0:
+            continue
+        sums, zero, uns = c.row_sums(corpus, ident.table, ident.parts)
         hit = g.col_hits(g.present[:, h, :] & ~g.blank[:, h, :] & ~g.unsure[:, h, :] & ~uns)
-        out.append(_Relations(g, hit, False, g.value[:, h, :][hit], sums[hit], zero[hit], "各项办理结果"))
+        out.append(_Relations(g, hit, False, ident.total, g.value[:, h, :][hit], sums[hit], zero[hit], ident.lhs_name))
     return out
 
 
@@ -190,12 +194,12 @@ def _relation_findings(corpus, keep, text: str) -> pd.DataFrame:
             continue
         g, hit = rel.grid, (rel.hit[0][sel], rel.hit[1][sel])
         if rel.by_row:
-            row, col = g.rows[hit[1]], "total"
+            row, col = g.rows[hit[1]], rel.key
         else:
-            row, col = "handled_total", g.cols[hit[1]]
+            row, col = rel.key, g.cols[hit[1]]
         total, parts = rel.total[sel], rel.parts[sel]
         msg = (c.places(g.table, row, col, n=len(sel)) + "：总计 = " + c.num(total) + "，" + rel.parts_name
-               + "之和 = " + c.num(parts) + "，" + text)
+               + " = " + c.num(parts) + "，" + text)
         out.append(c.grid_findings(g, hit, msg, row=row, col=col, expected=parts, actual=total))
     return pd.concat(out, ignore_index=True) if out else found()
 

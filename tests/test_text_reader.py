@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from audit.contracts import catalogue
 from audit.contracts import report as R
 from audit.ingest import splitter
 from audit.ingest.normalise import normalise_text, read_report
@@ -173,7 +174,8 @@ def test_legacy_2018_report_is_flagged_not_read() -> None:
 
 
 def test_splitter_is_unique_or_nothing() -> None:
-    assert splitter.candidates(splitter.chunks_of("200 000121"), 7, splitter.sums_to_last) == [
+    row_total = splitter.row_check("requests", catalogue.load().request_columns)
+    assert splitter.candidates(splitter.chunks_of("200 000121"), 7, row_total) == [
         (20, 0, 0, 0, 0, 1, 21)]
     assert len(splitter.candidates(splitter.chunks_of("898989"), 3)) > 1
     assert splitter.candidates(splitter.chunks_of("000"), 3) == [(0, 0, 0)]

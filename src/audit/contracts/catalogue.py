@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Any
 
 import yaml
+
+from audit.contracts.identities import Identity
+from audit.contracts.identities import parse as parse_identities
 
 EDITIONS = ("2019", "2021")
 TABLES = ("active", "requests", "appeals")
@@ -79,8 +82,23 @@ class Catalogue:
 
     def request_leaf_rows(self, edition: str) -> list[str]:
         """Rows summed by （七）总计 (21 in edition 2021, 19 in edition 2019)."""
-        non_leaf = set(self.raw["requests_non_leaf_rows"])
-        return [r for r in self.request_rows(edition) if r not in non_leaf]
+        return list(self.identity("requests_handled_total").lhs_for(edition))
+
+    # -- identities (勾稽关系) -----------------------------------------------------------------
+    @cached_property
+    def identities(self) -> tuple[Identity, ...]:
+        """Every identity of the tables, in catalogue order (see ``audit.contracts.identities``)."""
+        return parse_identities(self.raw["identities"])
+
+    def identity(self, identity_id: str) -> Identity:
+        for ident in self.identities:
+            if ident.id == identity_id:
+                return ident
+        raise KeyError(identity_id)
+
+    def identities_of(self, table: str, across: str | None = None) -> list[Identity]:
+        """The identities over ``table`` (only those across ``columns`` or ``rows`` when given)."""
+        return [i for i in self.identities if i.table == table and across in (None, i.across)]
 
     @property
     def request_columns(self) -> list[str]:
@@ -89,7 +107,7 @@ class Catalogue:
     @property
     def applicant_columns(self) -> list[str]:
         """The six applicant columns that add up to 总计."""
-        return [c for c in self.request_columns if c != "total"]
+        return list(self.identity("requests_row_total").parts)
 
     @property
     def appeals_rows(self) -> list[str]:

@@ -5,8 +5,9 @@ A crawler that flattens an HTML table prints a row's cells with nothing between 
 to cut the printed chunks into the row's number of cells (a cell never starts with 0 unless it
 is 0; white space is always a cell boundary; a decimal point stays inside its number), keep the
 cuts that satisfy the row's identities, and then, across rows, the combinations that satisfy the
-column identities. A split is accepted only when exactly one survives; otherwise the caller
-records an ``ambiguous_split`` problem and leaves the cells null. Never guess.
+column identities (both as ``data/catalogue.yaml`` declares them). A split is accepted only when
+exactly one survives; otherwise the caller records an ``ambiguous_split`` problem and leaves the
+cells null. Never guess.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ import math
 import re
 from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
+
+from audit.contracts import catalogue
+from audit.contracts.identities import TOLERANCE
 
 # Enumeration limits: beyond these a split is reported as ambiguous instead of searched.
 MAX_CANDIDATES = 2_000
@@ -117,16 +121,33 @@ def _cut_values_cached(chunk: str, parts: int) -> tuple[Split, ...]:
     return tuple(tuple(float(x) for x in cut) for cut in _cuts(chunk, parts))
 
 
-def sums_to_last(values: Split) -> bool:
-    """Row identity of the requests table: the six applicant columns add up to 总计."""
-    return math.isclose(sum(values[:-1]), values[-1], abs_tol=1e-6)
+def row_check(table: str, cols: Sequence[str]) -> RowCheck | None:
+    """The catalogue's identities across the columns of one row of ``table``, for values printed in
+    ``cols`` order (requests: the six applicant columns add up to 总计); None when it has none."""
+    return _cells_check(table, tuple(("", c) for c in cols))
 
 
-def groups_sum(size: int) -> RowCheck:
-    """Appeals identity: in each group of ``size`` numbers the first size-1 add up to the last."""
+def cells_check(table: str, keys: Sequence[tuple[str, str]]) -> RowCheck | None:
+    """The catalogue's identities across columns, for values printed in ``keys`` order ((row, col)
+    pairs; appeals prints its 3 rows × 5 columns as one run of 15 numbers). An identity is checked in
+    every row whose printed cells include all of its terms. None when no identity applies."""
+    return _cells_check(table, tuple(keys))
+
+
+@lru_cache(maxsize=256)
+def _cells_check(table: str, keys: tuple[tuple[str, str], ...]) -> RowCheck | None:
+    position = {k: i for i, k in enumerate(keys)}
+    sides: list[tuple[list[int], list[int]]] = []
+    for ident in catalogue.load().identities_of(table, "columns"):
+        for row in dict.fromkeys(r for r, _ in keys):
+            if all((row, t) in position for t in ident.terms):
+                sides.append(([position[row, t] for t in ident.lhs], [position[row, t] for t in ident.rhs]))
+    if not sides:
+        return None
 
     def check(values: Split) -> bool:
-        return all(sums_to_last(values[i:i + size]) for i in range(0, len(values), size))
+        return all(math.isclose(sum(values[i] for i in lhs), sum(values[i] for i in rhs), abs_tol=TOLERANCE)
+                   for lhs, rhs in sides)
 
     return check
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from audit.contracts import catalogue
+from audit.contracts.identities import TOLERANCE
 from audit.contracts.report import problem
 from audit.ingest import splitter, values
 
@@ -383,7 +384,7 @@ def _place_rows(table: str, rows: dict[str, list[str]], read: TableRead,
             problems.append(problem("missing_cells", f"{where}未找到（应有 {n} 个数值）", table, r))
             continue
         if rr.chunks is not None:
-            check = splitter.sums_to_last if table == "requests" else None
+            check = splitter.row_check(table, cols)
             if len(rr.chunks) == n:
                 placed[r] = [(values.NUMBER, float(x), x) for x in rr.chunks]
                 continue
@@ -407,7 +408,7 @@ def _place_rows(table: str, rows: dict[str, list[str]], read: TableRead,
             got = _trim_grid(got, n)
         if len(got) == n:
             placed[r] = got
-        elif len(got) > n and _surplus_is_debris(got[n:]) and (table != "requests" or _row_sums(got[:n])):
+        elif len(got) > n and _surplus_is_debris(got[n:]) and _row_holds(table, cols, got[:n]):
             placed[r] = got[:n]
             problems.append(problem("stray_cells", f"{where}末尾多印了 {len(got) - n} 个空白或为 0 的单元格，"
                                     "前 {n} 个数值已按列读取，多余单元格已忽略".replace("{n}", str(n)), table, r))
@@ -456,26 +457,30 @@ def _surplus_is_debris(cells: list[tuple[str, float | None, str]]) -> bool:
     return all(k == values.BLANK or (k == values.NUMBER and v == 0) for k, v, _ in cells)
 
 
-def _row_sums(cells: list[tuple[str, float | None, str]]) -> bool:
-    vs = [v or 0.0 for _, v, _ in cells]
-    return splitter.sums_to_last(tuple(vs))
+def _row_holds(table: str, cols: list[str], cells: list[tuple[str, float | None, str]]) -> bool:
+    """The row's identities hold (blank = 0), or it has none."""
+    check = splitter.row_check(table, cols)
+    return check is None or check(tuple(v or 0.0 for _, v, _ in cells))
 
 
 def _resolve_columns(table: str, rows: dict[str, list[str]], placed: dict, pending: dict[str, list[splitter.Split]],
                      problems: list[dict]) -> None:
-    """Choose among glued-row splits with the column identities of the requests table."""
+    """Choose among glued-row splits with the table's identities across rows (the catalogue's: 一 + 二 =
+    （七） + 四, （七）总计 = the handling results), each checked in every column once all the rows it
+    has in this report are placed or pending."""
     cat = catalogue.load()
-    leaves = [r for r in rows if r not in set(cat.raw["requests_non_leaf_rows"])]
     fixed = {r: tuple(v or 0.0 for _, v, _ in cells) for r, cells in placed.items()}
+    sides = [([r for r in rows if r in ident.lhs], [r for r in rows if r in ident.rhs])
+             for ident in cat.identities_of(table, "rows")]
+    n_cols = len(next(iter(rows.values()))) if rows else 0
 
     def ok(chosen: dict[str, splitter.Split]) -> bool:
         allv = {**fixed, **chosen}
-        for c in range(7):
-            if all(k in allv for k in ("new", "carried_over", "handled_total", "carried_next")):
-                if abs(allv["new"][c] + allv["carried_over"][c] - allv["handled_total"][c] - allv["carried_next"][c]) > 1e-6:
-                    return False
-            if "handled_total" in allv and all(leaf in allv for leaf in leaves):
-                if abs(sum(allv[leaf][c] for leaf in leaves) - allv["handled_total"][c]) > 1e-6:
+        for lhs, rhs in sides:
+            if not all(r in allv for r in (*lhs, *rhs)):
+                continue
+            for c in range(n_cols):
+                if abs(sum(allv[r][c] for r in lhs) - sum(allv[r][c] for r in rhs)) > TOLERANCE:
                     return False
         return True
 
@@ -498,7 +503,8 @@ def _place_appeals(read: TableRead, problems: list[dict]) -> dict[tuple[str, str
     if block.chunks is not None:
         if len(block.chunks) == 15:
             return {k: (values.NUMBER, float(x), x) for k, x in zip(keys, block.chunks, strict=True)}
-        options = splitter.candidates(block.chunks, 15, splitter.groups_sum(5)) if 0 < len(block.chunks) < 15 else None
+        check = splitter.cells_check("appeals", keys)
+        options = splitter.candidates(block.chunks, 15, check) if 0 < len(block.chunks) < 15 else None
         if options and len(options) == 1:
             return {k: (values.NUMBER, v, splitter_raw(v)) for k, v in zip(keys, options[0], strict=True)}
         problems.append(problem("ambiguous_split", f"「{title}」表的数字“{''.join(block.chunks)}”粘连在一起，"

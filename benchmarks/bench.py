@@ -158,8 +158,8 @@ _PROFILED_RUN = ("import cProfile, multiprocessing, sys\n"
 
 def rules_stage(normdir: str) -> dict[str, float | int]:
     """Read normalised JSON, load the corpus, run every built-in rule; time each step."""
-    from audit.packs import engine, plugins
     from audit.corpus import loader
+    from audit.packs import engine, plugins
 
     t0 = time.perf_counter()
     files = sorted(Path(normdir).glob("*.json"))

@@ -86,7 +86,7 @@ def tile(base, n: int):  # noqa: ANN001, ANN201 - Corpus in, Corpus out
     cells_df = pd.DataFrame({
         "report_id": new_rid,
         **{c: pd.Categorical.from_codes(np.tile(cells[c].cat.codes.to_numpy(), k_tiles), dtype=cells[c].dtype)
-           for c in ("table", "row", "col", "raw")},
+           for c in ("table", "row", "col", "raw", "state")},
         "value": np.tile(cells["value"].to_numpy(), k_tiles),
     })[list(cells.columns)]
     return Corpus(reports=reports_df, sections=sections_df, cells=cells_df, problems=problems_df,
@@ -102,8 +102,8 @@ def fresh(corpus):  # noqa: ANN001, ANN201
 def run_once(corpus) -> tuple[tuple[float, float], dict[str, tuple[float, float]], dict[str, int], int]:  # noqa: ANN001
     """One engine run over a fresh corpus: total (wall, CPU) seconds, the same per rule, and the
     findings per rule. CPU time leaves out the time other processes held the (shared) cores."""
-    from audit.packs import engine, plugins
     from audit.contracts import findings
+    from audit.packs import engine, plugins
 
     per_rule: dict[str, tuple[float, float]] = {}
     counts: dict[str, int] = {}

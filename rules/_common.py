@@ -4,13 +4,13 @@ Kept small and stable on purpose: other packs import it. Everything here works o
 corpus at once, never on one report at a time, and every derived view is computed once per
 corpus through ``Corpus.derived`` (keys start with ``_common:``).
 
-Cell states, as the normalised report records them:
+Cell states, as the reader decided them (the cells frame's ``state`` column; never re-derived from ``raw``):
 
-- a *value*: ``value`` is a number;
-- a *printed blank*: ``value`` null and ``raw`` one of the blank marks ("", "/", "-", "—", "无");
-  the packs read it as 0 (a total printed blank is reported separately as info);
-- *unsure*: ``value`` null and ``raw`` null (the reader could not place the cell: short row) or
-  ``raw`` some non-numeric text, or any cell of a row (or table) the reader flagged as incomplete
+- ``value``: a number was read;
+- ``blank``: printed blank ("", "/", "-", "—", "无"…); the packs read it as 0 (a total printed
+  blank is reported separately as info);
+- *unsure*: ``text`` (printed something that is not a number) or ``unplaced`` (the reader could not
+  place the cell: short row), or any cell of a row (or table) the reader flagged as incomplete
   (``missing_cells`` / ``ambiguous_split``). Identities involving an unsure cell are not asserted:
   the structure pack reports the underlying problem once instead.
 
@@ -30,6 +30,7 @@ import pandas as pd
 import audit
 from audit.contracts import catalogue
 from audit.contracts.identities import TOLERANCE
+from audit.contracts.report import CELL_STATES
 from audit.packs.rule import fmt_series, found
 
 if TYPE_CHECKING:
@@ -40,26 +41,12 @@ VERSION = audit.__version__
 #: Absolute tolerance when comparing sums (values are floats; money columns carry decimals).
 TOL = TOLERANCE
 
-#: Raw texts that mean "printed blank" (value null, but the cell is there).
-BLANK_MARKS = frozenset({"", "/", "／", "\\", "-", "－", "—", "——", "–", "无", "空"})
-
 #: Reader problem kinds that make a whole row (or table, when ``row`` is null) untrustworthy.
 INCOMPLETE_KINDS = ("missing_cells", "ambiguous_split")
 
 
 def cat() -> catalogue.Catalogue:
     return catalogue.load()
-
-
-def _raw_is_blank(raw: pd.Series) -> np.ndarray:
-    """True where a raw text is a blank mark (categorical-aware: decides once per category)."""
-    if isinstance(raw.dtype, pd.CategoricalDtype):
-        cats = pd.Series(raw.cat.categories.astype(str))
-        blank_cat = cats.str.strip().str.strip("\u3000").isin(BLANK_MARKS).to_numpy()
-        codes = raw.cat.codes.to_numpy()
-        return np.where(codes >= 0, blank_cat[np.clip(codes, 0, None)] if len(blank_cat) else False, False)
-    s = raw.astype(object)
-    return s.notna().to_numpy() & s.fillna("").astype(str).str.strip().str.strip("\u3000").isin(BLANK_MARKS).to_numpy()
 
 
 # -- the cells as numpy arrays ---------------------------------------------------------------------
@@ -73,8 +60,9 @@ class CellCodes:
     row: np.ndarray
     col: np.ndarray
     value: np.ndarray
+    state: np.ndarray  # codes into ``CELL_STATES`` (value, blank, text, unplaced), as the reader decided
     blank: np.ndarray  # positions of the cells printed blank
-    unplaced: np.ndarray  # positions of the cells with no value that are not blank (short row, not a number)
+    unplaced: np.ndarray  # positions of the cells with no value that are not blank (text, or not placed)
     report_ids: np.ndarray  # the report_id categories, as str (object array)
     tables: pd.Index
     rows: pd.Index
@@ -94,14 +82,24 @@ def _cell_codes(corpus: Corpus) -> CellCodes:
     if keyless.any():  # such cells belong to no table
         codes["table"] = np.where(keyless, -1, codes["table"])
     value = cells["value"].to_numpy(dtype="float64")
-    na = np.flatnonzero(np.isnan(value))
-    raw_blank = _raw_is_blank(cells["raw"].iloc[na]) if len(na) else np.zeros(0, dtype=bool)
+    state = cell_states(cells)
     return CellCodes(
         report=codes["report_id"], table=codes["table"], row=codes["row"], col=codes["col"], value=value,
-        blank=na[raw_blank], unplaced=na[~raw_blank],
+        state=state, blank=np.flatnonzero(state == BLANK), unplaced=np.flatnonzero(state >= TEXT),
         report_ids=keys["report_id"].categories.astype(str).to_numpy(dtype=object),
         tables=pd.Index(keys["table"].categories.astype(str)), rows=pd.Index(keys["row"].categories.astype(str)),
         cols=pd.Index(keys["col"].categories.astype(str)))
+
+
+VALUE, BLANK, TEXT, UNPLACED = range(4)  # codes of CELL_STATES
+
+
+def cell_states(cells: pd.DataFrame) -> np.ndarray:
+    """The ``state`` column as codes of ``CELL_STATES`` (value 0, blank 1, text 2, unplaced 3)."""
+    state = cells["state"]
+    if isinstance(state.dtype, pd.CategoricalDtype) and list(state.cat.categories) == list(CELL_STATES):
+        return state.cat.codes.to_numpy()
+    return pd.Categorical(state, categories=list(CELL_STATES)).codes
 
 
 @dataclass(frozen=True)

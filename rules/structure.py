@@ -201,8 +201,7 @@ def non_numeric(corpus):
                                   "row": p["row"].astype(object), "col": p["col"].astype(object),
                                   "raw": p["detail"].fillna("").astype(str)})
     cells = corpus.cells
-    unplaced = c.cell_codes(corpus).unplaced  # no value and no blank mark: raw missing or not a number
-    sub = cells.iloc[unplaced[cells["raw"].cat.codes.to_numpy()[unplaced] >= 0]]
+    sub = cells.iloc[np.flatnonzero(c.cell_codes(corpus).state == c.TEXT)]  # printed, but not a number
     from_cells = pd.DataFrame({"report_id": sub["report_id"].astype(str).to_numpy(),
                                "table": sub["table"].astype(str).to_numpy(), "row": sub["row"].astype(str).to_numpy(),
                                "col": sub["col"].astype(str).to_numpy(), "raw": sub["raw"].astype(str).to_numpy()})

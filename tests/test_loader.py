@@ -99,7 +99,8 @@ def _mutations(rep: dict) -> list[dict]:
     out = []
     for path, value in ((("cells", 0, "value"), "x"), (("cells", 0, "table"), 3), (("year",), "2020"),
                         (("edition",), "2020"), (("source", "sha256"), "xyz"), (("published",), "2020/1/1"),
-                        (("problems",), [{"kind": "nonsense"}]), (("schema_version",), "2"),
+                        (("problems",), [{"kind": "nonsense"}]), (("schema_version",), "3"),
+                        (("cells", 0, "state"), "zero"),
                         (("sections", 0, "number"), "一")):
         bad = copy.deepcopy(rep)
         node = bad

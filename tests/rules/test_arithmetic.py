@@ -133,7 +133,7 @@ def _with_unplaced(report, key):
     table, row, col = key.split("/")
     for cell in report["cells"]:
         if (cell["table"], cell["row"], cell["col"]) == (table, row, col):
-            cell["value"], cell["raw"] = None, None
+            cell["value"], cell["raw"], cell["state"] = None, None, "unplaced"
     return report
 
 

@@ -88,18 +88,14 @@ def test_non_numeric_from_problem_and_cell_deduplicated():
 
 def test_printed_blanks_are_not_non_numeric():
     patch = {"cells": {f"requests/denied_law/{c}": None for c in ("natural", "commercial")}}
-    rep = build_report(patch)
-    for cell in rep["cells"]:
-        if cell["row"] == "denied_query":
-            cell["value"], cell["raw"] = None, "—"
-        if cell["row"] == "denied_process":
-            cell["value"], cell["raw"] = None, "／"
-    assert RULES["STRUCT-NON-NUMERIC"].run(load([rep])).empty
+    patch["cells"].update({f"requests/denied_query/{c}": "raw:—" for c in ("natural", "total")})
+    patch["cells"].update({f"requests/denied_process/{c}": "raw:／" for c in ("natural", "total")})
+    assert RULES["STRUCT-NON-NUMERIC"].run(load([build_report(patch)])).empty
 
 
 def test_unplaced_cells_are_not_non_numeric():
     rep = build_report()
-    rep["cells"][0]["value"], rep["cells"][0]["raw"] = None, None
+    rep["cells"][0].update(value=None, raw=None, state="unplaced")
     assert RULES["STRUCT-NON-NUMERIC"].run(load([rep])).empty
 
 

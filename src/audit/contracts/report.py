@@ -15,7 +15,11 @@ from typing import Any
 import fastjsonschema
 import jsonschema
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # "1" (cells without ``state``) is still accepted on input
+
+#: ``cells[].state``, in this order (also the categories of the cells frame's ``state`` column):
+#: a number was read / printed blank / printed text that is not a number / not placed by the reader.
+CELL_STATES = ("value", "blank", "text", "unplaced")
 
 # Problem kinds a reader may record, with the finding category they become.
 PARSE_KINDS = frozenset({"unreadable", "empty", "binary", "encoding", "too_large", "no_text_layer", "truncated"})

@@ -2,7 +2,8 @@
 
 One frame of each kind holds the whole corpus, so a rule is one pandas pass over every report.
 Keys are categoricals (cheap at 20 million cells); ``value`` is float64 with NaN for a blank or
-unplaced cell.
+unplaced cell; ``state`` (categorical: value, blank, text, unplaced) is the reader's decision about
+each cell.
 
 Counts must be non-negative except 本年增/减 (``change``), but a published report *can* print a
 negative count, and reading it as printed is the reader's job: that check raises a pandera
@@ -17,6 +18,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from audit.contracts import catalogue
+from audit.contracts.report import CELL_STATES
 
 _KEYS = catalogue.load().all_keys()
 _SIGNED = sorted(catalogue.load().signed_columns)
@@ -26,6 +28,8 @@ ROW_DTYPE = pd.CategoricalDtype(sorted(_KEYS["row"]))
 COL_DTYPE = pd.CategoricalDtype(sorted(_KEYS["col"]))
 SECTION_DTYPE = pd.CategoricalDtype(list(catalogue.SECTION_KEYS))
 EDITION_DTYPE = pd.CategoricalDtype(list(catalogue.EDITIONS))
+#: Cell states (the reader decides them; rules read them, never ``raw``).
+STATE_DTYPE = pd.CategoricalDtype(list(CELL_STATES))
 
 
 class ReportsFrame(pa.DataFrameModel):
@@ -73,11 +77,25 @@ class CellsFrame(pa.DataFrameModel):
     col: Series[pd.CategoricalDtype] = pa.Field(isin=sorted(_KEYS["col"]))
     value: Series[float] = pa.Field(nullable=True)
     raw: Series[pd.CategoricalDtype] = pa.Field(nullable=True)
+    # value | blank | text | unplaced, exactly these categories (see audit.contracts.report.CELL_STATES)
+    state: Series[pd.CategoricalDtype] = pa.Field(dtype_kwargs={"categories": list(CELL_STATES)})
 
     @pa.dataframe_check(raise_warning=True, error="counts are non-negative except 本年增/减")
     @classmethod
     def counts_non_negative(cls, df: pd.DataFrame) -> pd.Series:
         return ~(df["value"] < 0) | df["col"].isin(_SIGNED)
+
+    @pa.dataframe_check(error="a cell has a value exactly when its state is 'value'")
+    @classmethod
+    def value_iff_state_value(cls, df: pd.DataFrame) -> pd.Series | bool:
+        state = df["state"]
+        if isinstance(state.dtype, pd.CategoricalDtype):  # compare codes, not 20 million strings
+            cats = list(state.cat.categories)
+            is_value = state.cat.codes.to_numpy() == (cats.index("value") if "value" in cats else -2)
+        else:
+            is_value = (state == "value").to_numpy()
+        ok = is_value == df["value"].notna().to_numpy()
+        return True if ok.all() else pd.Series(ok, index=df.index)
 
     @pa.dataframe_check(error="one cell per (report_id, table, row, col)")
     @classmethod

@@ -98,7 +98,7 @@ def load_batches(batches: Iterable[columnar.Batch], *, validate: bool = True) ->
     rep_rows: list[tuple] = []
     sec_cols: dict[str, list] = {c: [] for c in columnar.SECTION_COLS}
     prob_cols: dict[str, list] = {c: [] for c in columnar.PROBLEM_COLS}
-    arrays: dict[str, list[np.ndarray]] = {k: [] for k in ("report", "table", "row", "col", "value", "raw")}
+    arrays: dict[str, list[np.ndarray]] = {k: [] for k in ("report", "table", "row", "col", "value", "state", "raw")}
     raw_index: dict[str, int] = {}
     for b in batches:
         arrays["report"].append(b.cell_report.astype(np.int32) + len(rep_rows))
@@ -106,7 +106,8 @@ def load_batches(batches: Iterable[columnar.Batch], *, validate: bool = True) ->
         for cols, part in ((sec_cols, b.sections), (prob_cols, b.problems)):
             for k, v in part.items():
                 cols[k].extend(v)
-        for k, a in (("table", b.cell_table), ("row", b.cell_row), ("col", b.cell_col), ("value", b.cell_value)):
+        for k, a in (("table", b.cell_table), ("row", b.cell_row), ("col", b.cell_col), ("value", b.cell_value),
+                     ("state", b.cell_state)):
             arrays[k].append(a)
         # This batch's raw texts -> codes of the corpus-wide list (-1, no text, stays -1).
         remap = np.fromiter((raw_index.setdefault(v, len(raw_index)) for v in b.raw_values), np.int32,
@@ -157,4 +158,5 @@ def _cells_frame(arrays: dict[str, list[np.ndarray]], report_ids: list[str], raw
         "col": pd.Categorical.from_codes(joined("col", np.int16), dtype=frames.COL_DTYPE),
         "value": joined("value", np.float64),
         "raw": pd.Categorical.from_codes(raw, categories=pd.Index([raw_values[i] for i in order])),
+        "state": pd.Categorical.from_codes(joined("state", np.int8), dtype=frames.STATE_DTYPE),
     })

@@ -18,6 +18,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from audit.contracts.report import CELL_STATES
+from audit.ingest.values import state_of
+
+_STATE_CODE = {s: i for i, s in enumerate(CELL_STATES)}
+
 REPORT_COLS = ["report_id", "path", "format", "encoding", "layout", "unit", "year", "published", "edition",
                "edition_evidence", "n_cells", "n_problems"]
 SECTION_COLS = ["report_id", "position", "number", "title", "canonical", "text"]
@@ -30,7 +35,9 @@ class Batch:
 
     ``cell_report`` indexes ``reports`` (0 = this batch's first report); ``cell_table`` /
     ``cell_row`` / ``cell_col`` are codes of ``audit.corpus.frames`` TABLE/ROW/COL dtypes (-1: a key the
-    catalogue does not know); ``raw_codes`` index ``raw_values`` (-1: no raw text).
+    catalogue does not know); ``raw_codes`` index ``raw_values`` (-1: no raw text); ``cell_state``
+    holds codes of ``CELL_STATES`` (a cell written without a state, schema_version "1", gets the one
+    ``audit.ingest.values.state_of`` derives, here, once).
     """
 
     reports: list[tuple] = field(default_factory=list)
@@ -41,6 +48,7 @@ class Batch:
     cell_row: np.ndarray = field(default_factory=lambda: np.empty(0, np.int16))
     cell_col: np.ndarray = field(default_factory=lambda: np.empty(0, np.int16))
     cell_value: np.ndarray = field(default_factory=lambda: np.empty(0, np.float64))
+    cell_state: np.ndarray = field(default_factory=lambda: np.empty(0, np.int8))  # codes of CELL_STATES
     raw_codes: np.ndarray = field(default_factory=lambda: np.empty(0, np.int32))
     raw_values: list[str] = field(default_factory=list)
 
@@ -66,6 +74,7 @@ def pack(reports: Iterable[dict[str, Any]]) -> Batch:
     c_codes: list[int] = []
     values: list[Any] = []
     raws: list[Any] = []
+    states: list[int] = []
     sec, prob = b.sections, b.problems
     for i, r in enumerate(reports):
         rid = r["report_id"]
@@ -89,6 +98,7 @@ def pack(reports: Iterable[dict[str, Any]]) -> Batch:
             c_codes.extend([cols.get(c["col"], -1) for c in cells])
             values.extend([c["value"] for c in cells])
             raws.extend([c["raw"] for c in cells])
+            states.extend([_STATE_CODE[c.get("state") or state_of(c["value"], c["raw"])] for c in cells])
         for p in problems:
             prob["report_id"].append(rid)
             for k in ("kind", "table", "row", "col", "detail"):
@@ -98,6 +108,7 @@ def pack(reports: Iterable[dict[str, Any]]) -> Batch:
     b.cell_row = np.asarray(r_codes, dtype=np.int16)
     b.cell_col = np.asarray(c_codes, dtype=np.int16)
     b.cell_value = np.asarray(values, dtype=np.float64)  # None -> NaN
+    b.cell_state = np.asarray(states, dtype=np.int8)
     codes, uniques = pd.factorize(pd.Series(raws, dtype=object), use_na_sentinel=True)
     b.raw_codes = codes.astype(np.int32)
     b.raw_values = [str(u) for u in uniques]

@@ -346,15 +346,17 @@ def assemble(reads: dict[str, TableRead], edition: str | None) -> tuple[list[dic
                     cells.append(_cell(table, r, c, kind, v, raw, problems))
             continue
         placed_rows = _place_rows(table, rows, read, problems)
+        state = values.STATE_OF_KIND
         for r, cols in rows.items():
             vals = placed_rows.get(r)
             if vals is None:
-                cells.extend({"table": table, "row": r, "col": c, "value": None, "raw": None} for c in cols)
+                cells.extend({"table": table, "row": r, "col": c, "value": None, "raw": None,
+                              "state": values.UNPLACED} for c in cols)
             elif any(kind == values.TEXT for kind, _, _ in vals):
                 cells.extend(_cell(table, r, c, kind, v, raw, problems) for c, (kind, v, raw) in zip(cols, vals, strict=True))
             else:  # the common case, without a call per cell
-                cells.extend({"table": table, "row": r, "col": c, "value": v, "raw": raw}
-                             for c, (_, v, raw) in zip(cols, vals, strict=True))
+                cells.extend({"table": table, "row": r, "col": c, "value": v, "raw": raw, "state": state[kind]}
+                             for c, (kind, v, raw) in zip(cols, vals, strict=True))
         for key in read.duplicates:
             problems.append(problem("extra_cells", f"{cat.place(table, key)}重复出现，只采用第一次出现的数值", table, key))
         for label in read.unmapped:
@@ -364,11 +366,14 @@ def assemble(reads: dict[str, TableRead], edition: str | None) -> tuple[list[dic
 
 def _cell(table: str, row: str, col: str, kind: str | None, v: float | None, raw: str | None,
           problems: list[dict]) -> dict:
+    """One cell of the normalised report; its ``state`` follows from how ``values.parse`` read it
+    (no kind: the reader could not place a value there)."""
     if kind == values.TEXT:
         problems.append(problem("non_numeric", f"{catalogue.load().place(table, row, col)}的内容“{raw}”不是数字",
                                 table, row, col))
-        return {"table": table, "row": row, "col": col, "value": None, "raw": raw}
-    return {"table": table, "row": row, "col": col, "value": v, "raw": raw}
+        return {"table": table, "row": row, "col": col, "value": None, "raw": raw, "state": values.TEXT}
+    return {"table": table, "row": row, "col": col, "value": v, "raw": raw,
+            "state": values.STATE_OF_KIND.get(kind, values.UNPLACED)}
 
 
 def _place_rows(table: str, rows: dict[str, list[str]], read: TableRead,

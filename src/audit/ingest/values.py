@@ -1,8 +1,13 @@
-"""One printed table cell → (kind, value): a number, a printed blank, or text.
+"""One printed table cell → (kind, value): a number, a printed blank, or text. The one place a
+cell's state is decided.
 
 Numbers keep their printed form in ``raw``; here we only decide the value. ``1990件``,
 ``　　0`` (ideographic spaces), ``0.0000``, ``+1036``, ``251000元``, ``1,234`` and ``5（其中修订16件）``
-are numbers; blank, ``/``, ``-``, ``—``, ``无`` are printed blanks (value null).
+are numbers; blank, ``/``, ``-``, ``--``, ``—``, ``–``, ``…``, ``无`` are printed blanks (value null).
+
+The normalised report records the outcome as ``cells[].state`` (``STATES``): ``value``, ``blank``,
+``text``, or ``unplaced`` for a cell the reader could not place (no raw text). ``state_of`` derives
+it for reports written before the field existed (schema_version "1"); nothing else re-derives it.
 """
 
 from __future__ import annotations
@@ -12,9 +17,18 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from audit.contracts.report import CELL_STATES
+
 NUMBER, BLANK, TEXT = "number", "blank", "text"
 
-_BLANKS = frozenset({"", "/", "-", "—", "——", "－", "--", "无", "／", "空", "－－", "…", "\\"})
+# Compared after ``clean``, i.e. after NFKC: full-width "－" and "／" arrive as "-" and "/", and an
+# ellipsis "…" as "..." (so the list holds what NFKC gives, not what is printed).
+_BLANKS = frozenset({"", "/", "-", "--", "—", "——", "–", "––", "...", "......", "无", "空", "\\"})
+
+VALUE, UNPLACED = "value", "unplaced"
+STATES = CELL_STATES  # value, blank, text, unplaced: BLANK and TEXT are both a parse kind and a state
+#: A parse kind as a cell state.
+STATE_OF_KIND = {NUMBER: VALUE, BLANK: BLANK, TEXT: TEXT}
 _UNITS = r"(?:万元|人次|件|个|条|项|元|次|家|户|份|宗|起|篇)"
 _NUMBER_RE = re.compile(
     r"^(?P<sign>[+\-])?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)" + _UNITS
@@ -59,7 +73,12 @@ def _parse(cell: str) -> tuple[str, float | None]:
 _parse_cached = lru_cache(maxsize=1 << 16)(_parse)
 
 
-def is_value(cell: str) -> bool:
-    """A number or a printed blank marker (but not an empty string)."""
-    kind, _ = parse(cell)
-    return kind == NUMBER or (kind == BLANK and clean(cell) != "")
+def state_of(value: float | None, raw: str | None) -> str:
+    """The state of a cell recorded without one (schema_version "1"): what the reader would have
+    decided from its value and raw text."""
+    if value is not None:
+        return VALUE
+    if raw is None:
+        return UNPLACED
+    kind, _ = parse(raw)
+    return BLANK if kind == BLANK else TEXT

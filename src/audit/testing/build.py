@@ -4,8 +4,9 @@
 that no built-in rule should flag, and applies the patch. Patch keys:
 
 - ``report_id``, ``unit``, ``year``, ``published``, ``edition``, ``edition_evidence``: replace the field;
-- ``cells``: ``{"table/row/col": value}``; a number sets value and raw, ``None`` makes the cell a
-  printed blank (raw ""), ``"raw:TEXT"`` a non-numeric cell (value null, raw TEXT);
+- ``cells``: ``{"table/row/col": value}``; a number sets value and raw (state ``value``), ``None``
+  makes the cell a printed blank (raw "", state ``blank``), ``"raw:TEXT"`` a cell printed TEXT with
+  value null (state ``text``, or ``blank`` for a blank mark such as "-" or "--", as the reader reads it);
 - ``drop_cells``: list of ``"table/row/col"`` (or ``"table"`` / ``"table/row"``) keys to remove;
 - ``sections``: ``{canonical: text}`` replaces a section's text, ``None`` removes the section;
 - ``section_titles``: ``{canonical: title}`` prints another heading;
@@ -21,6 +22,7 @@ from typing import Any
 
 from audit.contracts import catalogue
 from audit.contracts.report import new_report, problem
+from audit.ingest.values import state_of
 
 _BASE_VALUES_2021: dict[str, float] = {
     "active/normative_documents/issued": 2, "active/normative_documents/in_force": 10,
@@ -68,7 +70,7 @@ def clean_report(edition: str = "2021", *, report_id: str = "r1", unit: str = "ç
     base = _BASE_VALUES_2021 if edition == "2021" else _BASE_VALUES_2019
     rep["cells"] = [
         {"table": t, "row": r, "col": c, "value": float(base.get(f"{t}/{r}/{c}", 0)),
-         "raw": _raw(base.get(f"{t}/{r}/{c}", 0))}
+         "raw": _raw(base.get(f"{t}/{r}/{c}", 0)), "state": "value"}
         for t, r, c in cat.edition_cells(edition)
     ]
     rep["sections"] = [
@@ -106,15 +108,16 @@ def build_report(patch: dict[str, Any] | None = None, **overrides: Any) -> dict[
         table, row, col = key.split("/")
         cell = index.get(key)
         if cell is None:
-            cell = {"table": table, "row": row, "col": col, "value": None, "raw": None}
+            cell = {"table": table, "row": row, "col": col, "value": None, "raw": None, "state": "unplaced"}
             rep["cells"].append(cell)
             index[key] = cell
         if value is None:
-            cell["value"], cell["raw"] = None, ""
+            cell["value"], cell["raw"], cell["state"] = None, "", "blank"
         elif isinstance(value, str) and value.startswith("raw:"):
             cell["value"], cell["raw"] = None, value[4:]
+            cell["state"] = state_of(None, cell["raw"])  # as the reader reads that text ("-" is blank)
         else:
-            cell["value"], cell["raw"] = float(value), _raw(value)
+            cell["value"], cell["raw"], cell["state"] = float(value), _raw(value), "value"
     for canonical, text in (p.get("sections") or {}).items():
         if text is None:
             rep["sections"] = [s for s in rep["sections"] if s["canonical"] != canonical]

@@ -53,7 +53,7 @@ def test_builtins_are_registered_through_the_hooks():
     reg = plugins.load_registry(entry_points=False)
     assert reg.errors == []
     assert [e.name for e in reg.exporters] == ["table", "json", "csv", "scorecard-csv", "xlsx", "html", "sarif"]
-    assert {r.name for r in reg.readers} >= {"txt", "md", "html", "docx", "pdf"}
+    assert {r.name for r in reg.readers} >= {"txt", "md", "html", "docx", "pdf", "normalised"}
     assert [f.name for f in reg.finding_filters] == ["waivers", "baseline"]
     assert [r.id for r in reg.rules] == ["PARSE-UNREADABLE", "CORE-WAIVER-EXPIRED", "CORE-WAIVER-UNUSED"]
     # Each comes from a hook implementation of one of the default plugin modules.

@@ -33,6 +33,7 @@ CORE_DISTRIBUTION = "audit"
 DEFAULT_PLUGINS = (
     "audit.packs.core",
     "audit.ingest.builtin_readers",
+    "audit.ingest.normalised_reader",
     "audit.exporters.builtin_exporters",
     "audit.exporters.sarif",
     "audit.review.waivers",

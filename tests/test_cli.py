@@ -112,7 +112,7 @@ def test_run_metadata_in_findings_json(seeds, tmp_path, capsys, test_pack_only):
     assert printed == on_disk
     meta = next(v for v in on_disk.values() if isinstance(v, dict) and "rules_run" in v)
     assert meta["input_count"] == 2 and meta["report_count"] == 2
-    assert meta["rules_run"] == ["PARSE-UNREADABLE", "CLITEST-WARN"]
+    assert meta["rules_run"] == ["PARSE-UNREADABLE", "CORE-WAIVER-EXPIRED", "CORE-WAIVER-UNUSED", "CLITEST-WARN"]
     assert meta["rule_errors"] == [] and meta["pack_load_errors"] == []
     assert meta["tool_version"] and meta["started"] <= meta["finished"]
 

@@ -97,9 +97,11 @@ def test_select_by_id_prefix_pack_and_category(selector, expected):
 def test_ignore_removes_and_select_keeps_core_rules():
     rules = engine.with_core_rules(RULES)
     chosen = engine.select_rules(rules, select=["zeros"], ignore=None)
-    assert [r.id for r in chosen] == [engine.PARSE_RULE_ID, "ZERO-ALL"]
-    chosen = engine.select_rules(rules, ignore=["parse", "ARITH"])
+    assert [r.id for r in chosen] == [r.id for r in engine.CORE_RULES] + ["ZERO-ALL"]
+    chosen = engine.select_rules(rules, ignore=["core", "ARITH"])
     assert [r.id for r in chosen] == ["ZERO-ALL"]
+    chosen = engine.select_rules(rules, ignore=["parse"])  # a category names PARSE-UNREADABLE only
+    assert [r.id for r in chosen] == ["CORE-WAIVER-EXPIRED", "CORE-WAIVER-UNUSED", *ids(RULES)]
 
 
 def test_unknown_selector_is_an_error_naming_it():
@@ -195,11 +197,11 @@ def test_is_blocking_respects_waivers_and_severity(corpus):
     assert not F.is_blocking(waived, "warning").any()
 
 
-def test_keep_core_rules_and_run_without_core():
-    rules = engine.with_core_rules(RULES)
-    kept = engine.keep_core_rules([ZERO_ALL], rules, ignore=None)
-    assert [r.id for r in kept] == [engine.PARSE_RULE_ID, "ZERO-ALL"]
-    assert [r.id for r in engine.keep_core_rules([ZERO_ALL], rules, ignore="parse")] == ["ZERO-ALL"]
+def test_run_without_core_runs_the_rules_as_given():
     corpus = build_corpus({"problems": [{"kind": "empty", "detail": ""}]})
     df, _ = engine.run_rules(corpus, [ZERO_ALL], core=False)
     assert df["rule_id"].tolist() == ["ZERO-ALL"]
+    df, _ = engine.run_rules(corpus, [ZERO_ALL])
+    assert df["rule_id"].tolist() == [engine.PARSE_RULE_ID, "ZERO-ALL"]
+
+

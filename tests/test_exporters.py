@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import sys
-import types
 
 import pandas as pd
 import pytest
@@ -15,6 +13,8 @@ from wcwidth import wcswidth
 from audit import exporters
 from audit.contracts import catalogue
 from audit.exporters import safe, table, xlsx
+from audit.exporters.jsonout import write_json
+from audit.packs.extensions import Exporter
 from audit.packs.rule import found, rule
 from audit.scoring.policy import apply_policy, load_policy, score
 
@@ -71,8 +71,7 @@ def sample() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 @pytest.fixture
-def written(tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "audit.exporters.html", None)  # HTML exporter absent
+def written(tmp_path):
     f, card = sample()
     paths = exporters.write_outputs(tmp_path / "out", f, card, RULES, {"version": "0.1.0", "policy": None,
                                                                        "paths": ["reports/"]})
@@ -83,23 +82,25 @@ def written(tmp_path, monkeypatch):
 
 def test_write_outputs_writes_every_file_and_no_temp_files(written):
     out, paths, _, _ = written
-    assert [p.name for p in paths] == ["findings.json", "findings.csv", "scorecard.csv", "scorecard.xlsx"]
+    assert [p.name for p in paths] == ["findings.json", "findings.csv", "scorecard.csv", "scorecard.xlsx",
+                                       "report.html", "findings.sarif"]
     assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in paths)
 
 
-def test_html_exporter_is_called_when_present(tmp_path, monkeypatch):
+def test_write_outputs_calls_each_given_exporter_with_the_run(tmp_path):
     calls = []
 
-    def write_html(path, findings, scorecard, rules, meta):
-        calls.append((len(findings), len(scorecard), len(rules), meta))
-        path.write_text("<html></html>", encoding="utf-8")
+    def write(path, out):
+        calls.append((path.name, len(out.findings), len(out.scorecard), len(out.rules), out.meta))
+        path.write_text("x", encoding="utf-8")
         return path
 
-    monkeypatch.setitem(sys.modules, "audit.exporters.html", types.SimpleNamespace(write_html=write_html))
+    given = [Exporter("one", "one.txt", write), Exporter("shown", None, show=lambda out: "shown only"),
+             Exporter("two", "two.txt", write)]
     f, card = sample()
-    paths = exporters.write_outputs(tmp_path, f, card, RULES, {"version": "x"})
-    assert paths[-1] == tmp_path / "report.html"
-    assert calls == [(4, 3, 3, {"version": "x"})]
+    paths = exporters.write_outputs(tmp_path, f, card, RULES, {"version": "x"}, exporters=given)
+    assert paths == [tmp_path / "one.txt", tmp_path / "two.txt"]
+    assert calls == [("one.txt", 4, 3, 3, {"version": "x"}), ("two.txt", 4, 3, 3, {"version": "x"})]
 
 
 def test_failed_write_leaves_no_temp_and_keeps_old_file(tmp_path, monkeypatch):
@@ -165,7 +166,7 @@ def test_findings_json_one_finding_per_line_whatever_the_text(expected):
 
 def test_findings_json_with_no_findings(tmp_path):
     _, card = sample()
-    exporters.write_json(tmp_path / "findings.json", pd.DataFrame(columns=FINDING_COLUMNS), RULES, None)
+    write_json(tmp_path / "findings.json", pd.DataFrame(columns=FINDING_COLUMNS), RULES, None)
     doc = json.loads((tmp_path / "findings.json").read_text(encoding="utf-8"))
     assert doc["findings"] == [] and doc["run"] == {} and len(doc["rules"]) == 3
 

@@ -69,7 +69,7 @@ class NoHookPlugin:
 
 
 def test_good_plugin_rules_are_stamped_with_pack_name_and_version():
-    reg = plugins.load_registry([GoodPlugin()], entry_points=False)
+    reg = plugins.load_registry([GoodPlugin()], entry_points=False, defaults=False)
     assert reg.errors == []
     assert [r.id for r in reg.rules] == ["GOOD-ONE", "GOOD-TWO"]
     assert {(r.pack, r.pack_version) for r in reg.rules} == {("good", "1.2")}
@@ -79,7 +79,7 @@ def test_good_plugin_rules_are_stamped_with_pack_name_and_version():
 
 def test_broken_plugins_become_load_errors_and_do_not_stop_others():
     reg = plugins.load_registry([RaisingPlugin(), NotAPackPlugin(), GoodPlugin(), NoHookPlugin()],
-                                entry_points=False)
+                                entry_points=False, defaults=False)
     assert [r.id for r in reg.rules] == ["GOOD-ONE", "GOOD-TWO"]
     by_source = {e.source: e.reason for e in reg.errors}
     assert "pack exploded" in by_source["raising"]
@@ -88,7 +88,7 @@ def test_broken_plugins_become_load_errors_and_do_not_stop_others():
 
 
 def test_incompatible_api_version_is_rejected_with_a_message():
-    reg = plugins.load_registry([FuturePlugin(), GoodPlugin()], entry_points=False)
+    reg = plugins.load_registry([FuturePlugin(), GoodPlugin()], entry_points=False, defaults=False)
     assert reg.rule("FUT-ONE") is None
     (err,) = reg.errors
     assert err.source == "future"
@@ -96,7 +96,7 @@ def test_incompatible_api_version_is_rejected_with_a_message():
 
 
 def test_duplicate_rule_id_keeps_the_first_and_reports_the_second():
-    reg = plugins.load_registry([GoodPlugin(), DuplicatePlugin()], entry_points=False)
+    reg = plugins.load_registry([GoodPlugin(), DuplicatePlugin()], entry_points=False, defaults=False)
     assert [r.id for r in reg.rules] == ["GOOD-ONE", "GOOD-TWO", "DUP-OWN"]
     assert reg.rule("GOOD-ONE").pack == "good"
     (err,) = reg.errors
@@ -105,7 +105,7 @@ def test_duplicate_rule_id_keeps_the_first_and_reports_the_second():
 
 def test_registering_the_same_plugin_twice_is_an_error_not_a_crash():
     p = GoodPlugin()
-    reg = plugins.load_registry([p, p], entry_points=False)
+    reg = plugins.load_registry([p, p], entry_points=False, defaults=False)
     assert len(reg.rules) == 2
     assert "twice" in reg.errors[0].reason
 
@@ -138,7 +138,7 @@ def fake_entry_points(tmp_path, monkeypatch):
 
 
 def test_entry_points_load_one_by_one(fake_entry_points):
-    reg = plugins.load_registry()
+    reg = plugins.load_registry(defaults=False)
     assert [r.id for r in reg.rules] == ["EP-GOOD"]
     assert reg.rules[0].pack == "epgood" and reg.rules[0].pack_version == "0.3"
     reasons = {e.source: e.reason for e in reg.errors}
@@ -148,7 +148,7 @@ def test_entry_points_load_one_by_one(fake_entry_points):
 
 
 def test_entry_points_and_extra_plugins_combine(fake_entry_points):
-    reg = plugins.load_registry([GoodPlugin()])
+    reg = plugins.load_registry([GoodPlugin()], defaults=False)
     assert [r.id for r in reg.rules] == ["EP-GOOD", "GOOD-ONE", "GOOD-TWO"]
 
 

@@ -5,8 +5,9 @@ One function per subcommand (``cmd_run`` …). Exit codes are a contract for scr
 ``--fail-on`` is tripped by a non-waived finding of that severity or worse, 2 on usage errors
 (bad path, unknown option, a ``--select``/``--ignore`` that matches no rule, an unknown rule id).
 
-Findings pass from the engine to scoring through ``filter_findings``: the one place where
-waivers, baselines and similar filters plug in (append to ``FINDING_FILTERS``).
+Output formats (``--format``), readers and the findings filters between the engine and scoring
+(waivers, baselines) are plugins of the run's registry (``audit.packs.plugins``): the CLI names
+none of them.
 
 Status lines go to stderr so that stdout carries exactly what ``--format`` asked for.
 """
@@ -16,7 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
@@ -27,9 +28,9 @@ import pandas as pd
 
 import audit
 from audit.contracts import findings as F
-from audit.packs import engine, plugins
+from audit.packs import engine, plugins, selection
+from audit.packs.extensions import Exporter, FindingFilter, Outputs
 
-FORMATS = ("table", "json", "csv", "xlsx", "html")
 FAIL_ON = ("error", "warning")
 
 
@@ -60,25 +61,13 @@ class RunContext:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
-FindingFilter = Callable[[pd.DataFrame, RunContext], pd.DataFrame]
-# Applied in order between the engine and scoring (waivers, baselines, …). Each returns a valid
-# findings frame (it may set ``waived``/``waiver_reason`` or drop rows).
-FINDING_FILTERS: list[FindingFilter] = []
-
-
-def _register_filters() -> None:
-    from audit.review import baseline, waivers
-
-    FINDING_FILTERS.extend([waivers.cli_filter, baseline.cli_filter])
-
-
-_register_filters()
-
-
-def filter_findings(findings: pd.DataFrame, ctx: RunContext) -> pd.DataFrame:
-    """Pass the engine's findings through every registered filter."""
-    for f in FINDING_FILTERS:
-        out = f(findings, ctx)
+def filter_findings(findings: pd.DataFrame, ctx: RunContext,
+                    filters: Sequence[FindingFilter] | None = None) -> pd.DataFrame:
+    """Pass the engine's findings through every registered findings filter, in order."""
+    if filters is None:
+        filters = plugins.load_registry().finding_filters
+    for step in filters:
+        out = step.apply(findings, ctx)
         # A filter with nothing to do hands the (already validated) frame back: no need to check
         # 300,000 findings again.
         findings = findings if out is findings else F.validate(out)
@@ -143,14 +132,16 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     registry = load_registry(args)
     cfg = run_config(args)
+    exporter = _exporter(registry, args.format)
     all_rules = config.apply_overrides(engine.with_core_rules(registry.rules), cfg)
-    unknown = config.unknown_selectors(all_rules, [*cfg["select"], *cfg["ignore"]])
-    if unknown:
-        raise UsageError("no rule matches " + ", ".join(repr(u) for u in unknown)
-                         + " (give a rule id, an id prefix, a pack name, a category or a severity; see `audit rules`)")
-    chosen = engine.keep_core_rules(config.select_rules(all_rules, cfg["select"], cfg["ignore"]), all_rules,
-                                    cfg["ignore"])
+    try:
+        chosen = selection.select_rules(all_rules, cfg["select"], cfg["ignore"])
+    except selection.UnknownSelector as exc:
+        raise UsageError(str(exc)) from exc
     args.waivers = cfg["waivers"]
+    from audit.ingest.normalise import use_readers
+
+    use_readers(registry.readers)
 
     ids = assign_ids(files)
     progress = False if args.quiet else None
@@ -177,13 +168,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     }
     ctx = RunContext(args=args, corpus=corpus, rules=chosen, meta=meta)
     policy = scoring.load_policy(cfg["policy"], overrides=config.policy_overrides(cfg) or None)
-    findings = scoring.apply_policy(filter_findings(findings, ctx), policy)
+    findings = scoring.apply_policy(filter_findings(findings, ctx, registry.finding_filters), policy)
     scorecard = scoring.score(findings, corpus.reports, policy)
     meta["finished"] = _now()
-    written = write_outputs(Path(args.out), findings, scorecard, chosen, meta)
+    written = write_outputs(Path(args.out), findings, scorecard, chosen, meta, reports=corpus.reports,
+                            exporters=registry.exporters)
 
     if not args.quiet:
-        _print_result(args.format, written, scorecard, findings)
+        _print_result(exporter, written, Outputs(findings, scorecard, chosen, meta, corpus.reports))
         _warn_errors(rule_errors, registry.errors, to_stdout=args.format == "table")
         _say(f"audited {len(corpus)} report(s) with {len(chosen)} rule(s); "
              f"{len(findings)} finding(s); wrote {', '.join(str(p) for p in written)}")
@@ -192,17 +184,24 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_result(fmt: str, written: list[Path], scorecard: pd.DataFrame, findings: pd.DataFrame) -> None:
-    if fmt == "table":
-        from audit.exporters.table import summary
+def _exporter(registry: plugins.Registry, name: str) -> Exporter:
+    """The output format ``--format`` names (a usage error, listing the formats, when none does)."""
+    exporter = registry.exporter(name)
+    if exporter is None:
+        names = ", ".join(e.name for e in registry.exporters)
+        raise UsageError(f"argument --format: 没有输出格式 {name!r}（可用：{names}）")
+    return exporter
 
-        print(summary(scorecard, findings))
+
+def _print_result(exporter: Exporter, written: list[Path], outputs: Any) -> None:
+    """What ``--format`` asked for on stdout: the format's own view, its file's text, or its path."""
+    if exporter.show is not None:
+        print(exporter.show(outputs))
         return
-    name = {"json": "findings.json", "csv": "findings.csv", "xlsx": "scorecard.xlsx", "html": "report.html"}[fmt]
-    path = next((p for p in written if Path(p).name == name), None)
+    path = next((p for p in written if Path(p).name == exporter.filename), None)
     if path is None:
-        _say(f"{name} was not written (its exporter is not available)")
-    elif fmt in ("json", "csv"):
+        _say(f"{exporter.filename} was not written")
+    elif exporter.text:
         sys.stdout.write(Path(path).read_text(encoding="utf-8-sig"))
     else:
         print(path)
@@ -283,7 +282,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
     if args.rule_id:
         r = next((x for x in rules if x.id.casefold() == args.rule_id.casefold()), None)
         if r is None:
-            near = [x.id for x in rules if engine.matches(x, args.rule_id)]
+            near = [x.id for x in rules if selection.matches(x, args.rule_id)]
             hint = f"; rules matching it: {', '.join(near)}" if near else "; `audit rules` lists them"
             raise UsageError(f"no rule with id {args.rule_id!r}{hint}")
         print(describe_rule(r))
@@ -361,7 +360,9 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="audit report files and write findings and a scorecard")
     run.add_argument("paths", nargs="*", metavar="PATH", help="report files or folders (default: the bundled reports)")
     run.add_argument("--out", default="out", metavar="DIR", help="output folder (default: out/)")
-    run.add_argument("--format", choices=FORMATS, default="table", help="what to print on stdout (default: table)")
+    run.add_argument("--format", default="table", metavar="FORMAT",
+                     help="what to print on stdout: the name of an output format, e.g. table (default), json, "
+                          "csv, xlsx, html, sarif; every format's file is written into --out")
     run.add_argument("--select", type=_selectors, action="append", metavar="RULES",
                      help="only these rules: ids, id prefixes, packs or categories, comma-separated")
     run.add_argument("--ignore", type=_selectors, action="append", metavar="RULES", help="skip these rules")

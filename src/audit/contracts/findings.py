@@ -62,15 +62,23 @@ def validate(df: pd.DataFrame) -> pd.DataFrame:
     return FindingsFrame.validate(df)
 
 
+def reading_order(report_codes: np.ndarray, severity: np.ndarray, rule_codes: np.ndarray) -> np.ndarray:
+    """The one definition of finding order: positions sorted by report, worst severity first, then
+    rule id; ties keep their given order (a rule's own order). ``report_codes`` and ``rule_codes``
+    are integers that sort like the ids (``sort_findings`` and the engine compute them each their
+    own cheap way); a severity that is not one of ``SEVERITIES`` sorts last."""
+    sev, names = pd.factorize(np.asarray(severity, dtype=object))  # a missing severity has code -1
+    rank = np.array([*(SEVERITY_RANK.get(s, len(SEVERITY_RANK)) for s in names), len(SEVERITY_RANK)])[sev]
+    return np.lexsort((np.asarray(rule_codes), rank, np.asarray(report_codes)))
+
+
 def sort_findings(df: pd.DataFrame) -> pd.DataFrame:
-    """Stable reading order: by report, worst severity first, then rule id and location."""
+    """``df`` in reading order (``reading_order``), index reset."""
     if len(df) == 0:
         return df.reset_index(drop=True)
-    sev, names = pd.factorize(df["severity"])  # a missing severity (code -1) ranks last
-    rank = np.array([*(SEVERITY_RANK.get(s, len(SEVERITY_RANK)) for s in names), len(SEVERITY_RANK)])[sev]
-    # np.lexsort is stable, and factorize(sort=True) numbers strings in their sorted order: the
-    # order of sort_values(["report_id", rank, "rule_id"], kind="stable") without comparing strings.
-    order = np.lexsort((_sorted_codes(df["rule_id"]), rank, _sorted_codes(df["report_id"])))
+    # factorize(sort=True) numbers strings in their sorted order: sorting by the codes is sorting by
+    # the strings, without comparing strings row by row.
+    order = reading_order(_sorted_codes(df["report_id"]), df["severity"].to_numpy(), _sorted_codes(df["rule_id"]))
     return df.take(order).reset_index(drop=True)
 
 

@@ -1,63 +1,65 @@
 """Exporters: the files ``audit run`` writes and the summary it prints.
 
-``write_outputs`` writes findings.json, findings.csv, scorecard.csv and scorecard.xlsx (plus
-report.html when the HTML exporter is installed), every one through ``audit.exporters.atomic`` so an
-interrupted run never leaves a half-written file.
+``write_outputs`` writes one file per registered output format (``audit_exporters`` hook: the
+built-in ``audit.exporters.builtin_exporters`` and ``audit.exporters.sarif``, then any plugin's),
+every one through ``audit.exporters.atomic`` so an interrupted run never leaves a half-written
+file. A big run writes the slow formats (scorecard.xlsx) in a forked process while this one
+writes the rest.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from audit.exporters import background
-from audit.exporters.csvout import write_csv
-from audit.exporters.jsonout import conform, write_json
-from audit.exporters.table import summary
-from audit.exporters.xlsx import write_xlsx
+from audit.exporters.jsonout import conform
+from audit.packs.extensions import Exporter, Outputs
 from audit.packs.rule import Rule
 
-# Rows (reports + findings) from which scorecard.xlsx is written in the background: below it the
+# Rows (reports + findings) from which slow exporters are written in the background: below it the
 # fork costs more than it saves.
 BACKGROUND_XLSX_FROM = 20_000
 
-__all__ = ["summary", "write_outputs", "write_csv", "write_json", "write_xlsx"]
+__all__ = ["Outputs", "registered_exporters", "write_outputs"]
+
+
+def registered_exporters() -> list[Exporter]:
+    """The output formats of the default registry (built-ins and installed plugins)."""
+    from audit.packs.plugins import load_registry
+
+    return load_registry().exporters
 
 
 def write_outputs(out_dir: str | os.PathLike[str], findings: pd.DataFrame, scorecard: pd.DataFrame,
-                  rules: Iterable[Rule], meta: Mapping[str, Any] | None) -> list[Path]:
-    """Write every export into ``out_dir`` (created if needed); return the paths written."""
+                  rules: Iterable[Rule], meta: Mapping[str, Any] | None, *, reports: pd.DataFrame | None = None,
+                  exporters: Sequence[Exporter] | None = None) -> list[Path]:
+    """Write every format's file into ``out_dir`` (created if needed); return the paths written.
+
+    ``exporters``: the run's registered formats (default: ``registered_exporters()``);
+    ``reports``: ``corpus.reports``, for formats that name each report's source file (SARIF).
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    rules = list(rules)
-    findings = conform(findings)
-    xlsx_args = (out / "scorecard.xlsx", scorecard, findings, rules)
-    # Big runs: the workbook is written by a forked process while this one writes the rest.
-    job = background.Job(write_xlsx, *xlsx_args) if len(scorecard) + len(findings) >= BACKGROUND_XLSX_FROM else None
+    outputs = Outputs(findings=conform(findings), scorecard=scorecard, rules=list(rules), meta=dict(meta or {}),
+                      reports=reports)
+    files = [e for e in (registered_exporters() if exporters is None else exporters) if e.filename and e.write]
+    big = len(scorecard) + len(findings) >= BACKGROUND_XLSX_FROM
+    # Big runs: the slow formats are written by forked processes while this one writes the rest.
+    jobs = {e.name: background.Job(e.write, out / e.filename, outputs) for e in files if big and e.slow}
     try:
-        written = [
-            write_json(out / "findings.json", findings, rules, meta),
-            write_csv(out / "findings.csv", findings),
-            write_csv(out / "scorecard.csv", scorecard),
-        ]
-        html = _write_html(out, findings, scorecard, rules, meta)
-        written.append(job.result() if job else write_xlsx(*xlsx_args))
+        written: dict[str, Path] = {}
+        for e in files:
+            if e.name not in jobs:
+                written[e.name] = Path(e.write(out / e.filename, outputs))  # type: ignore[misc,operator]
+        for name, job in jobs.items():
+            written[name] = Path(job.result())
     except BaseException:
-        if job:
+        for job in jobs.values():
             job.cancel()
         raise
-    return written + html
-
-
-def _write_html(out: Path, findings: pd.DataFrame, scorecard: pd.DataFrame, rules: list[Rule],
-                meta: Mapping[str, Any] | None) -> list[Path]:
-    try:
-        from audit.exporters.html import write_html
-    except ImportError:
-        return []
-    result = write_html(out / "report.html", findings, scorecard, rules, dict(meta or {}))
-    return [Path(result) if isinstance(result, (str, os.PathLike)) else out / "report.html"]
+    return [written[e.name] for e in files]

@@ -20,8 +20,8 @@ from audit.contracts.report import Report, add_problem, new_report
 from audit.ingest import columnar
 from audit.ingest.columnar import Batch
 
-# Files a folder walk picks up; a file named explicitly is always read, whatever its suffix.
-REPORT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".docx", ".pdf"})
+# Files a folder walk picks up: the suffixes the registered readers declare (``audit_readers``
+# hook); a file named explicitly is always read, whatever its suffix.
 # Documentation that sits next to reports in a folder (README.md, SOURCES.md, …) is no report.
 NON_REPORT_STEMS = frozenset({"readme", "sources", "license", "licence", "changelog", "notice", "contributing"})
 PROGRESS_THRESHOLD = 50
@@ -58,7 +58,14 @@ def discover_with_skipped(paths: Iterable[str | os.PathLike[str]]) -> tuple[list
 
 
 def _looks_like_report(f: Path) -> bool:
-    return f.suffix.lower() in REPORT_SUFFIXES and f.stem.casefold() not in NON_REPORT_STEMS
+    return f.suffix.lower() in report_suffixes() and f.stem.casefold() not in NON_REPORT_STEMS
+
+
+def report_suffixes() -> frozenset[str]:
+    """The suffixes of every registered reader."""
+    from audit.ingest.normalise import readers
+
+    return frozenset(s.lower() for r in readers() for s in r.suffixes)
 
 
 def discover(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:

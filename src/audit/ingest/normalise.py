@@ -1,7 +1,8 @@
 """One source file → one normalised report (a schema-valid dict). Never raises.
 
-Pipeline: read bytes → sniff the format from content (not the extension) → extract text with tab
-rows (``audit.ingest.extracted``) → split sections → read the three tables → detect the edition
+Pipeline: read bytes → the first registered reader that takes them (``audit_readers`` hook; the
+built-in ones sniff the format from content, not the extension) → extract text with tab rows
+(``audit.ingest.extracted``) → split sections → read the three tables → detect the edition
 from fingerprints → place cells for that edition → metadata. Anything that goes wrong becomes a
 ``problems`` entry of the report, so every input file appears in the output.
 """
@@ -9,59 +10,56 @@ from fingerprints → place cells for that edition → metadata. Anything that g
 from __future__ import annotations
 
 import hashlib
-import re
-import zipfile
-from io import BytesIO
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from audit.contracts import catalogue
 from audit.contracts.report import add_problem, new_report
-from audit.ingest import decode as decoding
 from audit.ingest import edition as editions
 from audit.ingest import metadata, sections, tables
 from audit.ingest.extracted import Extracted
+from audit.packs.extensions import Reader, ordered_readers
 
 MAX_BYTES = 64 * 1024 * 1024
-_HTML_HINT = re.compile(rb"<(?:!doctype\s+html|html|head|body|table|div|p|meta|tr|td)[\s>/]", re.I)
+_readers: list[Reader] | None = None
+
+
+def use_readers(readers: Sequence[Reader]) -> None:
+    """The readers this process reads with (the run's registry sets them before the workers fork)."""
+    global _readers
+    _readers = ordered_readers(readers)
+
+
+def readers() -> list[Reader]:
+    """The registered readers in the order they are asked (loaded once per process if not set)."""
+    if _readers is None:
+        from audit.packs.plugins import load_registry
+
+        use_readers(load_registry().readers)
+    assert _readers is not None  # set just above
+    return _readers
+
+
+def pick_reader(data: bytes, suffix: str = "") -> Reader:
+    """The first reader (highest priority) that takes these bytes."""
+    for reader in readers():
+        if reader.sniff(data, suffix):
+            return reader
+    raise LookupError("no registered reader takes this file (the plain-text reader is missing)")
 
 
 def sniff(data: bytes, suffix: str = "") -> str:
     """The format from the bytes themselves; the extension only breaks ties (txt vs md)."""
-    head = data[:4096]
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(BytesIO(data)) as z:
-                if "word/document.xml" in z.namelist():
-                    return "docx"
-        except zipfile.BadZipFile:
-            pass
-        return "unknown"
-    probe = head.replace(b"\x00", b"")
-    if len(_HTML_HINT.findall(probe)) >= 2 or probe.lstrip().lower().startswith((b"<!doctype html", b"<html")):
-        return "html"
-    return "md" if suffix.lower() in (".md", ".markdown") else "txt"
+    return pick_reader(data, suffix).name
 
 
 def extract(data: bytes, fmt: str) -> Extracted:
-    """Bytes of a known format → Extracted text (format readers are imported lazily)."""
-    if fmt in ("txt", "md"):
-        dec = decoding.decode(data)
-        ex = Extracted(text=dec.text or "", format=fmt, encoding=dec.encoding)
-        if dec.problem:
-            kind, detail = dec.problem
-            ex.problems.append({"kind": kind, "detail": detail, "table": None, "row": None, "col": None})
-            if dec.text is None:
-                ex.format = "unknown"
-        return ex
-    if fmt == "unknown":
-        return Extracted(text="", format="unknown", problems=[{
-            "kind": "binary", "detail": "文件是压缩包或其他二进制格式，不是文本、HTML、Word 或 PDF 报告",
-            "table": None, "row": None, "col": None}])
-    module = __import__(f"audit.ingest.{fmt}_reader", fromlist=["extract"])
-    return module.extract(data)
+    """Bytes of a known format → Extracted text, by the reader registered under ``fmt``."""
+    reader = next((r for r in readers() if r.name == fmt and r.extract is not None), None)
+    if reader is None or reader.extract is None:
+        raise LookupError(f"no registered reader extracts format {fmt!r}")
+    return reader.extract(data)
 
 
 def read_report(path: str | Path, report_id: str) -> dict[str, Any]:
@@ -80,10 +78,12 @@ def read_report(path: str | Path, report_id: str) -> dict[str, Any]:
         return rep
     rep["source"]["sha256"] = hashlib.sha256(data).hexdigest()
     try:
-        fmt = sniff(data, p.suffix)
-        rep["source"]["format"] = fmt
-        ex = extract(data, fmt)
-        return normalise_extracted(ex, rep)
+        reader = pick_reader(data, p.suffix)
+        if reader.load is not None:  # already normalised: the reader checks and returns it
+            return reader.load(data, rep)
+        rep["source"]["format"] = reader.name
+        assert reader.extract is not None
+        return normalise_extracted(reader.extract(data), rep)
     except Exception as exc:  # noqa: BLE001 - one bad file must never stop a run
         rep.update(new_report(report_id, str(path), fmt=rep["source"]["format"], sha256=rep["source"]["sha256"]))
         add_problem(rep, "unreadable", f"读取时出错（{type(exc).__name__}: {str(exc)[:200]}），报告内容未能解析")

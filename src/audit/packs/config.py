@@ -13,14 +13,8 @@ Lists (``select``, ``ignore``, ``rules``) are replaced by a higher layer; tables
 ``policy``) are relative to that file. ``audit config`` prints the effective configuration and,
 for every value, where it came from.
 
-Selection (``select``/``ignore``): a selector names a rule by exact id, by id prefix (``ARITH``,
-``ARITH-REQ``, at a ``-`` boundary), by pack name, by category or by severity, case-insensitively.
-For each rule the *most specific* matching selector decides, whichever list it is in:
-exact id > id prefix (the longer prefix wins) > pack > category > severity > nothing given.
-An empty ``select`` selects every rule at the lowest specificity; on a tie ``ignore`` wins.
-So ``select = ["ARITH-REQ-BALANCE"]`` with ``ignore = ["arithmetic"]`` runs that one rule, and
-``select = ["arithmetic"]`` with ``ignore = ["ARITH-REQ"]`` runs the arithmetic pack without the
-ARITH-REQ rules.
+Selection (``select``/``ignore``) follows ``audit.packs.selection``, the one semantics of every
+caller: the most specific selector wins, whichever list it is in.
 """
 
 from __future__ import annotations
@@ -28,7 +22,7 @@ from __future__ import annotations
 import copy
 import json
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
@@ -37,11 +31,16 @@ from typing import Any
 
 import jsonschema
 
-from audit.packs.rule import SEVERITIES, Rule
+from audit.packs.rule import Rule
+from audit.packs.selection import is_selected, select_rules, specificity, unknown_selectors
 
 DEFAULT_SOURCE = "default"
 CLI_SOURCE = "command line"
 CONFIG_FILE = "audit.toml"
+
+# Selection lives in ``audit.packs.selection``; these names stay importable from here.
+__all__ = ["Config", "ConfigError", "apply_overrides", "deadline_for", "format_config", "is_selected",
+           "load_config", "policy_overrides", "select_rules", "specificity", "unknown_selectors"]
 
 DEFAULTS: dict[str, Any] = {
     "select": [],
@@ -204,50 +203,6 @@ def format_config(cfg: Config) -> str:
     return "\n".join(lines)
 
 
-# -- selection -------------------------------------------------------------------------------
-
-
-def specificity(r: Rule, selector: str) -> tuple[int, int] | None:
-    """How specifically ``selector`` names rule ``r`` (higher wins), or None if it does not."""
-    s = selector.strip().casefold()
-    rid = r.id.casefold()
-    if rid == s:
-        return (5, len(s))
-    if rid.startswith(s + "-") or (s.endswith("-") and rid.startswith(s)):
-        return (4, len(s))
-    if r.pack.casefold() == s:
-        return (3, 0)
-    if r.category.casefold() == s:
-        return (2, 0)
-    if s in SEVERITIES and r.severity == s:
-        return (1, 0)
-    return None
-
-
-def _best(r: Rule, selectors: Sequence[str]) -> tuple[int, int] | None:
-    ranks = [k for k in (specificity(r, s) for s in selectors) if k is not None]
-    return max(ranks) if ranks else None
-
-
-def is_selected(r: Rule, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> bool:
-    """Whether the most specific matching selector of ``select``/``ignore`` keeps the rule."""
-    sel = _best(r, select) if select else (0, 0)
-    if sel is None:
-        return False
-    ign = _best(r, ignore)
-    return ign is None or sel > ign
-
-
-def select_rules(rules: Iterable[Rule], select: Sequence[str] = (), ignore: Sequence[str] = ()) -> list[Rule]:
-    """The rules the selectors keep, in their given order (see the module docstring)."""
-    return [r for r in rules if is_selected(r, select, ignore)]
-
-
-def unknown_selectors(rules: Sequence[Rule], selectors: Iterable[str]) -> list[str]:
-    """Selectors that name no rule at all (most likely a typo)."""
-    return [s for s in selectors if not any(specificity(r, s) for r in rules)]
-
-
 def apply_overrides(rules: Iterable[Rule], cfg: Config) -> list[Rule]:
     """Rules with the configuration's per-rule severity and points overrides applied."""
     sev: dict[str, str] = cfg.get("severity") or {}
@@ -261,11 +216,6 @@ def apply_overrides(rules: Iterable[Rule], cfg: Config) -> list[Rule]:
             changes["points"] = float(pts[r.id])
         out.append(replace(r, **changes) if changes else r)
     return out
-
-
-def rules_for_run(rules: Iterable[Rule], cfg: Config) -> list[Rule]:
-    """Overrides applied, then selection: the rules a run with this configuration executes."""
-    return select_rules(apply_overrides(rules, cfg), cfg.get("select") or [], cfg.get("ignore") or [])
 
 
 def policy_overrides(cfg: Config) -> dict[str, Any]:

@@ -10,19 +10,19 @@ Decisions a supervisor relies on:
   override that is not a severity, negative points).
 - **Unreadable files still appear.** Reader problems of the parse kinds (``audit.contracts.report.PARSE_KINDS``)
   become one ``PARSE-UNREADABLE`` error finding per report (100 points, so the report scores low),
-  saying in Chinese why the file could not be read. That rule belongs to the core pack ``core``; it
-  is always run, ``--select`` does not drop it, only an explicit ``--ignore`` does. Structure-kind
-  problems are the structure pack's business, not the engine's.
-- **Selectors** (``--select``/``--ignore``) match a rule id exactly, an id prefix at a ``-``
-  boundary (``ARITH``, ``ARITH-REQ``), a pack name or a category, case-insensitively. A selector
-  that matches no rule is a usage error (``UnknownSelector``): a typo must not silently audit
-  nothing (or ignore nothing).
+  saying in Chinese why the file could not be read. That rule belongs to the core pack
+  (``audit.packs.core``); it is always run, ``--select`` does not drop it, only an explicit
+  ``--ignore`` does. Structure-kind problems are the structure pack's business, not the engine's.
+- **Selectors** (``select``/``ignore``) follow ``audit.packs.selection``, the one semantics of the
+  CLI, the configuration and the pytest harness: the most specific selector wins. A selector that
+  matches no rule is a usage error (``UnknownSelector``): a typo must not silently audit nothing.
+- **Order**: findings come in ``audit.contracts.findings.reading_order`` (report, worst severity,
+  rule id, then the order the rule gave them), the one definition of finding order.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -30,30 +30,22 @@ import numpy as np
 import pandas as pd
 
 from audit.contracts import findings as F
-from audit.contracts.report import PARSE_KINDS
-from audit.packs.rule import SEVERITIES, Rule, check_columns, found, rule
+from audit.packs import core as core_pack
+from audit.packs.rule import SEVERITIES, Rule, check_columns
+from audit.packs.selection import Selectors, UnknownSelector, matches, select_rules
 
 if TYPE_CHECKING:
     from audit.corpus.loader import Corpus
 
-CORE_PACK = "core"
-CORE_PACK_VERSION = "1"
-PARSE_RULE_ID = "PARSE-UNREADABLE"
+__all__ = ["CORE_PACK", "CORE_RULES", "PARSE_RULE_ID", "RuleError", "UnknownSelector", "matches", "run_rules",
+           "select_rules", "with_core_rules"]
 
-# How each parse problem kind reads to a supervisor.
-_PARSE_KIND_ZH = {
-    "unreadable": "文件无法读取",
-    "empty": "文件为空",
-    "binary": "文件不是可读取的文本或文档",
-    "encoding": "文件编码无法识别",
-    "too_large": "文件过大，未予读取",
-    "no_text_layer": "PDF 没有文字层（可能是扫描件）",
-    "truncated": "文件内容不完整（疑似被截断）",
-}
-
-
-class UnknownSelector(ValueError):
-    """A ``--select``/``--ignore`` selector that matches no rule (a usage error)."""
+# The core pack lives in ``audit.packs.core``; these names stay here for callers of the engine API.
+CORE_PACK = core_pack.CORE_PACK
+CORE_PACK_VERSION = core_pack.CORE_PACK_VERSION
+PARSE_RULE_ID = core_pack.PARSE_RULE_ID
+CORE_RULES: tuple[Rule, ...] = core_pack.core_rules()
+parse_unreadable = CORE_RULES[0]
 
 
 @dataclass(frozen=True)
@@ -68,102 +60,17 @@ class RuleError:
         return {"rule_id": self.rule_id, "pack": self.pack, "error": self.error}
 
 
-@rule(
-    id=PARSE_RULE_ID,
-    title="报告文件无法读取",
-    category="parse",
-    severity="error",
-    points=100,
-    description=(
-        "读取器无法读取或解析报告文件（文件损坏、为空、编码无法识别、扫描件 PDF 没有文字层、被截断等）。"
-        "这样的报告仍出现在结果中并相应扣分，而不是被悄悄遗漏：上级需要知道哪些单位的报告无法审核。"
-        "由核心引擎根据读取器记录的问题生成。"
-    ),
-    fail_example={"problems": [{"kind": "empty", "detail": "file has no text"}]},
-    pass_example={},
-)
-def parse_unreadable(corpus: Corpus) -> pd.DataFrame:
-    """One finding per report with parse-kind problems, all its details in one message."""
-    probs = corpus.problems
-    hit = probs[probs["kind"].isin(sorted(PARSE_KINDS))]
-    if len(hit) == 0:
-        return found()
-    why = hit["kind"].map(_PARSE_KIND_ZH).fillna("文件无法读取").astype(str)
-    detail = hit["detail"].fillna("").astype(str)
-    text = why.where(detail.str.len() == 0, why + "（" + detail + "）")
-    per_report = text.groupby(hit["report_id"], sort=False).agg("；".join)
-    message = "报告文件无法读取：" + per_report + "。请重新提交可读取的文本版报告后再审核。"
-    return found(per_report.index.to_series(), message.to_numpy(), actual=per_report.to_numpy())
-
-
-CORE_RULES: tuple[Rule, ...] = (
-    dataclasses.replace(parse_unreadable, pack=CORE_PACK, pack_version=CORE_PACK_VERSION),
-)
-
-
-# -- selection ---------------------------------------------------------------------------------
-
-def _as_list(selectors: str | Iterable[str] | None) -> list[str]:
-    if selectors is None:
-        return []
-    items = [selectors] if isinstance(selectors, str) else list(selectors)
-    return [s.strip() for item in items for s in str(item).split(",") if s.strip()]
-
-
-def matches(r: Rule, selector: str) -> bool:
-    """Does ``selector`` (id, id prefix, pack or category) name rule ``r``?"""
-    s = selector.casefold()
-    rid = r.id.casefold()
-    return rid == s or rid.startswith(s + "-") or r.pack.casefold() == s or r.category.casefold() == s
-
-
-def select_rules(rules: Sequence[Rule], select: str | Iterable[str] | None = None,
-                 ignore: str | Iterable[str] | None = None) -> list[Rule]:
-    """The rules to run. Core rules survive ``select`` and fall only to an explicit ``ignore``.
-
-    Raises ``UnknownSelector`` naming every selector that matches nothing.
-    """
-    sel, ign = _as_list(select), _as_list(ignore)
-    unknown = [s for s in (*sel, *ign) if not any(matches(r, s) for r in rules)]
-    if unknown:
-        raise UnknownSelector("no rule matches " + ", ".join(repr(u) for u in unknown)
-                              + " (give a rule id, an id prefix, a pack name or a category; see `audit rules`)")
-    chosen = []
-    for r in rules:
-        core = r.pack == CORE_PACK
-        if sel and not core and not any(matches(r, s) for s in sel):
-            continue
-        if any(matches(r, s) for s in ign):
-            continue
-        chosen.append(r)
-    return chosen
-
-
-def keep_core_rules(chosen: Sequence[Rule], available: Sequence[Rule],
-                    ignore: str | Iterable[str] | None = None) -> list[Rule]:
-    """``chosen`` plus every core rule of ``available`` that ``ignore`` does not name.
-
-    For callers that select with their own semantics (``audit.packs.config``): core rules survive any
-    ``select`` and fall only to an explicit ``ignore``.
-    """
-    ign = _as_list(ignore)
-    ids = {r.id for r in chosen}
-    core = [r for r in available if r.pack == CORE_PACK and r.id not in ids
-            and not any(matches(r, s) for s in ign)]
-    return [*core, *chosen]
-
-
 def with_core_rules(rules: Sequence[Rule]) -> list[Rule]:
-    """``rules`` plus the engine's own core rules (first), without duplicates."""
+    """``rules`` plus the core pack's rules (first), without duplicates: for callers that hold a
+    list of rules rather than a registry (which has the core pack already)."""
     ids = {r.id for r in rules}
     return [*(r for r in CORE_RULES if r.id not in ids), *rules]
 
 
 # -- running -----------------------------------------------------------------------------------
 
-def run_rules(corpus: Corpus, rules: Sequence[Rule], select: str | Iterable[str] | None = None,
-              ignore: str | Iterable[str] | None = None, *, core: bool = True
-              ) -> tuple[pd.DataFrame, list[RuleError]]:
+def run_rules(corpus: Corpus, rules: Sequence[Rule], select: Selectors = None, ignore: Selectors = None,
+              *, core: bool = True) -> tuple[pd.DataFrame, list[RuleError]]:
     """Run the selected rules (plus the core rules) over the whole corpus.
 
     Each rule is called once with the whole corpus. Returns the validated, sorted findings frame
@@ -242,16 +149,14 @@ def _filled(n: int, value: object) -> np.ndarray:
 
 
 def _findings_frame(parts: list[dict[str, np.ndarray]], known_ids: pd.Index) -> pd.DataFrame:
-    """One validated frame, in ``findings.sort_findings`` order: report id, worst severity, rule id,
-    then the order the rules gave (a stable sort on ranks computed once, not on strings)."""
+    """One validated frame in ``findings.reading_order``, its sort keys computed cheaply: reports
+    ranked once by id, rules ranked by id per part (each part is one rule), no string sort of rows."""
     cols = {c: np.concatenate([p[c] for p in parts]) for c in (*F.FINDINGS_COLUMNS, "_at")}
     report_rank = np.empty(len(known_ids), dtype=np.int64)
     report_rank[np.argsort(known_ids.to_numpy(dtype=object), kind="stable")] = np.arange(len(known_ids))
     rule_names = sorted({p["rule_id"][0] for p in parts})
     rule_rank = np.concatenate([np.full(len(p["rule_id"]), rule_names.index(p["rule_id"][0])) for p in parts])
-    sev_codes, sev_names = pd.factorize(cols["severity"])
-    sev_rank = np.array([F.SEVERITY_RANK[v] for v in sev_names], dtype=np.int64)[sev_codes]
-    order = np.lexsort((rule_rank, sev_rank, report_rank[cols["_at"]]))
+    order = F.reading_order(report_rank[cols["_at"]], cols["severity"], rule_rank)
     df = pd.DataFrame({c: cols[c][order] for c in F.FINDINGS_COLUMNS}, columns=F.FINDINGS_COLUMNS)
     return F.validate(df)
 

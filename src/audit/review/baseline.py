@@ -24,6 +24,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from audit.packs.extensions import FindingFilter
+from audit.packs.hookspecs import hookimpl
+
 NEW, KNOWN = "new", "known"
 _SEP = "|"
 
@@ -136,3 +139,8 @@ def cli_filter(findings: pd.DataFrame, ctx: Any) -> pd.DataFrame:
     out = mark_baseline(findings, ctx.corpus.reports, path)
     ctx.meta["baseline"] = {"file": str(path), **summary(out), "only_new": bool(getattr(args, "only_new", False))}
     return only_new(out) if getattr(args, "only_new", False) else out
+
+
+@hookimpl
+def audit_finding_filters() -> tuple[FindingFilter, ...]:
+    return (FindingFilter("baseline", cli_filter),)

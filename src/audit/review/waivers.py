@@ -40,8 +40,12 @@ import numpy as np
 import pandas as pd
 import yaml
 
-EXPIRED_RULE = "CORE-WAIVER-EXPIRED"
-UNUSED_RULE = "CORE-WAIVER-UNUSED"
+from audit.packs.core import WAIVER_EXPIRED_RULE_ID, WAIVER_UNUSED_RULE_ID
+from audit.packs.extensions import FindingFilter
+from audit.packs.hookspecs import hookimpl
+
+EXPIRED_RULE = WAIVER_EXPIRED_RULE_ID  # rules of the core pack (audit.packs.core)
+UNUSED_RULE = WAIVER_UNUSED_RULE_ID
 NOTICE_PACK = "core"
 NOTICE_CATEGORY = "metadata"
 WAIVER_COLUMNS = ["index", "rule", "report_id", "unit", "year", "reason", "approved_by", "expires"]
@@ -250,7 +254,15 @@ def cli_filter(findings: pd.DataFrame, ctx: Any) -> pd.DataFrame:
         return findings
     table = load_waivers(path)
     result = apply_waivers(findings, table, ctx.corpus.reports)
+    ran = {r.id for r in getattr(ctx, "rules", None) or ()}
+    if ran:  # the notices are findings of core rules: an ignored notice rule shows none
+        result.notice_findings = result.notice_findings[result.notice_findings["rule_id"].isin(ran)]
     out = result.all_findings()
     ctx.meta["waivers"] = {"file": str(path), "applied": True, "count": len(table),
                            "waived_findings": int(out["waived"].sum()), "notices": result.notices}
     return out
+
+
+@hookimpl
+def audit_finding_filters() -> tuple[FindingFilter, ...]:
+    return (FindingFilter("waivers", cli_filter),)

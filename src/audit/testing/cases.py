@@ -20,7 +20,9 @@ A case file (``audit_cases*.yaml``) lists patches and the findings they must giv
 
 Only the rules under test run (``rule`` of the case or file, else every rule of the loaded packs),
 and the findings must be exactly the expected ones (each expected key compared only on the fields
-it gives).
+it gives). ``rule`` takes selectors exactly as ``audit run --select`` does (``audit.packs.selection``:
+an id, an id prefix, a pack, a category or a severity, the most specific winning; a selector that
+names no rule fails the case with the same message as the command line).
 """
 
 from __future__ import annotations
@@ -167,9 +169,11 @@ def read_cases(file: str | Path) -> tuple[list[Case], list[str]]:
 
 
 def run_case(case: Case, rules: Sequence[Rule]) -> None:
-    """Run a case's rules on its patch and assert exactly its expected findings."""
-    chosen = [r for r in rules if not case.rule_ids or r.id in case.rule_ids]
-    missing = set(case.rule_ids) - {r.id for r in chosen}
-    if missing:
-        raise AssertionError(f"{case.file.name}::{case.name}: no such rule {sorted(missing)}")
+    """Run a case's rules (its ``rule`` selectors, else all) on its patch; assert exactly its findings."""
+    from audit.packs.selection import UnknownSelector, select_rules
+
+    try:
+        chosen = select_rules(rules, case.rule_ids) if case.rule_ids else list(rules)
+    except UnknownSelector as exc:
+        raise AssertionError(f"{case.file.name}::{case.name}: {exc}") from None
     assert_findings(run_rule(chosen, case.source), case.expect)

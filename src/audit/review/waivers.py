@@ -188,8 +188,9 @@ def apply_waivers(findings: pd.DataFrame, waivers: pd.DataFrame, reports: pd.Dat
     out["waiver_reason"] = out["waiver_reason"].astype(object)
     if waivers is None or not len(waivers):
         return WaiverResult(out, _notice_frame(pd.DataFrame({"report_id": []}), UNUSED_RULE, pd.Series([], dtype=object)))
-    expires = pd.to_datetime(waivers["expires"], errors="coerce")
-    expired = expires.notna() & (expires.dt.date < today)
+    # Compared as timestamps: ``.dt.date`` of an all-empty column is not comparable with a date.
+    expires = pd.to_datetime(waivers["expires"].astype(object), errors="coerce")
+    expired = expires.notna() & (expires < pd.Timestamp(today))
     active = waivers[~expired.to_numpy()]
     keys = _reports_keys(reports)
 

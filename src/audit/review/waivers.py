@@ -40,6 +40,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from audit.packs.yamlpack.limits import load_yaml
+
 EXPIRED_RULE = "CORE-WAIVER-EXPIRED"
 UNUSED_RULE = "CORE-WAIVER-UNUSED"
 NOTICE_PACK = "core"
@@ -107,7 +109,7 @@ def load_waivers(path: str | Path) -> pd.DataFrame:
     """Read and validate a waivers YAML file."""
     p = Path(path)
     try:
-        doc = yaml.safe_load(p.read_text(encoding="utf-8"))
+        doc = load_yaml(p, "豁免")  # no aliases: a few lines cannot expand into gigabytes
     except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
         raise WaiverError(f"{p}: cannot read waivers: {exc}") from exc
     return parse_waivers(doc if doc is not None else {"waivers": []}, str(p))

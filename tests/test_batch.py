@@ -35,10 +35,13 @@ def test_discover_missing_path_is_a_usage_error(tmp_path):
         batch.discover([tmp_path, tmp_path / "nope"])
 
 
-def test_assign_ids_makes_stems_unique():
+def test_assign_ids_say_which_path_a_colliding_stem_came_from():
     paths = ["x/a.txt", "y/a.txt", "z/a.html", "w/a-2.txt", "b.pdf"]
-    assert batch.assign_ids(paths) == ["a", "a-3", "a-4", "a-2", "b"]
-    assert batch.assign_ids(["x/a.txt", "y/a.txt"]) == ["a", "a-2"]
+    assert batch.assign_ids(paths) == ["x__a", "y__a", "z__a", "a-2", "b"]
+    assert batch.assign_ids(["in/2023/r.txt", "in/2024/r.txt"]) == ["2023__r", "2024__r"]
+    assert batch.assign_ids(["d/r.txt", "d/r.html"]) == ["r.txt", "r.html"]
+    # a remaining clash (a file literally named like a disambiguated id) still gets a number
+    assert batch.assign_ids(["x/a.txt", "y/a.txt", "x__a.txt"]) == ["x__a", "y__a", "x__a-2"]
 
 
 @pytest.fixture

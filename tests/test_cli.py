@@ -166,11 +166,13 @@ def test_run_without_path_prefers_local_reports_folder(tmp_path, monkeypatch, ca
 
 def test_normalise_writes_one_valid_json_per_input(seeds, tmp_path, capsys):
     (seeds / "sub").mkdir()
-    shutil.copy(SEEDS[0], seeds / "sub" / SEEDS[0].name)  # same stem twice → unique ids
+    shutil.copy(SEEDS[0], seeds / "sub" / SEEDS[0].name)  # same stem twice → ids that say which path
     out = tmp_path / "norm"
     assert cli.main(["normalise", str(seeds), "--out", str(out), "--jobs", "1"]) == 0
     written = sorted(p.name for p in out.glob("*.json"))
-    assert written == sorted([f"{SEEDS[0].stem}.json", f"{SEEDS[0].stem}-2.json", f"{SEEDS[1].stem}.json"])
+    # the two copies' ids say which folder each came from
+    assert written == sorted([f"{seeds.name}__{SEEDS[0].stem}.json", f"sub__{SEEDS[0].stem}.json",
+                              f"{SEEDS[1].stem}.json"])
     for p in out.glob("*.json"):
         rep = json.loads(p.read_text(encoding="utf-8"))
         report.validate(rep)

@@ -28,7 +28,11 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 
 def _temps(folder: Path) -> list[Path]:
-    return [p for p in folder.rglob("*") if p.name.endswith(".tmp") or p.name.startswith(".") and p.is_file()]
+    """Temporary files (the output set's manifest is a complete file, not one of them)."""
+    from audit.exporters.outset import MANIFEST
+
+    return [p for p in folder.rglob("*") if p.name.endswith(".tmp")
+            or p.name.startswith(".") and p.is_file() and p.name != MANIFEST]
 
 
 # -- audit.exporters.atomic ------------------------------------------------------------------------------

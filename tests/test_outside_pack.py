@@ -1,5 +1,6 @@
 """The outside pack in plugins/audit-pack-henan installs with pip, is discovered through the
-``audit`` entry-point group, fires, can be ignored by config; a broken pack does not stop a run.
+``audit`` entry-point group, fires, can be ignored by config; a broken pack stops a run (exit 2)
+unless ``--allow-broken-packs``.
 
 Both packs are pip-installed (``--no-deps --no-build-isolation``) into a temporary ``--target``
 folder that only the subprocesses see (``PYTHONPATH``), so the shared environment is untouched.
@@ -67,9 +68,13 @@ def test_installed_pack_is_listed_by_audit_rules(site):
     assert "broken" in proc.stdout and "this pack is broken on purpose" in proc.stdout
 
 
-def test_pack_fires_can_be_ignored_by_config_and_a_broken_pack_does_not_stop_the_run(site, tmp_path):
+def test_pack_fires_can_be_ignored_by_config_and_a_broken_pack_stops_the_run_unless_allowed(site, tmp_path):
     out = tmp_path / "out"
     proc = _audit(site, "run", str(REPORTS), "--out", str(out), "--jobs", "1", "--format", "json")
+    assert proc.returncode == 2 and "broken" in proc.stderr and "--allow-broken-packs" in proc.stderr
+    assert not out.exists()  # refused before any report was read or any output written
+    proc = _audit(site, "run", str(REPORTS), "--out", str(out), "--jobs", "1", "--format", "json",
+                  "--allow-broken-packs")
     assert proc.returncode == 0, proc.stderr
     doc = json.loads((out / "findings.json").read_text(encoding="utf-8"))
     fee = sorted(f["report_id"][:3] for f in doc["findings"] if f["rule_id"] == "HENAN-FEE-STATED")
@@ -77,8 +82,10 @@ def test_pack_fires_can_be_ignored_by_config_and_a_broken_pack_does_not_stop_the
     assert any(e["source"] == "broken" for e in doc["run"]["pack_load_errors"])
     (tmp_path / "audit.toml").write_text('ignore = ["henan"]\n', encoding="utf-8")
     out2 = tmp_path / "out2"
-    proc = _audit(site, "run", str(REPORTS), "--out", str(out2), "--jobs", "1", "--quiet", cwd=tmp_path)
+    proc = _audit(site, "run", str(REPORTS), "--out", str(out2), "--jobs", "1", "--quiet", "--allow-broken-packs",
+                  cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
+    assert "this pack is broken on purpose" in proc.stderr  # --quiet still says which rules did not run
     doc2 = json.loads((out2 / "findings.json").read_text(encoding="utf-8"))
     assert not any(f["pack"] == "henan" for f in doc2["findings"])
     assert doc2["run"]["ignore"] == ["henan"]

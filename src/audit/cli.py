@@ -15,9 +15,10 @@ Status lines go to stderr so that stdout carries exactly what ``--format`` asked
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
@@ -109,9 +110,7 @@ def run_config(args: argparse.Namespace) -> Any:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from audit.corpus import loader
-    from audit.exporters import write_outputs
-    from audit.ingest.batch import MissingPath, assign_ids, discover_with_skipped, packed_many
+    from audit.ingest.batch import MissingPath, scan
     from audit.scoring import policy as scoring
 
     started = _now()
@@ -122,11 +121,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         if not args.quiet:
             _say(origin)
     try:
-        files, skipped = discover_with_skipped(given)
+        found = scan(given)
     except MissingPath as exc:
         raise UsageError(str(exc)) from exc
+    files, skipped = found.files, found.skipped
     if skipped and not args.quiet:
-        _say(f"skipped {len(skipped)} file(s) that are not reports (suffix or README-like name), e.g. {skipped[0]}")
+        _say(f"跳过 {len(skipped)} 个不是报告的文件，例如 {skipped[0]}")
 
     from audit.packs import config
 
@@ -142,6 +142,59 @@ def cmd_run(args: argparse.Namespace) -> int:
     from audit.ingest.normalise import use_readers
 
     use_readers(registry.readers)
+    policy = _checked(lambda: scoring.load_policy(cfg["policy"], overrides=config.policy_overrides(cfg) or None),
+                      "评分策略有误")
+    outputs = check_before_reading(args, registry)
+    try:
+        code = _audit(args, files, skipped, given, origin, started, chosen, cfg, registry, policy, outputs, exporter)
+    except BaseException:
+        outputs.abort()
+        raise
+    return code
+
+
+def _checked(load: Callable[[], Any], what: str) -> Any:
+    """``load()``, its configuration error as a usage error (exit 2) with a Chinese lead."""
+    from audit.scoring.policy import PolicyError
+
+    try:
+        return load()
+    except (PolicyError, ValueError, OSError) as exc:
+        raise UsageError(f"{what}（未读取任何报告）：{exc}") from exc
+
+
+def check_before_reading(args: argparse.Namespace, registry: plugins.Registry) -> Any:
+    """Everything that can be known wrong before a report is read, as one Chinese usage error:
+    waivers, baseline, rule packs that failed to load, the output folder (which is then locked
+    and staged, ``audit.exporters.outset``)."""
+    from audit.exporters.outset import OutputError, OutputSet
+    from audit.review import baseline, waivers
+
+    if args.waivers and not args.no_waivers:
+        _checked(lambda: waivers.load_waivers(args.waivers), "豁免文件有误")
+    if args.baseline:
+        _checked(lambda: baseline.read_baseline(args.baseline), "基线文件有误")
+    if registry.errors and not args.allow_broken_packs:
+        lines = "\n".join(f"  {e}" for e in registry.errors)
+        raise UsageError(f"{len(registry.errors)} 个规则包未能加载（未读取任何报告）：\n{lines}\n"
+                         "请修正后重试；加 --allow-broken-packs 可在缺少这些规则的情况下继续运行")
+    outputs = OutputSet(args.out)
+    try:
+        outputs.prepare()
+    except OutputError as exc:
+        raise UsageError(str(exc)) from exc
+    return outputs
+
+
+def _audit(args: argparse.Namespace, files: list[Path], skipped: list[Any], given: list[Path], origin: str,
+           started: str, chosen: list[Any], cfg: Any, registry: plugins.Registry, policy: Any, outputs: Any,
+           exporter: Exporter) -> int:
+    from audit.corpus import loader
+    from audit.exporters import write_outputs
+    from audit.ingest.batch import assign_ids, packed_many
+    from audit.ingest.safeio import shown
+    from audit.packs import config
+    from audit.scoring import policy as scoring
 
     ids = assign_ids(files)
     progress = False if args.quiet else None
@@ -154,10 +207,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         "tool": "audit",
         "tool_version": audit.__version__,
         "started": started,
-        "inputs": [str(p) for p in given],
+        "inputs": [shown(p) for p in given],
         "inputs_origin": origin,
         "input_count": len(files),
-        "skipped_files": [str(p) for p in skipped],
+        "skipped_files": [shown(s.path) for s in skipped],
+        "skipped": [{"path": shown(s.path), "reason": s.reason} for s in skipped],
         "report_count": len(corpus),
         "rules_run": [r.id for r in chosen],
         "select": cfg["select"],
@@ -167,18 +221,23 @@ def cmd_run(args: argparse.Namespace) -> int:
         "pack_load_errors": [e.as_dict() for e in registry.errors],
     }
     ctx = RunContext(args=args, corpus=corpus, rules=chosen, meta=meta)
-    policy = scoring.load_policy(cfg["policy"], overrides=config.policy_overrides(cfg) or None)
     findings = scoring.apply_policy(filter_findings(findings, ctx, registry.finding_filters), policy)
     scorecard = scoring.score(findings, corpus.reports, policy)
     meta["finished"] = _now()
-    written = write_outputs(Path(args.out), findings, scorecard, chosen, meta, reports=corpus.reports,
-                            exporters=registry.exporters)
+    try:
+        written = outputs.commit(write_outputs(outputs.staging, findings, scorecard, chosen, meta,
+                                               reports=corpus.reports, exporters=registry.exporters))
+    except OSError as exc:
+        raise UsageError(f"无法写入输出文件夹 --out {shown(args.out)}：{exc.strerror or exc}"
+                         f"{'（磁盘已满）' if exc.errno == errno.ENOSPC else ''}；原有的输出文件未改动") from exc
 
     if not args.quiet:
         _print_result(exporter, written, Outputs(findings, scorecard, chosen, meta, corpus.reports))
         _warn_errors(rule_errors, registry.errors, to_stdout=args.format == "table")
         _say(f"audited {len(corpus)} report(s) with {len(chosen)} rule(s); "
-             f"{len(findings)} finding(s); wrote {', '.join(str(p) for p in written)}")
+             f"{len(findings)} finding(s); wrote {', '.join(shown(p) for p in written)}")
+    elif registry.errors:  # --allow-broken-packs: even --quiet says which rules did not run
+        _warn_errors([], registry.errors, to_stdout=False)
     if args.fail_on and F.is_blocking(findings, args.fail_on).any():
         return 1
     return 0
@@ -253,12 +312,15 @@ def _add_config_options(p: argparse.ArgumentParser) -> None:
 
 def cmd_normalise(args: argparse.Namespace) -> int:
     from audit.exporters import atomic
-    from audit.ingest.batch import MissingPath, assign_ids, discover, dumped_many
+    from audit.ingest.batch import MissingPath, assign_ids, dumped_many, scan
 
     try:
-        files = discover(args.paths)
+        found = scan(args.paths)
     except MissingPath as exc:
         raise UsageError(str(exc)) from exc
+    files = found.files
+    if found.skipped and not args.quiet:
+        _say(f"跳过 {len(found.skipped)} 个不是报告的文件，例如 {found.skipped[0]}")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     ids = assign_ids(files)
@@ -376,6 +438,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--baseline", default=None, metavar="FILE",
                      help="findings.json of an earlier run: mark each finding new or known")
     run.add_argument("--only-new", action="store_true", help="with --baseline: keep only new findings")
+    run.add_argument("--allow-broken-packs", action="store_true",
+                     help="run on when a rule pack fails to load (its rules do not run; the summary says which); "
+                          "without it such a run stops with exit 2 before reading any report")
     run.set_defaults(func=cmd_run)
 
     norm = sub.add_parser("normalise", help="write each report's normalised JSON")

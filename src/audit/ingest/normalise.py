@@ -17,7 +17,7 @@ from typing import Any
 from audit.contracts import catalogue
 from audit.contracts.report import add_problem, new_report
 from audit.ingest import edition as editions
-from audit.ingest import metadata, sections, tables
+from audit.ingest import metadata, safeio, sections, tables
 from audit.ingest.extracted import Extracted
 from audit.packs.extensions import Reader, ordered_readers
 
@@ -65,16 +65,15 @@ def extract(data: bytes, fmt: str) -> Extracted:
 def read_report(path: str | Path, report_id: str) -> dict[str, Any]:
     """Normalise one file. Every failure is recorded in the report's problems."""
     p = Path(path)
-    rep = new_report(report_id, str(path))
+    rep = new_report(report_id, safeio.shown(path))
     try:
-        size = p.stat().st_size
-        if size > MAX_BYTES:
+        data, size = safeio.read_regular(p, MAX_BYTES)
+        if data is None:
             rep["source"]["format"] = "unknown"
             add_problem(rep, "too_large", f"文件过大（{size / 1048576:.0f} MB，上限 {MAX_BYTES // 1048576} MB），未读取")
             return rep
-        data = p.read_bytes()
     except OSError as exc:
-        add_problem(rep, "unreadable", f"无法读取文件：{exc.strerror or exc}")
+        add_problem(rep, "unreadable", f"无法读取文件：{exc if isinstance(exc, safeio.NotRegular) else exc.strerror or exc}")
         return rep
     rep["source"]["sha256"] = hashlib.sha256(data).hexdigest()
     try:
@@ -85,8 +84,8 @@ def read_report(path: str | Path, report_id: str) -> dict[str, Any]:
         assert reader.extract is not None
         return normalise_extracted(reader.extract(data), rep)
     except Exception as exc:  # noqa: BLE001 - one bad file must never stop a run
-        rep.update(new_report(report_id, str(path), fmt=rep["source"]["format"], sha256=rep["source"]["sha256"]))
-        add_problem(rep, "unreadable", f"读取时出错（{type(exc).__name__}: {str(exc)[:200]}），报告内容未能解析")
+        rep.update(new_report(report_id, safeio.shown(path), fmt=rep["source"]["format"], sha256=rep["source"]["sha256"]))
+        add_problem(rep, "unreadable", f"读取时出错（{type(exc).__name__}: {safeio.no_addresses(str(exc))[:200]}），报告内容未能解析")
         return rep
 
 

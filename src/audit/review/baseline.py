@@ -73,10 +73,32 @@ def fingerprints(findings: pd.DataFrame, reports: pd.DataFrame | None = None, *,
     return base + "#" + occ.astype(str)
 
 
+class BaselineError(ValueError):
+    """A baseline file that cannot be used (a Chinese sentence naming the file and the field)."""
+
+
 def read_baseline(path: str | Path) -> pd.DataFrame:
-    """The findings of an earlier ``findings.json`` (a list of dicts under ``findings``)."""
-    doc: Any = json.loads(Path(path).read_text(encoding="utf-8"))
-    rows = doc.get("findings", []) if isinstance(doc, dict) else doc
+    """The findings of an earlier ``findings.json`` (a list of dicts under ``findings``).
+
+    Raises ``BaselineError`` for a missing or unreadable file, text that is not JSON, or findings
+    without ``report_id``/``rule_id`` (checked before any report of the run is read).
+    """
+    p = Path(path)
+    try:
+        doc: Any = json.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BaselineError(f"基线文件 {p} 不存在（--baseline 应指向之前一次运行的 findings.json）") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BaselineError(f"基线文件 {p} 无法读取：{getattr(exc, 'strerror', None) or exc}") from exc
+    except ValueError as exc:
+        raise BaselineError(f"基线文件 {p} 不是有效的 JSON（{exc}）") from exc
+    rows = doc.get("findings") if isinstance(doc, dict) else doc
+    if not isinstance(rows, list):
+        raise BaselineError(f"基线文件 {p}：字段 'findings' 缺失或不是列表（应为 audit run 写出的 findings.json）")
+    for i, row in enumerate(rows):
+        missing = [k for k in ("report_id", "rule_id") if not isinstance(row, dict) or k not in row]
+        if missing:
+            raise BaselineError(f"基线文件 {p}：第 {i + 1} 条问题缺少字段 '{missing[0]}'")
     return pd.DataFrame(rows)
 
 

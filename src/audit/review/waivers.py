@@ -43,6 +43,7 @@ import yaml
 from audit.packs.core import WAIVER_EXPIRED_RULE_ID, WAIVER_UNUSED_RULE_ID
 from audit.packs.extensions import FindingFilter
 from audit.packs.hookspecs import hookimpl
+from audit.packs.yamlpack.limits import load_yaml
 
 EXPIRED_RULE = WAIVER_EXPIRED_RULE_ID  # rules of the core pack (audit.packs.core)
 UNUSED_RULE = WAIVER_UNUSED_RULE_ID
@@ -111,7 +112,7 @@ def load_waivers(path: str | Path) -> pd.DataFrame:
     """Read and validate a waivers YAML file."""
     p = Path(path)
     try:
-        doc = yaml.safe_load(p.read_text(encoding="utf-8"))
+        doc = load_yaml(p, "豁免")  # no aliases: a few lines cannot expand into gigabytes
     except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
         raise WaiverError(f"{p}: cannot read waivers: {exc}") from exc
     return parse_waivers(doc if doc is not None else {"waivers": []}, str(p))
@@ -192,8 +193,9 @@ def apply_waivers(findings: pd.DataFrame, waivers: pd.DataFrame, reports: pd.Dat
     out["waiver_reason"] = out["waiver_reason"].astype(object)
     if waivers is None or not len(waivers):
         return WaiverResult(out, _notice_frame(pd.DataFrame({"report_id": []}), UNUSED_RULE, pd.Series([], dtype=object)))
-    expires = pd.to_datetime(waivers["expires"], errors="coerce")
-    expired = expires.notna() & (expires.dt.date < today)
+    # Compared as timestamps: ``.dt.date`` of an all-empty column is not comparable with a date.
+    expires = pd.to_datetime(waivers["expires"].astype(object), errors="coerce")
+    expired = expires.notna() & (expires < pd.Timestamp(today))
     active = waivers[~expired.to_numpy()]
     keys = _reports_keys(reports)
 

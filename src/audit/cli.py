@@ -124,6 +124,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from audit.exporters import write_outputs
     from audit.ingest.batch import MissingPath, assign_ids, discover_with_skipped, packed_many
     from audit.scoring import policy as scoring
+    from audit.scoring.coverage import corpus_coverage
 
     started = _now()
     if args.paths:
@@ -178,7 +179,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     ctx = RunContext(args=args, corpus=corpus, rules=chosen, meta=meta)
     policy = scoring.load_policy(cfg["policy"], overrides=config.policy_overrides(cfg) or None)
     findings = scoring.apply_policy(filter_findings(findings, ctx), policy)
-    scorecard = scoring.score(findings, corpus.reports, policy)
+    scorecard = scoring.score(findings, corpus.reports, policy, corpus_coverage(corpus))
     meta["finished"] = _now()
     written = write_outputs(Path(args.out), findings, scorecard, chosen, meta)
 

@@ -216,6 +216,39 @@ def table_unread(corpus):
 
 
 @rule(
+    id="STRUCT-TABLE-BLANK", title="统计表全部单元格空白",
+    category="structure", severity="info", points=0,
+    description=(
+        "Every cell of a table was printed blank (web pages that leave zeros empty often print a whole "
+        "表四 this way). The table is there and was read: blanks count as 0 in the identities. This "
+        "finding only says so, so that a supervisor does not take the table for missing."
+    ),
+    fail_example={"cells": {f"appeals/{r}/{k}": None for r in ("review", "litigation_direct",
+                                                                  "litigation_after_review")
+                            for k in ("upheld", "corrected", "other", "pending", "total")}},
+    pass_example={},
+)
+def table_blank(corpus):
+    parts = []
+    for table in catalogue.TABLES:
+        g = c.grid(corpus, table)
+        if g.empty:
+            continue
+        present = g.present.reshape(len(g.ids), -1)
+        blank = (g.blank & ~g.unsure).reshape(len(g.ids), -1)
+        hit = np.flatnonzero(present.any(axis=1) & (blank | ~present).all(axis=1))
+        parts.append(pd.DataFrame({"report_id": g.ids[hit], "table": table}))
+    t = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["report_id", "table"])
+    if not len(t):
+        return found()
+    cat = c.cat()
+    title = t["table"].map(lambda x: f"「{cat.table_title(x)}」表")
+    msg = title + "各单元格均印为空白（未填写任何数字），已按 0 核对；如实际不为 0，请补填。"
+    return found(t["report_id"].astype(str), msg, table=t["table"].to_numpy(dtype=object),
+                 expected="数字", actual="全部空白")
+
+
+@rule(
     id="STRUCT-MISSING-CELLS", title="表格行缺少单元格",
     category="structure", severity="error", points=3,
     description=(
@@ -330,7 +363,7 @@ def non_numeric(corpus):
                  col=_null(both["col"]), expected="数字", actual=both["raw"].to_numpy())
 
 
-RULES = [table_missing, table_unread, missing_cells, extra_cells, stray_cells, ambiguous_split, unmapped_label, non_numeric]
+RULES = [table_missing, table_unread, table_blank, missing_cells, extra_cells, stray_cells, ambiguous_split, unmapped_label, non_numeric]
 
 
 @hookimpl

@@ -243,8 +243,8 @@ def test_headings_run_into_the_text_before_them_are_still_sections():
     text = (FLAT_FIXTURE).read_text(encoding="utf-8")
     rep = normalise_text(text, "flat")
     canon = [s["canonical"] for s in rep["sections"]]
-    assert canon == ["overview", "active", "requests", "appeals", "problems", "other"]
-    assert rep["sections"][0]["text"].endswith("予以督促整改。")
+    assert canon == ["preamble", "overview", "active", "requests", "appeals", "problems", "other"]
+    assert rep["sections"][1]["text"].endswith("予以督促整改。")
     cells = {(c["table"], c["row"], c["col"]): c["value"] for c in rep["cells"]}
     assert cells[("requests", "new", "total")] == 24 and cells[("requests", "handled_total", "total")] == 23
     assert not [p for p in rep["problems"] if p["kind"] == "ambiguous_split" and p["table"] == "requests"]

@@ -52,9 +52,9 @@ def deadlines(corpus) -> tuple[str, str]:
     severity="warning",
     points=2,
     description=(
-        "The report never names the unit that publishes it (not in the title, the opening sentence or "
-        "the page header), so the supervisor cannot attribute it, and it cannot be compared with the "
-        "unit's previous report."
+        "The report never names the unit that publishes it (not in the title, not in the page header's "
+        "发布机构, not even briefly where a sentence starts: 文登区住建局高度重视…), so the supervisor "
+        "cannot attribute it, and it cannot be compared with the unit's previous report."
     ),
     fail_example={"unit": None},
     pass_example={},

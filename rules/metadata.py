@@ -19,6 +19,7 @@ import audit
 from audit.packs.hookspecs import hookimpl
 from audit.packs.rule import Pack, found, rule
 
+from . import _common as c
 from ._text import number_lines
 from .sections import parse_failed
 
@@ -51,9 +52,9 @@ def deadlines(corpus) -> tuple[str, str]:
     severity="warning",
     points=2,
     description=(
-        "The report never names the unit that publishes it (not in the title, the opening sentence or "
-        "the page header), so the supervisor cannot attribute it, and it cannot be compared with the "
-        "unit's previous report."
+        "The report never names the unit that publishes it (not in the title, not in the page header's "
+        "发布机构, not even briefly where a sentence starts: 文登区住建局高度重视…), so the supervisor "
+        "cannot attribute it, and it cannot be compared with the unit's previous report."
     ),
     fail_example={"unit": None},
     pass_example={},
@@ -168,7 +169,68 @@ def late(corpus) -> pd.DataFrame:
     return found(r["report_id"], msg, expected=deadline, actual=published)
 
 
-RULES = [unit_missing, year_missing, year_conflict, old_regulation, late]
+#: 国办公开办函〔YYYY〕N号 as printed (spaces, full-width brackets, 【】 and [] all occur).
+NOTICE = r"国办公开办函[ \u3000]*[〔\[［【(（](?P<y>20\d\d)[〕\]］】)）][ \u3000]*(?P<n>\d+)[ \u3000]*号"
+
+
+def _notice_editions() -> dict[tuple[str, str], str]:
+    """(year, number) of each edition's notice → the edition (from the catalogue)."""
+    import re
+
+    out = {}
+    for ed, spec in c.cat().raw["editions"].items():
+        m = re.search(NOTICE, str(spec["notice"]))
+        if m:
+            out[(m.group("y"), m.group("n"))] = str(ed)
+    return out
+
+
+@rule(
+    id="META-NOTICE-EDITION",
+    title="引用的年报格式通知与所用表格版本不一致",
+    category="metadata",
+    severity="warning",
+    points=1,
+    description=(
+        "The preamble usually names the notice whose format the report follows: 国办公开办函〔2019〕60号 "
+        "(edition 2019) or 国办公开办函〔2021〕30号 (edition 2021). A report that cites one notice and only "
+        "that one, but whose tables carry the other edition's fingerprints, says it follows a format it "
+        "does not use: either the citation was copied from an old report or the tables were."
+    ),
+    fail_example={"edition": "2021", "sections": {"overview": "本报告根据《国务院办公厅政府信息与政务公开办公室关于"
+                                                                "政府信息公开工作年度报告有关事项的通知》（国办公开办函〔2019〕60号）要求编制。"}},
+    pass_example={"edition": "2021", "sections": {"overview": "本报告根据《关于印发〈中华人民共和国政府信息公开工作"
+                                                                "年度报告格式〉的通知》（国办公开办函〔2021〕30号）要求编制。"}},
+)
+def notice_edition(corpus) -> pd.DataFrame:
+    lines = number_lines(corpus)  # a notice ends in "N 号": only those lines can match
+    text = lines.series(lines.containing("国办公开办函"))
+    text = text[~text.index.isin(parse_failed(corpus))]
+    hits = text.str.extractall(NOTICE)
+    if hits.empty:
+        return found()
+    editions = _notice_editions()
+    cited = pd.Series([editions.get(k) for k in zip(hits["y"], hits["n"], strict=True)],
+                      index=hits.index.get_level_values(0), dtype=object).dropna()
+    if cited.empty:
+        return found()
+    per_report = cited.groupby(level=0).agg(lambda s: sorted(set(s)))
+    one = per_report[per_report.map(len) == 1].map(lambda s: s[0])
+    r = corpus.reports
+    used = pd.Series(r["edition"].astype(object).to_numpy(), index=r["report_id"].astype(str).to_numpy())
+    used = used.reindex(one.index.astype(str))
+    bad = one[(used.notna() & (used.to_numpy() != one.to_numpy())).to_numpy()]
+    if bad.empty:
+        return found()
+    notice = {ed: str(c.cat().raw["editions"][ed]["notice"]) for ed in c.cat().raw["editions"]}
+    said = bad.map(notice)
+    table = used.reindex(bad.index).map(notice)
+    msg = ("报告称按" + said + "的格式编制，但统计表使用的是" + table + "规定的表格（"
+           + used.reindex(bad.index).astype(str) + "版），两者不一致。")
+    return found(pd.Series(bad.index.astype(str)), msg.to_numpy(), expected=said.to_numpy(), actual=table.to_numpy())
+
+
+RULES = [unit_missing, year_missing, year_conflict, old_regulation, late, notice_edition]
 
 
 @hookimpl

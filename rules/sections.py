@@ -60,9 +60,14 @@ def _section_keys(corpus) -> SectionKeys:
         extra, inverse = np.unique(rid[key < 0], return_inverse=True)
         key[key < 0] = len(ids) + inverse
         ids = np.r_[ids, extra.astype(object)]
-    readable = ~pd.Index(ids).isin(parse_failed(corpus))
-    return SectionKeys(ids=ids, report=key, canonical=sec["canonical"].cat.codes.to_numpy(),
-                       checkable=readable[key], readable=readable)
+    p = corpus.problems
+    legacy = p.loc[p["kind"] == "legacy_format", "report_id"].astype(str).unique()
+    # A legacy report's outline predates the six sections: TMPL-LEGACY-FORMAT is its one finding.
+    readable = ~pd.Index(ids).isin(parse_failed(corpus)) & ~pd.Index(ids).isin(legacy)
+    canonical = sec["canonical"].cat.codes.to_numpy()
+    preamble = (sec["canonical"] == "preamble").to_numpy()  # section 0 is no required section
+    return SectionKeys(ids=ids, report=key, canonical=np.where(preamble, -1, canonical),
+                       checkable=readable[key] & ~preamble, readable=readable)
 
 
 def normalise_title(titles: pd.Series) -> pd.Series:

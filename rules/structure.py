@@ -56,8 +56,15 @@ def reader_message(place: pd.Series, detail: pd.Series, text: str, advice: str) 
 
 
 def _problem_findings(corpus, kind: str, text: str, advice: str) -> pd.DataFrame:
-    """One finding per reader problem of ``kind``."""
+    """One finding per reader problem of ``kind`` (rows of a table reported whole by
+    ``STRUCT-TABLE-UNREAD`` are left to that finding)."""
     p = c.problems_of(corpus, [kind])
+    if len(p) and kind in ROW_KINDS:
+        whole = unread_tables(corpus)
+        if len(whole):
+            key = p["report_id"].astype(str) + "\x00" + p["table"].astype(str)
+            covered = key.isin(set(whole["report_id"] + "\x00" + whole["table"])) & p["row"].notna()
+            p = p[~covered.to_numpy()].reset_index(drop=True)
     if not len(p):
         return found()
     detail = p["detail"].fillna("").astype(str)
@@ -102,6 +109,143 @@ def table_missing(corpus):
     msg = "未能读取" + title + np.where(detail.str.len() > 0, "（" + detail + "）", "，报告中缺少该表或格式无法识别")
     return found(both["report_id"], msg, table=_null(both["table"]), expected="存在",
                  actual=np.where(detail.str.len() > 0, detail, "缺失"))
+
+
+#: Row problems a table-level ``STRUCT-TABLE-UNREAD`` finding stands for, with how they are counted.
+ROW_KINDS = {"missing_cells": "数值不全或未找到", "ambiguous_split": "数字粘连无法拆分", "extra_cells": "数值多于列数"}
+#: From this many unread rows on, a table is reported once instead of row by row.
+MIN_UNREAD_ROWS = 2
+
+
+def _row_order() -> list[str]:
+    """Rows of every table in printed order, both editions merged."""
+    cat = c.cat()
+    seen: dict[str, None] = {}
+    for ed in catalogue.EDITIONS:
+        seen.update(dict.fromkeys(cat.active_rows(ed)))
+        seen.update(dict.fromkeys(cat.request_rows(ed)))
+    seen.update(dict.fromkeys(cat.appeals_rows))
+    return list(seen)
+
+
+def unread_tables(corpus) -> pd.DataFrame:
+    """(report_id, table, rows, unread, first, last_read, tail, labels): tables with at least
+    ``MIN_UNREAD_ROWS`` rows of which no cell could be placed (computed once per corpus)."""
+    return corpus.derived("structure:unread_tables", _unread_tables)
+
+
+def _unread_tables(corpus) -> pd.DataFrame:
+    cols = ["report_id", "table", "rows", "unread", "first", "last_read", "tail", "labels"]
+    parts = []
+    order = {r: i for i, r in enumerate(_row_order())}
+    for table in catalogue.TABLES:
+        g = c.grid(corpus, table)
+        if g.empty or not len(g.rows):
+            continue
+        rank = np.array([order.get(r, len(order)) for r in g.rows], dtype=np.int64)
+        by_order = np.argsort(rank, kind="stable")
+        present = g.present[:, by_order, :]
+        unsure = g.unsure[:, by_order, :] | ~present
+        has_row = present.any(axis=2)
+        unread = has_row & unsure.all(axis=2)
+        n_unread = unread.sum(axis=1)
+        hit = np.flatnonzero(n_unread >= MIN_UNREAD_ROWS)
+        if not len(hit):
+            continue
+        rows = g.rows.to_numpy(dtype=object)[by_order]
+        for r in hit.tolist():  # only the reports with a broken table
+            u, read = np.flatnonzero(unread[r]), np.flatnonzero(has_row[r] & ~unread[r])
+            last_read = rows[read[-1]] if len(read) else None
+            tail = not len(read) or bool(u.min() > read.max())
+            parts.append((g.ids[r], table, int(has_row[r].sum()), len(u), rows[u[0]], last_read, tail,
+                          [str(x) for x in rows[u[:3]]]))
+    out = pd.DataFrame(parts, columns=cols)
+    p = c.problems_of(corpus, list(ROW_KINDS))
+    p = p[p["row"].isna()]  # a problem about the whole table is already its one finding
+    if len(out) and len(p):
+        whole = set(p["report_id"].astype(str) + "\x00" + p["table"].astype(str))
+        out = out[~(out["report_id"].astype(str) + "\x00" + out["table"]).isin(whole).to_numpy()]
+    return out.reset_index(drop=True)
+
+
+@rule(
+    id="STRUCT-TABLE-UNREAD", title="统计表数据中断或大部分无法读取",
+    category="structure", severity="warning", points=3,
+    description=(
+        "Two or more rows of one table could not be read (the table is cut off on the page, its rows "
+        "are glued into digit strings that cannot be split, or printed short). One finding per table "
+        "says where the data stops and how many rows are missing, instead of one finding per row; "
+        "those rows' identities are not checked and the scorecard lists the table in unchecked_tables."
+    ),
+    fail_example={"problems": [
+        {"kind": "missing_cells", "table": "requests", "row": r, "detail": f"「三」表“{r}”行未找到（应有 7 个数值）"}
+        for r in ("unable_need_create", "unable_unclear", "not_processed_petition")]},
+    pass_example={},
+)
+def table_unread(corpus):
+    t = unread_tables(corpus)
+    if not len(t):
+        return found()
+    cat = c.cat()
+    p = c.problems_of(corpus, list(ROW_KINDS))
+    p = p[p["row"].notna()]
+    kinds = (p.groupby([p["report_id"].astype(str), p["table"].astype(str), p["kind"].astype(str)]).size()
+             .rename("n").reset_index())
+    why = kinds.assign(text=kinds["kind"].map(ROW_KINDS) + " " + kinds["n"].astype(str) + " 行")
+    why = why.groupby(["report_id", "table"])["text"].agg("，".join)
+    key = pd.MultiIndex.from_arrays([t["report_id"].astype(str), t["table"].astype(str)])
+    why = why.reindex(key).fillna("").to_numpy(dtype=object)
+
+    def row_label(table: str, row: object) -> str:
+        label = cat.place(table, str(row)).split("」表", 1)[-1].removesuffix("行").strip("“”")
+        return "“" + (label if len(label) <= 16 else label[:15] + "…") + "”"
+
+    title = t["table"].map(lambda x: f"「{cat.table_title(x)}」表")
+    where = [
+        (f"数据在{row_label(tb, last)}行之后中断，其后 {u} 行未能读取" if tail and last is not None
+         else (f"全部 {u} 行均未能读取" if last is None
+               else f"其中 {u} 行未能读取（" + "、".join(row_label(tb, x) for x in labels) + ("等" if u > 3 else "") + "）"))
+        for tb, last, tail, u, labels in zip(t["table"], t["last_read"], t["tail"], t["unread"], t["labels"], strict=True)
+    ]
+    msg = (title + "共 " + t["rows"].astype(str) + " 行，" + pd.Series(where, dtype=object)
+           + np.where(why != "", "（" + why + "）", "") + "；这些行的勾稽关系未予核对，请人工核对原件。")
+    return found(t["report_id"].astype(str), msg, table=t["table"].to_numpy(dtype=object),
+                 row=t["first"].to_numpy(dtype=object),
+                 expected=(t["rows"].astype(str) + " 行").to_numpy(),
+                 actual=("读到 " + (t["rows"] - t["unread"]).astype(str) + " 行").to_numpy())
+
+
+@rule(
+    id="STRUCT-TABLE-BLANK", title="统计表全部单元格空白",
+    category="structure", severity="info", points=0,
+    description=(
+        "Every cell of a table was printed blank (web pages that leave zeros empty often print a whole "
+        "表四 this way). The table is there and was read: blanks count as 0 in the identities. This "
+        "finding only says so, so that a supervisor does not take the table for missing."
+    ),
+    fail_example={"cells": {f"appeals/{r}/{k}": None for r in ("review", "litigation_direct",
+                                                                  "litigation_after_review")
+                            for k in ("upheld", "corrected", "other", "pending", "total")}},
+    pass_example={},
+)
+def table_blank(corpus):
+    parts = []
+    for table in catalogue.TABLES:
+        g = c.grid(corpus, table)
+        if g.empty:
+            continue
+        present = g.present.reshape(len(g.ids), -1)
+        blank = (g.blank & ~g.unsure).reshape(len(g.ids), -1)
+        hit = np.flatnonzero(present.any(axis=1) & (blank | ~present).all(axis=1))
+        parts.append(pd.DataFrame({"report_id": g.ids[hit], "table": table}))
+    t = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["report_id", "table"])
+    if not len(t):
+        return found()
+    cat = c.cat()
+    title = t["table"].map(lambda x: f"「{cat.table_title(x)}」表")
+    msg = title + "各单元格均印为空白（未填写任何数字），已按 0 核对；如实际不为 0，请补填。"
+    return found(t["report_id"].astype(str), msg, table=t["table"].to_numpy(dtype=object),
+                 expected="数字", actual="全部空白")
 
 
 @rule(
@@ -218,7 +362,7 @@ def non_numeric(corpus):
                  col=_null(both["col"]), expected="数字", actual=both["raw"].to_numpy())
 
 
-RULES = [table_missing, missing_cells, extra_cells, stray_cells, ambiguous_split, unmapped_label, non_numeric]
+RULES = [table_missing, table_unread, table_blank, missing_cells, extra_cells, stray_cells, ambiguous_split, unmapped_label, non_numeric]
 
 
 @hookimpl

@@ -73,7 +73,8 @@ def test_scorecard_columns():
     card = score(apply_policy(findings(), load_policy()), reports(), load_policy())
     assert list(card.columns) == ["report_id", "unit", "year", "edition", "score", "grade", "rank", "errors",
                                   "warnings", "infos", "parse", "structure", "arithmetic", "sections",
-                                  "template", "zeros", "narrative", "metadata", "cross_report", "waived"]
+                                  "template", "zeros", "narrative", "metadata", "cross_report", "waived",
+                                  "status", "status_reason", "unchecked_tables"]
 
 
 # -- arithmetic of the score ---------------------------------------------------------------------
@@ -191,7 +192,7 @@ def test_ranks_ties_share_the_min_rank():
     ids = ("r1", "r2", "r3", "r4")
     card = card_for([finding("r1", "A", 5), finding("r2", "A", 5), finding("r3", "A", 10)], ids=ids)
     assert card["rank"].to_dict() == {"r1": 2, "r2": 2, "r3": 4, "r4": 1}
-    assert card["rank"].dtype == "int64"
+    assert card["rank"].dtype == "Int64"  # nullable: an unrated report has no rank
 
 
 # -- validation ----------------------------------------------------------------------------------

@@ -243,8 +243,45 @@ def test_headings_run_into_the_text_before_them_are_still_sections():
     text = (FLAT_FIXTURE).read_text(encoding="utf-8")
     rep = normalise_text(text, "flat")
     canon = [s["canonical"] for s in rep["sections"]]
-    assert canon == ["overview", "active", "requests", "appeals", "problems", "other"]
-    assert rep["sections"][0]["text"].endswith("予以督促整改。")
+    assert canon == ["preamble", "overview", "active", "requests", "appeals", "problems", "other"]
+    assert rep["sections"][1]["text"].endswith("予以督促整改。")
     cells = {(c["table"], c["row"], c["col"]): c["value"] for c in rep["cells"]}
     assert cells[("requests", "new", "total")] == 24 and cells[("requests", "handled_total", "total")] == 23
     assert not [p for p in rep["problems"] if p["kind"] == "ambiguous_split" and p["table"] == "requests"]
+
+
+# -- units named briefly ---------------------------------------------------------------------------
+
+def _untitled(opening: str) -> str:
+    """Seed 003 (a report whose title names no unit) with its first paragraph replaced."""
+    text = (REPO_REPORTS / "003_58dc511eec76c6da.txt").read_text(encoding="utf-8")
+    start = text.index("一、总体情况") + len("一、总体情况")
+    return text[:start] + "\n" + opening + text[text.index("\n（1）", start):]
+
+
+@pytest.mark.parametrize("opening", [
+    "文登区住建局高度重视政府信息公开工作，认真贯彻落实《中华人民共和国政府信息公开条例》。",
+    "2019年，文登区住建局共主动公开政府信息120条，均按时公开。",
+])
+def test_unit_named_briefly_in_the_text_is_the_unit(opening):
+    rep = normalise_text(_untitled(opening), "brief")
+    assert rep["unit"] == "文登区住建局"
+
+
+def test_report_that_only_says_we_has_no_unit_and_the_finding_says_so():
+    from audit.rules import metadata as meta_pack
+
+    from audit.corpus.loader import load
+
+    vague = normalise_text(_untitled("2019年，我局高度重视政府信息公开工作。区住建局认真落实。"), "vague")
+    named = normalise_text(_untitled("文登区住建局高度重视政府信息公开工作。"), "named")
+    assert vague["unit"] is None
+    out = meta_pack.unit_missing.run(load([vague, named]))
+    assert list(out["report_id"]) == ["vague"]
+    assert "均未找到" in out.iloc[0]["message"]
+
+
+def test_crawler_publisher_field_names_the_unit():
+    text = "标题: 2020年政府信息公开工作年度报告\n发布机构: 威海市文登区住房和城乡建设局\n==== 正文 ====\n" + _untitled(
+        "2020年，我局高度重视政府信息公开工作。")
+    assert normalise_text(text, "crawler")["unit"] == "威海市文登区住房和城乡建设局"

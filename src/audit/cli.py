@@ -195,6 +195,7 @@ def _audit(args: argparse.Namespace, files: list[Path], skipped: list[Any], give
     from audit.ingest.safeio import shown
     from audit.packs import config
     from audit.scoring import policy as scoring
+    from audit.scoring.coverage import corpus_coverage
 
     ids = assign_ids(files)
     progress = False if args.quiet else None
@@ -222,7 +223,7 @@ def _audit(args: argparse.Namespace, files: list[Path], skipped: list[Any], give
     }
     ctx = RunContext(args=args, corpus=corpus, rules=chosen, meta=meta)
     findings = scoring.apply_policy(filter_findings(findings, ctx, registry.finding_filters), policy)
-    scorecard = scoring.score(findings, corpus.reports, policy)
+    scorecard = scoring.score(findings, corpus.reports, policy, corpus_coverage(corpus))
     meta["finished"] = _now()
     try:
         written = outputs.commit(write_outputs(outputs.staging, findings, scorecard, chosen, meta,

@@ -25,7 +25,7 @@ def test_examples(r):
 
 def test_pack_hook():
     pack = metadata.audit_pack()
-    assert pack.name == "metadata" and len(pack.rules) == 5
+    assert pack.name == "metadata" and len(pack.rules) == 6
     assert all(r.category == "metadata" for r in pack.rules)
 
 
@@ -88,3 +88,44 @@ def test_region_named_units_are_summary_reports():
                      {"unit": "冶金街道", "year": 2023, "published": "2024-03-08"},
                      {"unit": "某某社区", "year": 2023, "published": "2024-03-08"})
     assert sorted(metadata.late.run(c)["report_id"]) == ["r2", "r3"]
+
+
+# -- the preamble (section 0) is read ---------------------------------------------------------------
+
+# The opening of seed 004 as printed, its basis citation turned into the superseded one (the shape
+# real pre-2019-revision reports print: the citation sits before 一、总体情况).
+PREAMBLE_492 = ("项城市人民政府花园街道办事处\n2020年政府信息公开工作年度报告\n"
+                "根据《中华人民共和国政府信息公开条例》（国务院令第492号，以下简称《条例》）和《国务院办公厅政府信息与"
+                "政务公开办公室关于政府信息公开工作年度报告有关事项的通知》（国办公开办函〔2019〕60号）要求，编制本报告。\n")
+
+
+def _seed_with_preamble(preamble: str) -> str:
+    from tests.shared_paths import REPO
+
+    text = (REPO / "reports" / "004_6cf4d68bd5cd6316.txt").read_text(encoding="utf-8")
+    return preamble + text[text.index("一、总体情况"):]
+
+
+def test_preamble_is_section_zero_and_old_regulation_fires_on_it():
+    from audit.corpus.loader import load
+    from audit.ingest.normalise import normalise_text
+
+    bad = normalise_text(_seed_with_preamble(PREAMBLE_492), "bad")
+    good = normalise_text(_seed_with_preamble(PREAMBLE_492.replace("492", "711")), "good")
+    first = bad["sections"][0]
+    assert (first["number"], first["canonical"]) == (0, "preamble")
+    assert "国务院令第492号" in first["text"] and "国办公开办函〔2019〕60号" in first["text"]
+    assert not any("492" in s["text"] for s in bad["sections"][1:])
+    out = metadata.old_regulation.run(load([bad, good]))
+    assert list(out["report_id"]) == ["bad"]
+
+
+def test_notice_of_the_other_edition_is_reported_with_both_notices():
+    c = build_corpus({"edition": "2021", "sections": {"overview": PREAMBLE_492}},
+                     {"edition": "2019", "sections": {"overview": PREAMBLE_492}},
+                     {"edition": "2021", "sections": {"overview": PREAMBLE_492 + "（国办公开办函〔2021〕30号）"}})
+    out = metadata.notice_edition.run(c)
+    assert list(out["report_id"]) == ["r1"]
+    f = out.iloc[0]
+    assert (f["expected"], f["actual"]) == ("国办公开办函〔2019〕60号", "国办公开办函〔2021〕30号")
+    assert "2021版" in f["message"]

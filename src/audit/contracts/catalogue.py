@@ -20,7 +20,9 @@ from audit.contracts.identities import parse as parse_identities
 
 EDITIONS = ("2019", "2021")
 TABLES = ("active", "requests", "appeals")
-SECTION_KEYS = ("overview", "active", "requests", "appeals", "problems", "other")
+# ``preamble`` (section 0: the title and everything before 一、) comes last so that the six
+# sections keep their category codes 0–5 in printed order.
+SECTION_KEYS = ("overview", "active", "requests", "appeals", "problems", "other", "preamble")
 
 # Characters that are printed interchangeably in the wild (half/full width, list punctuation).
 _EQUIVALENT = {

@@ -58,7 +58,7 @@ class SectionsFrame(pa.DataFrameModel):
 
     report_id: Series[str]
     position: Series[int] = pa.Field(ge=0)
-    number: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=1, le=20)
+    number: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, le=20)  # 0: the preamble
     title: Series[str]
     canonical: Series[pd.CategoricalDtype] = pa.Field(nullable=True, dtype_kwargs={"categories": list(catalogue.SECTION_KEYS)})
     text: Series[str]

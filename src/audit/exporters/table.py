@@ -73,10 +73,14 @@ def _cell(v: object) -> object:
     return "" if v is None or v is pd.NA or (isinstance(v, float) and v != v) else v
 
 
+def _score(v: object) -> str:
+    return "—" if _cell(v) == "" else f"{float(v):g}"  # an unrated report has no score
+
+
 def _scores(scorecard: pd.DataFrame, limit: int) -> str:
     card = scorecard.sort_values(["score", "report_id"], kind="stable").head(limit)
     rows = [[truncate_middle(r.report_id, 24), truncate(_cell(r.unit), 24), _cell(r.year), _cell(r.edition),
-             f"{float(r.score):g}", r.grade, int(r.errors), int(r.warnings)]
+             _score(r.score), _cell(r.grade) or "无法评定", int(r.errors), int(r.warnings)]
             for r in card.itertuples(index=False)]
     return tabulate(rows, headers=["报告", "单位", "年度", "版本", "得分", "等级", "错误", "警告"],
                     tablefmt="simple", disable_numparse=True,

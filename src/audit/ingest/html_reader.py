@@ -166,7 +166,7 @@ class _Lines:
 
     def row(self, cells: list[str]) -> None:
         self.flush()
-        if any(cells):
+        if any(cells) or len(cells) >= 2:  # a row printed with every cell blank is still a row
             self._lines.append("\t".join(cells))
 
     def done(self) -> list[str]:

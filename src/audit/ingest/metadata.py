@@ -35,6 +35,15 @@ _OPENING_UNIT = re.compile(
     r"(?:在|坚持|认真|始终|深入|按照|围绕|紧紧|全面|进一步|持续|高度|严格|以)"
 )
 _NOT_A_NAME = re.compile(r"^(?:我|本|全|各|该|区委|市委|县委)")
+# A unit named briefly where a sentence starts (「文登区住建局高度重视…」, 「2019年，文登区住建局共主动公开…」).
+_BRIEF_UNIT = re.compile(
+    r"(?:^|(?<=[\n。；！]))[\s\u3000]*(?:(?:19|20)\d{2}[\s\u3000]*年(?:度|以来)?[，,][\s\u3000]*)?"
+    r"(?P<unit>[\u4e00-\u9fa5]{2,20}?" + _UNIT_SUFFIX + r")"
+    r"(?=高度重视|共|认真|坚持|始终|深入|按照|围绕|紧紧|全面|进一步|持续|严格|积极|不断|切实|扎实|大力|主动|依法|"
+    r"及时|聚焦|结合|紧扣|累计|全年|本年度|年内|通过|以)"
+)
+# Brief forms that name no unit (区政府办公室, 街道, 住建局 alone).
+_VAGUE_UNIT = re.compile(r"^(?:[区市县镇乡省州]|街道|社区|政府|人民政府|[\u4e00-\u9fa5]局$|[\u4e00-\u9fa5]{2}局$)")
 
 # Lines of web-page chrome that are not part of the report.
 DEBRIS = re.compile(
@@ -102,6 +111,22 @@ def find_title(header: dict[str, str], preamble: str) -> tuple[str | None, str |
     return None, None, None
 
 
+def brief_unit(body: str) -> str | None:
+    """The unit a text names at the start of its sentences, in its short form: the form named most
+    often (ties: the first); null when the text only says 我局 / 本机关 or vague forms."""
+    names: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for m in _BRIEF_UNIT.finditer(body[:20000]):
+        u = _clean_unit(m.group("unit"))
+        if u is None or len(u) < 4 or _VAGUE_UNIT.match(u):
+            continue
+        names[u] += 1
+        first.setdefault(u, m.start())
+    if not names:
+        return None
+    return min(names, key=lambda u: (-names[u], first[u]))
+
+
 def extract(header: dict[str, str], body: str, preamble: str) -> tuple[dict, list[dict]]:
     """unit, year, published for a report, and the problems met finding them."""
     problems: list[dict] = []
@@ -110,6 +135,10 @@ def extract(header: dict[str, str], body: str, preamble: str) -> tuple[dict, lis
         m = _OPENING_UNIT.search(body[:4000])
         if m and not _NOT_A_NAME.match(m.group("unit")):
             unit = _clean_unit(m.group("unit"))
+    if unit is None and header.get("发布机构"):
+        unit = _clean_unit(header["发布机构"])
+    if unit is None:
+        unit = brief_unit(body)
     pm = _PERIOD.search(body)
     period_year = int(pm.group("y")) if pm else None
     counts = Counter(int(y) for y in _TEXT_YEAR.findall(body))

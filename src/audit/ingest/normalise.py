@@ -113,8 +113,9 @@ def normalise_extracted(ex: Extracted, rep: dict[str, Any]) -> dict[str, Any]:
     reads = _read_tables(body, heads, ex.layout)
     table_text = "\n".join(_region(body, heads, t) for t in catalogue.TABLES)
     ed, evidence, ed_problems = editions.detect(table_text, reads, body)
-    if ed is not None and not any(_has_numbers(r) for r in reads.values()):
-        # Labels quoted in prose (a document *about* reports) are not a table.
+    if ed is not None and not _printed_as_table(reads):
+        # Labels quoted in prose (a document *about* reports) are not a table; labels printed as
+        # a table's rows are, even when its cells are blank or could not be read.
         ed, evidence = None, []
         ed_problems = [{"kind": "unknown_format", "table": None, "row": None, "col": None,
                         "detail": "文中提到表格栏目名称，但没有读到任何表格数值，无法按官方年报格式读取"}]
@@ -125,6 +126,7 @@ def normalise_extracted(ex: Extracted, rep: dict[str, Any]) -> dict[str, Any]:
         rep["cells"] = cells
         rep["problems"].extend(problems)
     meta, meta_problems = metadata.extract(header, body, preamble)
+    rep["sections"].insert(0, _preamble_entry(body, heads, meta.get("title")))
     rep["unit"], rep["year"] = meta["unit"], meta["year"]
     rep["published"] = meta["published"] or ex.published
     rep["problems"].extend(meta_problems)
@@ -144,6 +146,13 @@ def _section_entries(body: str, heads: list[sections.Heading]) -> list[dict[str,
     return out
 
 
+def _preamble_entry(body: str, heads: list[sections.Heading], title: str | None) -> dict[str, Any]:
+    """Section 0: the title and everything printed before the first heading (the whole text when
+    no heading was found), so that nothing printed is dropped."""
+    text = metadata.strip_debris(body[:heads[0].start] if heads else body)
+    return {"number": 0, "title": title or "", "canonical": "preamble", "text": text}
+
+
 def _region(body: str, heads: list[sections.Heading], table: str) -> str:
     """A table's section (up to the next recognised section), or the whole text if not found."""
     named = [h for h in heads if h.canonical]
@@ -156,6 +165,21 @@ def _region(body: str, heads: list[sections.Heading], table: str) -> str:
 
 def _read_tables(body: str, heads: list[sections.Heading], layout: str | None) -> dict[str, tables.TableRead]:
     return {t: tables.read_table(_region(body, heads, t), t, layout) for t in catalogue.TABLES}
+
+
+#: Row labels found at the start of a line or cell (not inside a sentence) that make a table.
+MIN_TABLE_ROWS = 5
+
+
+def _printed_as_table(reads: dict[str, tables.TableRead]) -> bool:
+    """Numbers read, cells printed blank, or enough row labels standing as rows (not in prose)."""
+    if any(_has_numbers(r) for r in reads.values()):
+        return True
+    rows = [row for r in reads.values() if r.layout != "flat" for row in r.rows.values()]
+    blanks = any(sum(k == "blank" for k, _, _ in row.cells) >= 2 for row in rows)
+    appeals = reads.get("appeals")
+    blank_block = bool(appeals and appeals.flat_values and appeals.flat_values.cells)
+    return blanks or blank_block or len(rows) >= MIN_TABLE_ROWS
 
 
 def _has_numbers(read: tables.TableRead) -> bool:

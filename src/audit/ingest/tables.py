@@ -259,6 +259,11 @@ def _appeals_block(text: str, tokens: list[Token], layout: str) -> RowRead:
                     k == values.TEXT and not _is_appeals_label(raw) for k, _, raw in grid):
                 grid = [c for c in grid if not (c[0] == values.TEXT)]
                 return RowRead("appeals", cells=_trim_grid(grid, 15))
+        # A value row printed with every cell blank (pages that leave zeros empty): its 15 blanks.
+        for line in body.split("\n"):
+            grid = _trim_grid(_grid_cells("\t" + line), 15)
+            if len(grid) == 15 and all(k == values.BLANK for k, _, _ in grid):
+                return RowRead("appeals", cells=grid)
         return RowRead("appeals", cells=[])
     cells: list[tuple[str, float | None, str]] = []
     started = False

@@ -190,11 +190,16 @@ def _counts(frame: pd.DataFrame, column: str, keys: list[str]) -> pd.DataFrame:
     return table.reindex(columns=keys, fill_value=0)
 
 
-def score(findings: pd.DataFrame, reports: pd.DataFrame, policy: Policy) -> pd.DataFrame:
+def score(findings: pd.DataFrame, reports: pd.DataFrame, policy: Policy,
+          coverage: pd.DataFrame | None = None) -> pd.DataFrame:
     """The scorecard: one row per report of ``reports`` (in its order), findings or not.
 
     Columns: report_id, unit, year, edition, score, grade, rank (1 = best, ties share the lowest
-    rank), errors, warnings, infos (non-waived counts), one count per policy category, waived.
+    rank), errors, warnings, infos (non-waived counts), one count per policy category, waived,
+    then status, status_reason, unchecked_tables (``audit.scoring.coverage``; every report
+    "scored" when ``coverage`` is None). An "unrated" report has no score, grade or rank. Reports
+    with unchecked tables are ranked after every report checked in full: a report never ranks
+    above another because less of it could be read.
     ``findings.points`` must already be the policy's deductions (``apply_policy``). Scores are
     rounded to 2 decimals so that 100 − 3 × 0.1 prints as 99.7.
     """
@@ -226,6 +231,15 @@ def score(findings: pd.DataFrame, reports: pd.DataFrame, policy: Policy) -> pd.D
     cats = _counts(live, "category", list(policy.categories))
     n_waived = (f[waived].groupby("report_id").size() if len(f) else pd.Series(dtype="int64"))
 
+    cov = _coverage_for(coverage, index)
+    rated = (cov["status"] == "scored").to_numpy()
+    partial = cov["unchecked_tables"].notna().to_numpy()
+    scores = scores.where(rated)
+    grades = grades.where(rated, None)
+    # Rank on (fully checked first, then score): ties share the lowest rank; unrated: no rank.
+    key = -scores + np.where(partial, 10.0 * (abs(policy.start) + abs(policy.floor) + 1.0), 0.0)
+    ranks = key.rank(method="min", ascending=True).astype("Int64") if len(ids) else pd.Series([], dtype="Int64")
+
     meta = reports.set_index(reports["report_id"].astype(object))
     card = pd.DataFrame({
         "report_id": ids,
@@ -234,7 +248,7 @@ def score(findings: pd.DataFrame, reports: pd.DataFrame, policy: Policy) -> pd.D
         "edition": meta["edition"].astype(object).reindex(index).to_numpy() if "edition" in meta else None,
         "score": scores.to_numpy(),
         "grade": grades.to_numpy(),
-        "rank": scores.rank(method="min", ascending=False).astype("int64").to_numpy() if len(ids) else [],
+        "rank": pd.array(ranks.to_numpy(), dtype="Int64"),
     })
     card["year"] = card["year"].astype("Int64")
     counts = pd.concat([sev.reindex(index, fill_value=0), cats.reindex(index, fill_value=0)], axis=1)
@@ -242,4 +256,16 @@ def score(findings: pd.DataFrame, reports: pd.DataFrame, policy: Policy) -> pd.D
     counts = counts.fillna(0).astype("int64")
     for col in counts.columns:
         card[col] = counts[col].to_numpy()
+    for col in ("status", "status_reason", "unchecked_tables"):
+        card[col] = cov[col].to_numpy(dtype=object)
     return card
+
+
+def _coverage_for(coverage: pd.DataFrame | None, index: pd.Index) -> pd.DataFrame:
+    """Coverage rows in scorecard order; reports it does not list are scored in full."""
+    if coverage is None or not len(coverage):
+        return pd.DataFrame({"status": "scored", "status_reason": None, "unchecked_tables": None}, index=index)
+    cov = coverage.set_index(coverage["report_id"].astype(object))[["status", "status_reason", "unchecked_tables"]]
+    cov = cov[~cov.index.duplicated()].reindex(index)
+    cov["status"] = cov["status"].fillna("scored")
+    return cov.astype(object).where(cov.notna(), None)

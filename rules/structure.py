@@ -313,6 +313,27 @@ def ambiguous_split(corpus):
 
 
 @rule(
+    id="STRUCT-GLUED-NO-READING", title="粘连数字无论怎样拆分都不满足勾稽关系",
+    category="structure", severity="error", points=3,
+    description=(
+        "In page text a row's numbers can be glued together (801000081). When every way of cutting the "
+        "printed digits into the row's cells breaks the row's identity (总计 = the six applicant columns; "
+        "each appeals group of five), or no combination of the glued rows' readings satisfies the requests "
+        "table's column identities, the printed numbers are certainly wrong whichever reading was meant. "
+        "The reader records `identity_broken` and places nothing; this is the one finding for it, at the row."
+    ),
+    fail_example={"problems": [{"kind": "identity_broken", "table": "requests", "row": "new",
+                                "detail": "「三、收到和处理政府信息公开申请情况」表“本年新收政府信息公开申请数量”行的数字“10002”"
+                                          "粘连在一起，共有 15 种拆分方式，没有一种满足六类申请人之和等于“总计”"}]},
+    pass_example={"problems": [{"kind": "ambiguous_split", "table": "requests", "row": "new",
+                                "detail": "2000121 has 3 splits"}]},
+)
+def glued_no_reading(corpus):
+    return _problem_findings(corpus, "identity_broken", "粘连数字无论怎样拆分都不满足勾稽关系",
+                             "请核对该处数据并更正")
+
+
+@rule(
     id="STRUCT-UNMAPPED-LABEL", title="无法识别的表格标签",
     category="structure", severity="warning", points=1,
     description=(
@@ -362,7 +383,8 @@ def non_numeric(corpus):
                  col=_null(both["col"]), expected="数字", actual=both["raw"].to_numpy())
 
 
-RULES = [table_missing, table_unread, table_blank, missing_cells, extra_cells, stray_cells, ambiguous_split, unmapped_label, non_numeric]
+RULES = [table_missing, table_unread, table_blank, missing_cells, extra_cells, stray_cells, ambiguous_split,
+         glued_no_reading, unmapped_label, non_numeric]
 
 
 @hookimpl

@@ -41,7 +41,7 @@ def test_severities_follow_the_brief():
     sev = {r.id: r.severity for r in PACK.rules}
     assert sev == {"STRUCT-TABLE-MISSING": "error", "STRUCT-TABLE-UNREAD": "warning", "STRUCT-TABLE-BLANK": "info", "STRUCT-MISSING-CELLS": "error",
                    "STRUCT-EXTRA-CELLS": "warning", "STRUCT-STRAY-CELLS": "info", "STRUCT-AMBIGUOUS-SPLIT": "warning",
-                   "STRUCT-UNMAPPED-LABEL": "warning", "STRUCT-NON-NUMERIC": "error"}
+                   "STRUCT-GLUED-NO-READING": "error", "STRUCT-UNMAPPED-LABEL": "warning", "STRUCT-NON-NUMERIC": "error"}
 
 
 def test_missing_cells_located_with_detail():

@@ -122,7 +122,7 @@ def normalise_extracted(ex: Extracted, rep: dict[str, Any]) -> dict[str, Any]:
     rep["edition"], rep["edition_evidence"] = ed, evidence
     rep["problems"].extend(ed_problems)
     if ed is not None:
-        cells, problems = tables.assemble(reads, ed)
+        cells, problems = tables.assemble(reads, ed, narrative=body)
         rep["cells"] = cells
         rep["problems"].extend(problems)
     meta, meta_problems = metadata.extract(header, body, preamble)

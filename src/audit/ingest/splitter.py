@@ -3,11 +3,12 @@
 A crawler that flattens an HTML table prints a row's cells with nothing between them:
 ``一、本年新收政府信息公开申请数量200 000121`` is 20, 0, 0, 0, 0, 1, 21. We enumerate every way
 to cut the printed chunks into the row's number of cells (a cell never starts with 0 unless it
-is 0; white space is always a cell boundary; a decimal point stays inside its number), keep the
-cuts that satisfy the row's identities, and then, across rows, the combinations that satisfy the
-column identities (both as ``data/catalogue.yaml`` declares them). A split is accepted only when
-exactly one survives; otherwise the caller records an ``ambiguous_split`` problem and leaves the
-cells null. Never guess.
+is 0; white space is always a cell boundary; a decimal point stays inside its number; a minus
+sign glued to the digits after it starts a cell, which must be a signed column such as 本年增/减:
+``3-38`` is 3, -3, 8 and never 3, 3, 8), keep the cuts that satisfy the row's identities, and then,
+across rows, the combinations that satisfy the column identities (both as ``data/catalogue.yaml``
+declares them). A split is accepted only when exactly one survives; otherwise the caller records a
+problem and leaves the cells null. Never guess.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from audit.contracts.identities import TOLERANCE
 MAX_CANDIDATES = 2_000
 MAX_COMBINATIONS = 200_000
 
-_CHUNK = re.compile(r"\d+(?:\.\d+)?")
+_CHUNK = re.compile(r"-?\d+(?:\.\d+)?")
 
 Split = tuple[float, ...]
 RowCheck = Callable[[Split], bool]
@@ -38,6 +39,10 @@ def chunks_of(text: str) -> list[str]:
 
 def _cuts(chunk: str, parts: int) -> Iterator[tuple[str, ...]]:
     """Every way to cut one chunk into ``parts`` numbers without leading zeros."""
+    if chunk.startswith("-"):  # the sign belongs to the first number of the chunk
+        for cut in _cuts(chunk[1:], parts):
+            yield (f"-{cut[0]}", *cut[1:])
+        return
     if "." in chunk:
         # The fractional part belongs to the last number of the chunk.
         head, frac = chunk.split(".", 1)
@@ -66,7 +71,7 @@ def _digit_cuts(chunk: str, parts: int) -> tuple[tuple[str, ...], ...]:
 
 def _count(chunks: Sequence[str], n: int) -> int:
     """Upper bound of the candidate count (to refuse hopeless searches early)."""
-    lengths = [len(c.split(".")[0]) for c in chunks]
+    lengths = [len(c.lstrip("-").split(".")[0]) for c in chunks]
     extra = n - len(chunks)
     if extra < 0 or sum(lengths) < n:
         return 0
@@ -90,12 +95,19 @@ def _distributions(total: int, bins: int) -> Iterator[tuple[int, ...]]:
             yield (first, *rest)
 
 
-def candidates(chunks: Sequence[str], n: int, check: RowCheck | None = None) -> list[Split] | None:
-    """All splits of ``chunks`` into ``n`` numbers passing ``check``; None when too many to search."""
+def candidates(chunks: Sequence[str], n: int, check: RowCheck | None = None,
+               signed: Sequence[bool] | None = None) -> list[Split] | None:
+    """All splits of ``chunks`` into ``n`` numbers passing ``check``; None when too many to search.
+
+    ``signed[i]`` says whether cell ``i`` may hold a negative number (a minus sign may start it);
+    without it no cell may.
+    """
     if not chunks:
         return []
     if _count(chunks, n) > MAX_CANDIDATES:
         return None
+    negative_ok = tuple(signed) if signed is not None else (False,) * n
+    has_sign = any(c.startswith("-") for c in chunks)
     out: list[Split] = []
     extra = n - len(chunks)
     for dist in _distributions(extra, len(chunks)):
@@ -104,9 +116,21 @@ def candidates(chunks: Sequence[str], n: int, check: RowCheck | None = None) -> 
             continue
         for combo in itertools.product(*per_chunk):
             values = tuple(itertools.chain.from_iterable(combo))
+            if has_sign and not _signs_fit(combo, negative_ok):
+                continue
             if check is None or check(values):
                 out.append(values)
     return out
+
+
+def _signs_fit(combo: Sequence[Split], negative_ok: tuple[bool, ...]) -> bool:
+    """A chunk's minus sign falls on a cell that may be negative (its first number)."""
+    i = 0
+    for part in combo:
+        if math.copysign(1.0, part[0]) < 0 and not negative_ok[i]:
+            return False
+        i += len(part)
+    return True
 
 
 def _cut_values(chunk: str, parts: int) -> tuple[Split, ...]:
@@ -150,6 +174,35 @@ def _cells_check(table: str, keys: tuple[tuple[str, str], ...]) -> RowCheck | No
                    for lhs, rhs in sides)
 
     return check
+
+
+def consistent(options: dict[str, list[Split]],
+               check: Callable[[dict[str, Split]], bool]) -> dict[str, set[int]] | None:
+    """For each row, the indices of its splits that appear in some combination passing ``check``.
+
+    A row with exactly one index is decided by the column identities even when other rows are
+    not; every row empty means no reading of the printed digits satisfies them. None when the
+    search is too big. The search stops once every row has two possible splits (nothing to learn).
+    """
+    keys = list(options)
+    sizes = [len(options[k]) for k in keys]
+    if any(s == 0 for s in sizes) or math.prod(sizes) > MAX_COMBINATIONS:
+        return None
+    seen: dict[str, set[int]] = {k: set() for k in keys}
+    undecided = len(keys)
+    for idx in itertools.product(*(range(s) for s in sizes)):
+        chosen = {k: options[k][i] for k, i in zip(keys, idx, strict=True)}
+        if not check(chosen):
+            continue
+        for k, i in zip(keys, idx, strict=True):
+            got = seen[k]
+            if i not in got:
+                got.add(i)
+                if len(got) == 2:
+                    undecided -= 1
+        if undecided == 0:
+            break
+    return seen
 
 
 def resolve(options: dict[str, list[Split]], check: Callable[[dict[str, Split]], bool]) -> dict[str, Split] | None:

@@ -128,3 +128,17 @@ def test_core_findings_are_rules_of_the_catalogue(rule_id, capsys):
     assert out.startswith(rule_id.upper()) and "pack: core" in out
     assert cli.main(["rules"]) == 0
     assert rule_id.upper() in capsys.readouterr().out
+
+
+def test_the_authoring_guide_exporter_example_works(tmp_path, monkeypatch, capsys):
+    guide = (REPO / "docs" / "authoring.md").read_text(encoding="utf-8")
+    section = guide[guide.index("## 4. Output formats"):guide.index("## Configuration")]
+    block = section[section.index("    from audit.api"):section.index("Every registered format")]
+    code = "\n".join(line[4:] for line in block.splitlines())
+    assert "from audit.api import" in code and "audit.packs" not in code
+    mod = types.ModuleType("guide_counts")
+    exec(compile(code, "authoring.md", "exec"), mod.__dict__)  # noqa: S102 - our own documentation
+    monkeypatch.setattr(cli, "load_registry", lambda args: plugins.load_registry([mod], entry_points=False))
+    out = tmp_path / "out"
+    assert cli.main(["run", str(SEED), "--out", str(out), "--jobs", "1", "--format", "counts"]) == 0
+    assert capsys.readouterr().out.endswith("条问题\n") and (out / "counts.txt").is_file()

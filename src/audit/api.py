@@ -11,6 +11,8 @@ from audit.contracts import catalogue
 from audit.contracts.catalogue import Catalogue
 from audit.contracts.report import PARSE_KINDS
 from audit.corpus.loader import Corpus
+from audit.ingest.extracted import Extracted
+from audit.packs.extensions import Exporter, FindingFilter, Outputs, Reader
 from audit.packs.hookspecs import hookimpl
 from audit.packs.rule import API_VERSION, CATEGORIES, SEVERITIES, Pack, Rule, fmt_num, fmt_series, found, rule
 
@@ -30,3 +32,6 @@ __all__ = [
     "hookimpl",
     "rule",
 ]
+
+# Extension points besides rule packs: output formats, readers, findings filters (see docs/authoring.md).
+__all__ += ["Exporter", "Extracted", "FindingFilter", "Outputs", "Reader"]

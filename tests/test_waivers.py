@@ -104,3 +104,21 @@ def test_waivers_end_to_end_through_the_cli(tmp_path):
     assert not any(f["waived"] for f in unwaived["findings"])
     assert not any(f["rule_id"].startswith("CORE-WAIVER") for f in unwaived["findings"])
     assert unwaived["run"]["waivers"]["applied"] is False
+
+
+def test_waiver_notices_are_selected_and_overridden_like_any_rule(tmp_path):
+    wfile = tmp_path / "waivers.yaml"
+    wfile.write_text("""waivers:
+  - rule: ARITH
+    report_id: 000_7293952701c65ca5
+    reason: 早已过期
+    approved_by: 市政务公开办
+    expires: 2020-12-31
+""", encoding="utf-8")
+    (tmp_path / "audit.toml").write_text('[severity]\n"CORE-WAIVER-EXPIRED" = "warning"\n', encoding="utf-8")
+    doc = _run(tmp_path, "--waivers", str(wfile), "--config", str(tmp_path / "audit.toml"))
+    (notice,) = [f for f in doc["findings"] if f["rule_id"] == "CORE-WAIVER-EXPIRED"]
+    assert notice["severity"] == "warning" and notice["pack"] == "core"
+    ignored = _run(tmp_path, "--waivers", str(wfile), "--ignore", "CORE-WAIVER-EXPIRED")
+    assert not any(f["rule_id"] == "CORE-WAIVER-EXPIRED" for f in ignored["findings"])
+    assert ignored["run"]["waivers"]["notices"]  # still listed in the run metadata

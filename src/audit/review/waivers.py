@@ -256,9 +256,13 @@ def cli_filter(findings: pd.DataFrame, ctx: Any) -> pd.DataFrame:
         return findings
     table = load_waivers(path)
     result = apply_waivers(findings, table, ctx.corpus.reports)
-    ran = {r.id for r in getattr(ctx, "rules", None) or ()}
-    if ran:  # the notices are findings of core rules: an ignored notice rule shows none
-        result.notice_findings = result.notice_findings[result.notice_findings["rule_id"].isin(ran)]
+    ran = {r.id: r for r in getattr(ctx, "rules", None) or ()}
+    if ran:  # the notices are findings of core rules: an ignored one shows none, overrides apply
+        notices = result.notice_findings[result.notice_findings["rule_id"].isin(list(ran))].copy()
+        for key in ("severity", "category", "pack"):
+            notices[key] = notices["rule_id"].map(lambda rid, key=key: getattr(ran[rid], key))
+        notices["points"] = notices["rule_id"].map(lambda rid: float(ran[rid].points)).astype(float)
+        result.notice_findings = notices
     out = result.all_findings()
     ctx.meta["waivers"] = {"file": str(path), "applied": True, "count": len(table),
                            "waived_findings": int(out["waived"].sum()), "notices": result.notices}

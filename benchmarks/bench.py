@@ -5,7 +5,10 @@ Stages, per corpus size N (generated into a temporary folder, never committed):
 1. ``audit normalise`` (subprocess): raw files → one JSON per report; reports/s and peak memory;
 2. rules alone (subprocess, so its memory is its own): read the normalised JSON, ``audit.corpus.loader.load``,
    then the engine over every built-in rule; the three steps are timed separately;
-3. ``audit run`` end to end (subprocess): raw files → findings.json, scorecard.csv/xlsx.
+3. ``audit run`` end to end (subprocess): raw files → findings.json, scorecard.csv/xlsx;
+4. the machine's floor in the same run (subprocess): read and decode every raw file and run one
+   regex pass per line, on all cores; ``audit run``'s time is printed as a multiple of it;
+5. ``audit run`` over the normalised JSON of stage 1 (a corpus read once, audited again).
 
 Peak memory is the peak of the summed PSS of the whole process tree (the CLI, its reader worker
 processes and the background XLSX writer; PSS counts a page shared after ``fork`` once), sampled
@@ -20,6 +23,7 @@ Usage: ``python benchmarks/bench.py [--n 1000 10000] [--big] [--no-profile] [--r
 from __future__ import annotations
 
 import argparse
+import codecs
 import cProfile
 import dataclasses
 import io
@@ -27,6 +31,7 @@ import json
 import os
 import platform
 import pstats
+import re
 import subprocess
 import sys
 import tempfile
@@ -153,6 +158,88 @@ _PROFILED_RUN = ("import cProfile, multiprocessing, sys\n"
 
 
 # ---------------------------------------------------------------------------------------------
+# The floor: what any tool must spend to look at every line of every file once
+
+
+_FLOOR_PATTERN = re.compile(r"\d+")
+
+
+def _floor_decode(data: bytes) -> str:
+    """Bytes to text as cheaply as the corpus allows: a BOM, else UTF-8, else GB18030."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:].decode("utf-8", "replace")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", "replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("gb18030", "replace")
+
+
+def _floor_chunk(paths: list[str]) -> int:
+    numbers = 0
+    for p in paths:
+        with open(p, "rb") as fh:
+            text = _floor_decode(fh.read())
+        for line in text.splitlines():
+            numbers += len(_FLOOR_PATTERN.findall(line))
+    return numbers
+
+
+def floor_stage(rawdir: str) -> dict[str, float | int]:
+    """Read + decode every file + one regex pass per line, on every core (as ``audit run`` uses)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    t0 = time.perf_counter()
+    files = sorted(str(p) for p in Path(rawdir).glob("*.txt"))  # what the generator writes
+    workers = os.cpu_count() or 1
+    size = max(1, min(64, len(files) // (workers * 8) or 1))
+    chunks = [files[i:i + size] for i in range(0, len(files), size)]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        numbers = sum(pool.map(_floor_chunk, chunks))
+    return {"files": len(files), "numbers": numbers, "workers": workers, "seconds": time.perf_counter() - t0}
+
+
+# ---------------------------------------------------------------------------------------------
+# The naive way, for comparison: one small pandera-checked frame per report
+
+
+def pandera_per_report_stage(normdir: str) -> dict[str, float | int]:
+    """Validate each normalised report on its own: its cells as a frame per table, a pandera schema
+    holding the catalogue's four identities (what a per-report tool does), timed over the folder."""
+    import pandas as pd
+    import pandera.pandas as pa
+
+    from audit.contracts import catalogue as cat
+
+    def identity_check(ident) -> pa.Check:  # noqa: ANN001 - catalogue Identity
+        def holds(wide: pd.DataFrame) -> bool:
+            frame = wide if ident.across == "columns" else wide.T
+            lhs = frame.reindex(columns=list(ident.lhs)).sum(axis=1, min_count=1)
+            rhs = frame.reindex(columns=list(ident.rhs)).sum(axis=1, min_count=1)
+            both = lhs.notna() & rhs.notna()
+            return bool((lhs[both] == rhs[both]).all())
+        return pa.Check(holds, name=ident.id)
+
+    schemas = {t: pa.DataFrameSchema(checks=[identity_check(i) for i in cat.load().identities_of(t)])
+               for t in ("requests", "appeals")}
+    t0 = time.perf_counter()
+    failed = 0
+    files = sorted(Path(normdir).glob("*.json"))
+    for p in files:
+        rep = json.loads(p.read_bytes())
+        cells = pd.DataFrame(rep["cells"], columns=["table", "row", "col", "value", "raw"])
+        for table, schema in schemas.items():
+            wide = cells[cells["table"] == table].pivot_table(index="row", columns="col", values="value",
+                                                               aggfunc="first")
+            try:
+                schema.validate(wide, lazy=True)
+            except pa.errors.SchemaErrors:
+                failed += 1
+    return {"reports": len(files), "failed_checks": failed, "seconds": time.perf_counter() - t0}
+
+
+# ---------------------------------------------------------------------------------------------
 # The rules-alone stage (run in its own process by ``--stage rules``)
 
 
@@ -256,6 +343,7 @@ class Results:
     rule_detail: dict[int, dict[str, float | int]] = field(default_factory=dict)
     profiles: list[tuple[str, list[tuple[str, float, float, int]]]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    floor: dict[int, tuple[float, float, int]] = field(default_factory=dict)  # n -> (floor s, run s, run PSS kB)
 
 
 def machine() -> dict[str, str]:
@@ -308,6 +396,14 @@ def markdown(res: Results, info: dict[str, str], started: str) -> str:
         note = "; ".join(x for x in (r.note, verdict) if x)
         out.append(f"| {r.n:,} | {r.stage} | {r.seconds:.2f} | {r.rate:,.0f} | {_gb(r.peak_tree_kb)} | "
                    f"{_gb(r.max_single_kb)} | {note} |")
+    if res.floor:
+        out += ["", "## `audit run` against the machine's floor", "",
+                "The floor: read and decode every raw file and run one regex pass per line, on all cores,",
+                "measured in the same run (a process of its own, like `audit run`).", "",
+                "| N | floor s | audit run s | audit run / floor | audit run peak memory (process tree, PSS) |",
+                "|---:|---:|---:|---:|---:|"]
+        for n, (floor_s, run_s, run_kb) in sorted(res.floor.items()):
+            out.append(f"| {n:,} | {floor_s:.2f} | {run_s:.2f} | {run_s / floor_s:.1f}× | {_gb(run_kb)} |")
     if res.rule_detail:
         out += ["", "## Rules alone, step by step", "",
                 "| N | read JSON s | loader.load s | plugins s | engine s | rules | findings | rule errors | pack load errors |",
@@ -353,8 +449,9 @@ def bench_one(n: int, work: Path, res: Results, *, profile: bool) -> None:
     prof_file = str(work / f"run{n}.prof")
     cmd = [*audit_cmd, "run", str(raw), "--out", str(out), "--quiet"]
     m = measure(cmd)
-    res.rows.append(Row(n, "audit run (end to end)", m.seconds, m.peak_tree_kb, m.max_single_kb,
-                        "" if m.returncode == 0 else f"exit {m.returncode}"))
+    run_row = Row(n, "audit run (end to end)", m.seconds, m.peak_tree_kb, m.max_single_kb,
+                  "" if m.returncode == 0 else f"exit {m.returncode}")
+    res.rows.append(run_row)
     if m.returncode != 0:
         res.problems.append(f"N={n} run: exit {m.returncode}: {m.stderr.strip()[-500:]}")
     else:
@@ -368,6 +465,32 @@ def bench_one(n: int, work: Path, res: Results, *, profile: bool) -> None:
                                     f"(e.g. {(meta.get('rule_errors') or meta.get('pack_load_errors'))[0]})"[:600])
         except (OSError, ValueError, KeyError) as exc:
             res.problems.append(f"N={n} run: cannot read findings.json: {exc}")
+    fm = measure([sys.executable, str(Path(__file__).resolve()), "--stage", "floor", str(raw)])
+    if fm.returncode == 0:
+        res.rows.append(Row(n, "floor: read + decode + one regex per line (all cores)", fm.seconds, fm.peak_tree_kb,
+                            fm.max_single_kb))
+        if m.returncode == 0:
+            res.floor[n] = (fm.seconds, m.seconds, m.peak_tree_kb)
+            run_row.note = "; ".join(x for x in (run_row.note, f"{m.seconds / fm.seconds:.1f}× the floor") if x)
+            print(f"bench: N={n:,}: audit run {m.seconds:.2f} s = {m.seconds / fm.seconds:.1f}× the floor "
+                  f"({fm.seconds:.2f} s), peak PSS of the tree {_gb(m.peak_tree_kb)}", file=sys.stderr, flush=True)
+    else:
+        res.problems.append(f"N={n} floor: exit {fm.returncode}: {fm.stderr.strip()[-500:]}")
+
+    jm = measure([*audit_cmd, "run", str(norm), "--out", str(work / f"outjson{n}"), "--quiet"])
+    res.rows.append(Row(n, "audit run over the normalised JSON", jm.seconds, jm.peak_tree_kb, jm.max_single_kb,
+                        "" if jm.returncode == 0 else f"exit {jm.returncode}"))
+    if jm.returncode != 0:
+        res.problems.append(f"N={n} run over JSON: exit {jm.returncode}: {jm.stderr.strip()[-500:]}")
+    if n <= 10_000:  # the per-report way is slow: compare where it finishes in minutes
+        pv = measure([sys.executable, str(Path(__file__).resolve()), "--stage", "pandera", str(norm)])
+        if pv.returncode == 0:
+            d = json.loads(pv.stdout.strip().splitlines()[-1])
+            ratio = f"{d['seconds'] / jm.seconds:.1f}× the time of `audit run` over the JSON" if jm.returncode == 0 else ""
+            res.rows.append(Row(n, "pandera per report (4 identities, one frame per table), not the tool",
+                                d["seconds"], pv.peak_tree_kb, pv.max_single_kb, ratio))
+        else:
+            res.problems.append(f"N={n} pandera per report: exit {pv.returncode}: {pv.stderr.strip()[-500:]}")
     if profile:
         pm = measure([sys.executable, "-c", _PROFILED_RUN, prof_file, "run", str(raw),
                       "--out", str(work / f"outprof{n}"), "--quiet"])
@@ -395,6 +518,12 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.stage == "rules":
         print(json.dumps(rules_stage(args.stage_arg)))
+        return 0
+    if args.stage == "floor":
+        print(json.dumps(floor_stage(args.stage_arg)))
+        return 0
+    if args.stage == "pandera":
+        print(json.dumps(pandera_per_report_stage(args.stage_arg)))
         return 0
 
     sizes = sorted(set(args.n + ([100_000] if args.big else [])))

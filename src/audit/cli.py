@@ -17,7 +17,9 @@ from __future__ import annotations
 import argparse
 import errno
 import json
+import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -225,9 +227,12 @@ def _audit(args: argparse.Namespace, files: list[Path], skipped: list[Any], give
     findings = scoring.apply_policy(filter_findings(findings, ctx, registry.finding_filters), policy)
     scorecard = scoring.score(findings, corpus.reports, policy, corpus_coverage(corpus))
     meta["finished"] = _now()
+    raise_if_signalled()
     try:
-        written = outputs.commit(write_outputs(outputs.staging, findings, scorecard, chosen, meta,
-                                               reports=corpus.reports, exporters=registry.exporters))
+        staged = write_outputs(outputs.staging, findings, scorecard, chosen, meta,
+                               reports=corpus.reports, exporters=registry.exporters)
+        raise_if_signalled()
+        written = outputs.commit(staged)
     except OSError as exc:
         raise UsageError(f"无法写入输出文件夹 --out {shown(args.out)}：{exc.strerror or exc}"
                          f"{'（磁盘已满）' if exc.errno == errno.ENOSPC else ''}；原有的输出文件未改动") from exc
@@ -470,8 +475,44 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (timeout, CI cancellation, systemd): handled exactly like Ctrl-C."""
+
+
+_SIGNALLED: list[int] = []  # signals received this run, even if a library swallowed the interrupt
+
+
+def _on_signal(signum: int, frame: Any) -> None:
+    _SIGNALLED.append(signum)
+    raise Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
+
+
+def _install_signal_handlers() -> dict[int, Any]:
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    _SIGNALLED.clear()
+    return {sig: signal.signal(sig, _on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+
+
+def raise_if_signalled() -> None:
+    """Raise the interrupt again if a signal arrived and was swallowed (e.g. inside an at-fork
+    handler): a run that was asked to stop never commits its outputs."""
+    if _SIGNALLED:
+        raise Terminated() if _SIGNALLED[-1] == signal.SIGTERM else KeyboardInterrupt()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``audit`` console script; returns the exit code."""
+    """Entry point of the ``audit`` console script; returns the exit code (130 after Ctrl-C,
+    143 after SIGTERM: both stop the readers, remove the staged outputs and keep the old ones)."""
+    previous = _install_signal_handlers()
+    try:
+        return _main(argv)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -484,6 +525,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except SystemExit as exc:  # --help / --version
         return int(exc.code or 0) if not isinstance(exc.code, str) else 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
+        if isinstance(exc, Terminated):
+            _say("已终止（SIGTERM），未写出任何输出")
+            return 128 + signal.SIGTERM
         _say("interrupted")
         return 130

@@ -16,6 +16,8 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+from audit.children import die_with_parent
+
 
 class BackgroundError(RuntimeError):
     """The background exporter failed; the message carries its traceback."""
@@ -33,7 +35,7 @@ class Job:
             return
         ctx = multiprocessing.get_context("fork")
         self._recv, send = ctx.Pipe(duplex=False)
-        self._proc = ctx.Process(target=_child, args=(send, fn, args), daemon=True)
+        self._proc = ctx.Process(target=_child, args=(send, fn, args, os.getpid()), daemon=True)
         self._proc.start()
         send.close()
 
@@ -66,7 +68,9 @@ class Job:
         self._proc = None
 
 
-def _child(send: Any, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+def _child(send: Any, fn: Callable[..., Any], args: tuple[Any, ...], parent: int) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with_parent(parent)  # a SIGKILL of the run ends the exporter too (its staging folder is cleaned up later)
     try:
         send.send((True, fn(*args)))
     except BaseException:  # noqa: BLE001 - everything goes back to the parent

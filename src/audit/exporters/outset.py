@@ -32,7 +32,8 @@ from audit.ingest.safeio import shown
 
 MANIFEST = ".audit-outputs.json"
 # What older versions wrote (no manifest): these names in an old --out belong to a run.
-KNOWN_OUTPUTS = frozenset({"findings.json", "findings.csv", "scorecard.csv", "scorecard.xlsx", "report.html"})
+KNOWN_OUTPUTS = frozenset({"findings.json", "findings.csv", "scorecard.csv", "scorecard.xlsx", "report.html",
+                           "findings.sarif"})
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 

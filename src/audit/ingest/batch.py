@@ -8,6 +8,7 @@ file and never a stopped run.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import sys
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from audit.children import worker_init
 from audit.contracts.report import Report, add_problem, new_report
 from audit.ingest import columnar, safeio
 from audit.ingest.columnar import Batch
@@ -335,7 +337,7 @@ def _parallel(items: list[tuple[str, str]], workers: int, bar: Any, read: Callab
     chunks = _chunks(items, workers)
     done = 0
     try:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with _pool(workers) as pool:
             for result in pool.map(read, chunks):
                 yield result
                 bar.update(len(chunks[done]))
@@ -351,7 +353,7 @@ def _parallel(items: list[tuple[str, str]], workers: int, bar: Any, read: Callab
 def _isolated(items: list[tuple[str, str]], bar: Any) -> Iterator[Report]:
     i = 0
     while i < len(items):
-        with ProcessPoolExecutor(max_workers=1) as pool:
+        with _pool(1) as pool:
             futures = [pool.submit(normalise_one, p, rid) for p, rid in items[i:]]
             for (p, rid), fut in zip(items[i:], futures, strict=True):
                 try:
@@ -364,6 +366,36 @@ def _isolated(items: list[tuple[str, str]], bar: Any) -> Iterator[Report]:
                 yield rep
                 bar.update(1)
                 i += 1
+
+
+@contextlib.contextmanager
+def _pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """A process pool whose workers die with this process, whatever ends it.
+
+    On an exception or interrupt here (Ctrl-C, SIGTERM turned into one by the CLI, the consumer
+    stopping) the workers are killed at once instead of finishing every queued chunk; if this
+    process is killed outright (SIGKILL), ``worker_init`` makes the kernel (or a watchdog) end them,
+    so nobody keeps the caller's pipes open (``audit run … | tee log`` finishes).
+    """
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=worker_init, initargs=(os.getpid(),))
+    try:
+        yield pool
+    except BaseException:
+        kill_workers(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def kill_workers(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's worker processes now and drop the queued work."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    for proc in procs:
+        with contextlib.suppress(Exception):
+            proc.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in procs:
+        with contextlib.suppress(Exception):
+            proc.join(5)
 
 
 class _NoBar:

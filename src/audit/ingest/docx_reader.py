@@ -23,12 +23,17 @@ from docx.oxml.ns import qn
 
 from audit.contracts.report import problem
 from audit.ingest.extracted import Extracted
+from audit.ingest.safeio import no_addresses
 
 _SPACE = re.compile(r"[\s\xa0\u200b\ufeff]+")
 _P, _TBL, _SDT, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:tr"), qn("w:tc")
 _SDT_CONTENT, _CUSTOM_XML = qn("w:sdtContent"), qn("w:customXml")
 _T, _TAB, _BR, _CR = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
 _DEL = qn("w:del")
+# Bounds checked on the central directory before anything is inflated (real reports: a few MB,
+# a few dozen parts).
+MAX_UNCOMPRESSED = 256 * 1024 * 1024
+MAX_ENTRIES = 10_000
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc and encrypted .docx containers
 
 
@@ -42,6 +47,9 @@ def extract(data: bytes) -> Extracted:
         return _failed("unreadable", "not a .docx file (no ZIP container)")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            refused = archive_refusal(zf)
+            if refused:
+                return _failed("too_large", refused)
             bad = zf.testzip()
             if bad is not None:
                 return _failed("truncated", f"the .docx is damaged: member {bad} fails its checksum")
@@ -50,12 +58,31 @@ def extract(data: bytes) -> Extracted:
         kind = "truncated" if b"PK\x05\x06" not in data[-65_600:] else "unreadable"
         return _failed(kind, f"the .docx container cannot be opened ({exc})")
     except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors… on broken parts
-        return _failed("unreadable", f"the .docx cannot be read: {type(exc).__name__}: {exc}")
+        if "macroEnabled" in str(exc):
+            return _failed("unreadable", "启用宏的 Word 文件（.docm），为安全起见不读取；请另存为普通 .docx")
+        return _failed("unreadable", f"the .docx cannot be read: {type(exc).__name__}: {no_addresses(str(exc))}")
     lines: list[str] = []
     _blocks(document.element.body, lines)
     text = "\n".join(lines)
     problems = [] if text.strip() else [problem("empty", "the Word document has no text")]
     return Extracted(text, "docx", encoding=None, layout="docx", published=None, problems=problems)
+
+
+def archive_refusal(zf: zipfile.ZipFile) -> str | None:
+    """Why an archive is refused before anything is inflated, or None.
+
+    The central directory declares every member's uncompressed size, and ``zipfile`` never
+    inflates a member beyond it, so checking the declared sizes and the entry count bounds the
+    memory and time reading can take (a 1.5 MB zip bomb that inflates to 3 GB is refused here).
+    """
+    infos = zf.infolist()
+    if len(infos) > MAX_ENTRIES:
+        return f"压缩包内文件过多（{len(infos)} 个，上限 {MAX_ENTRIES}），疑为压缩炸弹，未读取"
+    total = sum(i.file_size for i in infos)
+    if total > MAX_UNCOMPRESSED:
+        return (f"解压后过大（{total / 1048576:.0f} MB，上限 {MAX_UNCOMPRESSED // 1048576} MB），"
+                "疑为压缩炸弹，未读取")
+    return None
 
 
 def _failed(kind: str, detail: str) -> Extracted:

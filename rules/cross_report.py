@@ -24,6 +24,7 @@ from audit.packs.rule import Pack, fmt_series, found, rule
 
 from . import _common as c
 from ._text import code_points
+from .duplicates import duplicate_groups, duplicate_submission
 from .sections import parse_failed, section_keys
 
 
@@ -390,22 +391,31 @@ def _template_positions(a: np.ndarray, flags: np.ndarray) -> np.ndarray:
     return np.concatenate(out)
 
 
-def copied_pairs(sections: pd.DataFrame) -> pd.DataFrame:
+def copied_pairs(sections: pd.DataFrame, groups: pd.Series | None = None) -> pd.DataFrame:
     """Pairs of reports whose same-canonical sections share most of their sentences.
 
     Candidate pairs come only from hash buckets (reports sharing a sentence), so the work grows
     with the number of shared sentences, not with the square of the corpus. Returns report_id,
     other_id, canonical, shared, n (sentences of the longer section); one row per (report,
-    section), the most similar other report.
+    section), the most similar other report. ``groups`` (report_id → group number) names reports
+    that are one submission (``duplicates``): they are never compared with each other, and a
+    sentence they share counts once in the template-wording bucket size.
     """
     sent, ids, canon = _sentence_keys(sections)
     if sent.empty:
         return pd.DataFrame(columns=["report_id", "other_id", "canonical", "shared", "n"])
     n_sent = sent.groupby(["r", "k"]).size().rename("n_sent")
-    size = sent.groupby(["k", "h"])["r"].transform("size")
+    grp = np.arange(len(ids), dtype=np.int64)  # each report its own group …
+    if groups is not None and len(groups):
+        g = pd.Series(groups.to_numpy(), index=groups.index.astype(str)).reindex(ids)
+        dup = g.notna().to_numpy()
+        grp[dup] = len(ids) + g.to_numpy()[dup].astype(np.int64)  # … unless it is a duplicate
+    sent = sent.assign(g=grp[sent["r"].to_numpy()])
+    size = sent.groupby(["k", "h"])["g"].transform("nunique") if groups is not None and len(groups) \
+        else sent.groupby(["k", "h"])["r"].transform("size")
     shared = sent.loc[(size >= 2) & (size <= MAX_BUCKET)]
     pairs = shared.merge(shared, on=["k", "h"], suffixes=("", "_o"))
-    pairs = pairs.loc[pairs["r"] != pairs["r_o"]]
+    pairs = pairs.loc[pairs["g"] != pairs["g_o"]]
     counts = pairs.groupby(["r", "r_o", "k"]).size().rename("shared").reset_index()
     counts = counts.join(n_sent, on=["r", "k"]).join(n_sent.rename("n_sent_o"), on=["r_o", "k"])
     counts = counts.assign(n=np.maximum(counts["n_sent"], counts["n_sent_o"]))
@@ -455,7 +465,8 @@ def copied_text(corpus) -> pd.DataFrame:
     sec = pd.DataFrame({"report_id": k.ids[k.report[at]],
                         "canonical": corpus.sections["canonical"].cat.categories.to_numpy(dtype=object)[k.canonical[at]],
                         "text": corpus.sections["text"].to_numpy(dtype=object)[at]})
-    best = copied_pairs(sec)
+    groups = duplicate_groups(corpus)
+    best = copied_pairs(sec, groups.set_index("report_id")["group"] if len(groups) else None)
     if best.empty:
         return found()
     reps = _readable_reports(corpus).set_index("report_id")
@@ -469,7 +480,7 @@ def copied_text(corpus) -> pd.DataFrame:
     return found(best["report_id"], msg, expected="本单位本年度的情况", actual=best["other_id"])
 
 
-RULES = [carry_over, in_force, copied_text]
+RULES = [carry_over, in_force, copied_text, duplicate_submission]
 
 
 @hookimpl

@@ -25,8 +25,39 @@ from audit.packs.hookspecs import hookimpl
 from audit.packs.rule import Pack, Rule, fmt_series, found, rule
 
 from . import _common as c
-from ._text import NumberLines, number_lines
+from ._text import NumberLines, _number_lines
 from .sections import parse_failed
+
+# Where a table starts inside its section: the text from there to the section's end is the table
+# (flattened pages glue it into one line), not narrative.
+_TABLE_START = r"第二十条第|信息内容|本列数据的勾稽关系|申请人情况|行政复议[ \u3000]*行政诉讼[ \u3000]*结果|结果维持"
+# A line of three or more cells (tab or pipe rows) is a table row wherever it is printed.
+_TABLE_ROW = r"(?m)^[^\n\t|]*(?:[\t|][^\n\t|]*){2,}$"
+
+
+class _TextView:
+    """The corpus with other section texts (everything else delegated to the corpus)."""
+
+    def __init__(self, corpus, sections: pd.DataFrame) -> None:
+        self._corpus, self.sections = corpus, sections
+
+    def __getattr__(self, name: str):
+        return getattr(self._corpus, name)
+
+
+def narrative_lines(corpus) -> NumberLines:
+    """``number_lines`` of the text outside the tables: numbers inside a table (a flattened row's
+    digits followed by 件) are no statement of the text."""
+    return corpus.derived("narrative:lines", _narrative_lines)
+
+
+def _narrative_lines(corpus) -> NumberLines:
+    sec = corpus.sections
+    text = sec["text"].astype(str)
+    tables = sec["canonical"].astype(object).isin(list(catalogue.TABLES)).to_numpy()
+    text = text.where(~tables, text.str.replace(f"(?s)(?:{_TABLE_START}).*", "", regex=True))
+    text = text.str.replace(_TABLE_ROW, "", regex=True)
+    return _number_lines(_TextView(corpus, sec.assign(text=text)))
 
 _SP = r"[ \u3000\xa0]*"
 _TOTAL = r"(?:共计|合计|总计|共)?"
@@ -160,29 +191,61 @@ class Statement:
     cells: dict
     must_contain: str | None = None
     prefilter: str | None = None
+    # Rows whose sum is also a true reading of the sentence (收到申请 N 件 = 新收 + 上年结转).
+    also_rows: tuple[str, ...] = ()
 
 
-def _check_for(st: Statement):
-    def check(corpus) -> pd.DataFrame:
-        lines = number_lines(corpus)  # every statement ends in N 件 (or 起/宗): only those lines can match
+def _compared(corpus, st: Statement) -> pd.DataFrame:
+    """Per report stating one number: ``n`` (the text), ``t`` (the table), ``alt`` (the sum of
+    ``also_rows``, NaN without them); computed once per statement."""
+    def compute(corpus) -> pd.DataFrame:
+        lines = narrative_lines(corpus)  # every statement ends in N 件 (or 起/宗): only those lines can match
         said = stated_numbers(lines, st.pattern, st.must_contain, st.prefilter)
         said = said[~said.index.isin(parse_failed(corpus))]
         if said.empty:
-            return found()
+            return said.assign(t=pd.Series(dtype="float64"), alt=pd.Series(dtype="float64"))
         table = table_total(corpus, st.table, st.rows, st.col)
         table.index = table.index.astype(str)
         said.index = said.index.astype(str)
         j = said.join(table.rename("t"), how="inner")
-        bad = j.loc[j["n"] != j["t"]]
-        row = st.rows[0] if len(st.rows) == 1 else None
-        place = catalogue.load().place(st.table, row, st.col)
-        if row is None:
-            place += "（" + "与".join(catalogue.load().place(st.table, r).split("”")[0].split("“")[-1]
-                                      for r in st.rows) + "之和）"
+        if st.also_rows:
+            alt = table_total(corpus, st.table, st.also_rows, st.col)
+            alt.index = alt.index.astype(str)
+            j = j.join(alt.rename("alt"), how="left")
+        else:
+            j = j.assign(alt=np.nan)
+        return j
+    return corpus.derived(f"narrative:compared:{st.id}", compute)
+
+
+def sentences(text: pd.Series, pattern: str) -> pd.Series:
+    """The whole sentence (from the previous 。/；/line start to its end) holding the first match of
+    ``pattern`` in each text, so that the message quotes it with its subject (2022年，全区收到…)."""
+    stop = "。；;！？!?\n"
+    out = text.str.extract(f"([^{stop}]*(?:{pattern})[^{stop}]*[{stop[:-2]}]?)", expand=False)
+    out = out.iloc[:, 0] if isinstance(out, pd.DataFrame) else out
+    return out.astype(object).fillna("").str.replace(r"\s+", "", regex=True)
+
+
+def _place(st: Statement, rows: tuple[str, ...]) -> str:
+    row = rows[0] if len(rows) == 1 else None
+    place = catalogue.load().place(st.table, row, st.col)
+    if row is None:
+        place += "（" + "与".join(catalogue.load().place(st.table, r).split("”")[0].split("“")[-1]
+                                  for r in rows) + "之和）"
+    return place
+
+
+def _check_for(st: Statement):
+    def check(corpus) -> pd.DataFrame:
+        j = _compared(corpus, st)
+        bad = j.loc[(j["n"] != j["t"]) & ~(j["n"] == j["alt"])]  # a true reading of the sentence is no error
         if bad.empty:
             return found()
-        snippet = pd.Series(snippets(lines.series(lines.positions(bad.index)), st.pattern).to_numpy(), index=bad.index)
-        msg = ("正文“" + snippet + f"”称{st.what}为 " + fmt_series(bad["n"]) + f" 件，而{place}为 "
+        row = st.rows[0] if len(st.rows) == 1 else None
+        lines = narrative_lines(corpus)
+        said = pd.Series(sentences(lines.series(lines.positions(bad.index)), st.pattern).to_numpy(), index=bad.index)
+        msg = ("正文“" + said + f"”称{st.what}为 " + fmt_series(bad["n"]) + f" 件，而{_place(st, st.rows)}为 "
                + fmt_series(bad["t"]) + "，两者不一致。")
         return found(bad.index.to_series(), msg, table=st.table, row=row, col=st.col,
                      expected=bad["t"], actual=bad["n"])
@@ -194,7 +257,8 @@ def _check_for(st: Statement):
 STATEMENTS = [
     Statement("NARR-REQ-NEW", "正文所述收到申请数与表格不一致", "本年新收政府信息公开申请",
               NEW_REQUESTS, "requests", ("new",), "total",
-              "本年度共受理政府信息公开申请5件，均已按期答复。", "本年度共受理政府信息公开申请3件，均已按期答复。", {}),
+              "本年度共受理政府信息公开申请5件，均已按期答复。", "本年度共受理政府信息公开申请3件，均已按期答复。", {},
+              also_rows=("new", "carried_over")),
     Statement("NARR-CARRIED-NEXT", "正文所述结转下年度申请数与表格不一致", "结转下年度继续办理的申请",
               CARRIED_NEXT, "requests", ("carried_next",), "total",
               "本年共受理申请4件，办结3件，剩余2件结转下年度继续办理。",
@@ -237,7 +301,40 @@ def _make_rule(st: Statement) -> Rule:
     )(_check_for(st))
 
 
-RULES = [_make_rule(st) for st in STATEMENTS]
+_NEW = STATEMENTS[0]
+
+
+@rule(
+    id="NARR-REQ-NEW-WITH-CARRIED", title="正文所述收到申请数包含上年结转申请",
+    category="narrative", severity="info", points=0,
+    description=(
+        "The text says how many requests were received (2022年，全区收到政府信息公开申请75件) and the "
+        "number is not the table's 一、本年新收 total but 本年新收 plus 二、上年结转 (74 + 1). That is a "
+        "true reading of the table, not a contradiction: the sentence counts the requests handled this "
+        "year, carried-over ones included. Reported as info so the supervisor knows the two figures agree."
+    ),
+    fail_example={"extra_text": "2022年，全区收到政府信息公开申请4件，均在法定期限内予以答复。",
+                  "cells": {"requests/carried_over/natural": 1, "requests/carried_over/total": 1}},
+    pass_example={"extra_text": "2022年，全区收到政府信息公开申请3件，均在法定期限内予以答复。",
+                  "cells": {"requests/carried_over/natural": 1, "requests/carried_over/total": 1}},
+)
+def new_with_carried(corpus) -> pd.DataFrame:
+    j = _compared(corpus, _NEW)
+    hit = j.loc[(j["n"] != j["t"]) & (j["n"] == j["alt"])]
+    if hit.empty:
+        return found()
+    carried = table_total(corpus, "requests", ("carried_over",), "total")
+    carried.index = carried.index.astype(str)
+    lines = narrative_lines(corpus)
+    said = pd.Series(sentences(lines.series(lines.positions(hit.index)), _NEW.pattern).to_numpy(), index=hit.index)
+    msg = ("正文“" + said + "”称收到的申请为 " + fmt_series(hit["n"]) + " 件，表中本年新收为 " + fmt_series(hit["t"])
+           + " 件、上年结转为 " + fmt_series(carried.reindex(hit.index))
+           + " 件：正文所说的申请数包含上年结转的申请，与表格一致。")
+    return found(hit.index.to_series(), msg, table="requests", row="new", col="total",
+                 expected=hit["t"], actual=hit["n"])
+
+
+RULES = [*(_make_rule(st) for st in STATEMENTS), new_with_carried]
 
 
 @hookimpl

@@ -32,7 +32,7 @@ def test_examples(r):
 
 def test_pack_hook():
     pack = cross_report.audit_pack()
-    assert pack.name == "cross_report" and len(pack.rules) == 3
+    assert pack.name == "cross_report" and len(pack.rules) == 4
     assert all(r.category == "cross_report" for r in pack.rules)
 
 
@@ -98,9 +98,9 @@ def test_copied_text_tolerates_new_figures_and_ignores_template_sentences():
     fail = cross_report.copied_text.fail_example["reports"]
     text = fail[0]["sections"]["problems"]
     same_but_numbers = text.replace("一是", "2024年一是").replace("提升公开质量", "提升公开质量15%")
-    c = build_corpus({"report_id": "a", "sections": {"problems": text}},
-                     {"report_id": "b", "sections": {"problems": same_but_numbers}},
-                     {"report_id": "c"}, {"report_id": "d"})
+    c = build_corpus({"report_id": "a", "unit": "甲县", "sections": {"problems": text}},
+                     {"report_id": "b", "unit": "乙县", "sections": {"problems": same_but_numbers}},
+                     {"report_id": "c", "unit": "丙县"}, {"report_id": "d", "unit": "丁县"})
     out = cross_report.copied_text.run(c)
     assert sorted(out["report_id"]) == ["a", "b"]  # c and d share only the template wording
     assert set(out["actual"]) == {"a", "b"}
@@ -142,3 +142,55 @@ def test_real_pingtan_copied_problems_and_broken_carry_over(pingtan):
     carry = cross_report.carry_over.run(c)
     assert sorted(carry["col"]) == ["natural", "total"]
     assert set(carry["expected"]) == {0.0} and set(carry["actual"]) == {2.0}
+
+
+# -- the same report twice -------------------------------------------------------------------------
+
+def _seed_copies(tmp_path, n: int):
+    from tests.shared_paths import REPO
+
+    src = REPO / "reports" / "000_7293952701c65ca5.txt"
+    d = tmp_path / "copies"
+    d.mkdir()
+    for i in range(n):
+        (d / f"copy{i:03d}.txt").write_bytes(src.read_bytes())
+    (d / "other.txt").write_bytes((REPO / "reports" / "004_6cf4d68bd5cd6316.txt").read_bytes())
+    return d
+
+
+def test_many_identical_copies_are_one_duplicate_group_and_not_copied_from_each_other(tmp_path):
+    import json
+
+    from audit import cli
+
+    d = _seed_copies(tmp_path, 150)
+    out = tmp_path / "out"
+    cli.main(["run", str(d), "--out", str(out), "--jobs", "1"])
+    f = json.loads((out / "findings.json").read_text(encoding="utf-8"))["findings"]
+    dup = [x for x in f if x["rule_id"] == "XR-DUPLICATE-SUBMISSION"]
+    assert sorted(x["report_id"] for x in dup) == [f"copy{i:03d}" for i in range(150)]
+    assert all("内容完全相同" in x["message"] and "舞钢市朱兰街道办事处" in x["message"] for x in dup)
+    assert "等 149 份" in dup[0]["message"]
+    assert not [x for x in f if x["rule_id"] == "XR-COPIED-TEXT"]
+
+
+def test_same_unit_and_year_with_different_content_is_a_duplicate_but_other_units_are_not():
+    c = build_corpus({"report_id": "a", "unit": "甲县人民政府办公室", "year": 2023},
+                     {"report_id": "b", "unit": "乙县人民政府办公室", "year": 2023},
+                     {"report_id": "a2", "unit": "甲县人民政府办公室", "year": 2023, "cells": {"requests/new/natural": 7}},
+                     {"report_id": "c", "unit": None, "year": None},
+                     {"report_id": "c2", "unit": None, "year": None})
+    out = cross_report.duplicate_submission.run(c).set_index("report_id")
+    assert sorted(out.index) == ["a", "a2", "c", "c2"]
+    assert "内容不同" in out.loc["a", "message"] and "a2" in out.loc["a", "message"]
+    assert "内容完全相同的报告" in out.loc["c", "message"]
+
+
+def test_copied_text_still_found_between_units_when_one_is_submitted_twice():
+    rule = cross_report.copied_text
+    a, b = rule.fail_example["reports"]
+    again = {**a, "report_id": "a_again"}
+    out = rule.run(build_corpus(a, again, b))
+    assert set(out["report_id"]) == {"a", "a_again", "b"}
+    assert not ((out["report_id"] == "a") & (out["actual"] == "a_again")).any()
+    assert not ((out["report_id"] == "a_again") & (out["actual"] == "a")).any()

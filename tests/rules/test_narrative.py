@@ -36,7 +36,7 @@ def test_examples(r):
 
 def test_pack_hook():
     pack = narrative.audit_pack()
-    assert pack.name == "narrative" and len(pack.rules) == 6
+    assert pack.name == "narrative" and len(pack.rules) == 7
     assert all(r.category == "narrative" for r in pack.rules)
 
 
@@ -56,7 +56,7 @@ def test_seed_001_text_against_wrong_tables_fires_everywhere_it_should():
     lic = got["NARR-LICENSING"].iloc[0]
     assert (lic["table"], lic["row"], lic["col"]) == ("active", "licensing", "decisions")
     assert (lic["expected"], lic["actual"]) == (1900.0, 1990.0)
-    assert "“行政许可1990件”" in lic["message"] and "1900" in lic["message"]
+    assert "办理行政许可1990件," in lic["message"] and "1900" in lic["message"]  # the whole sentence is quoted
 
 
 def test_real_report_sentences_are_read():
@@ -103,3 +103,38 @@ def test_blank_cell_counts_as_zero_and_parse_failures_are_silent():
                      {"extra_text": "受理政府信息公开申请2件。", "problems": [{"kind": "truncated", "detail": "x"}]})
     out = rule_.run(c)
     assert list(out["report_id"]) == ["r1"] and out.iloc[0]["expected"] == 0.0
+
+
+# -- totals that include the carry-over; whole sentences; numbers inside tables -------------------
+
+CARRIED = {"requests/carried_over/natural": 1, "requests/carried_over/total": 1}
+PINGTAN_2022 = ("二是规范依申请受理答复流程。2022年，全区收到政府信息公开申请4件，涉及自然人3件、商业企业1件，"
+                "均在法定期限内予以答复，办结率100%。三是加强行政复议、行政诉讼案件的处理工作。")
+
+
+def test_total_with_carried_over_is_info_not_a_contradiction_and_quotes_the_sentence():
+    c = build_corpus({"extra_text": PINGTAN_2022, "cells": CARRIED})
+    assert narrative.RULES[0].run(c).empty  # NARR-REQ-NEW: 4 = 新收 3 + 上年结转 1 is no error
+    info = narrative.new_with_carried.run(c)
+    assert len(info) == 1 and narrative.new_with_carried.severity == "info"
+    assert "“2022年，全区收到政府信息公开申请4件，涉及自然人3件、商业企业1件，均在法定期限内予以答复，办结率100%。”" \
+        in info.iloc[0]["message"]
+
+
+def test_contradiction_quotes_the_whole_sentence_with_its_subject():
+    c = build_corpus({"extra_text": PINGTAN_2022.replace("申请4件", "申请9件")})
+    out = narrative.RULES[0].run(c)
+    assert len(out) == 1
+    assert "“2022年，全区收到政府信息公开申请9件，涉及自然人3件" in out.iloc[0]["message"]
+    assert narrative.new_with_carried.run(c).empty
+
+
+def test_numbers_inside_a_flattened_table_are_not_statements_of_the_text():
+    # A crawler-flattened 表三 (pingtan 2024 shape): the last row's digits run into a 件 of the next text.
+    table = ("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）申请人情况自然人法人或其他组织总计"
+             "（七）总计30000003四、结转下年度继续办理1100002件")
+    c = build_corpus({"sections": {"requests": table}})
+    rule = next(r for r in narrative.RULES if r.id == "NARR-CARRIED-NEXT")
+    assert rule.run(c).empty
+    told = build_corpus({"sections": {"requests": "本年度剩余5件结转下年度继续办理。" + table}})
+    assert len(rule.run(told)) == 1  # the sentence before the table is still read

@@ -1,0 +1,126 @@
+"""The same report submitted twice: one unit and year in two reports, or one text in two files.
+
+A batch collected from many units often holds the same report twice (sent again after a fix,
+copied into two folders, a whole folder given twice). Every copy would otherwise be scored and
+ranked as a report of its own, and each copy would be "copied" from the other. ``duplicate_groups``
+numbers the groups once per corpus; ``XR-DUPLICATE-SUBMISSION`` (registered by the cross_report
+pack) reports them, and the copied-text rule never compares two reports of one group.
+
+Two reports are one submission when they name the same unit (trimmed) and year, or, when either
+lacks unit or year, when their whole text and cells are identical.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from audit.packs.rule import found, rule
+
+from .sections import parse_failed
+
+#: Other reports named in one message (the rest are counted).
+SHOWN = 3
+
+
+def duplicate_groups(corpus) -> pd.DataFrame:
+    """(report_id, group, identical) for the reports that belong to a group of two or more;
+    ``group`` numbers the groups, ``identical`` says whether every report of the group has the
+    same text and cells (computed once per corpus)."""
+    return corpus.derived("duplicates:groups", _duplicate_groups)
+
+
+def _content_hash(corpus, ids: np.ndarray) -> np.ndarray:
+    """One 64-bit hash per report of its section texts and its cells (value and raw), in ``ids`` order."""
+    sec = corpus.sections
+    index = pd.Index(ids)
+    # Each section hashed on its own (no joined copy of the corpus text), mixed with its position.
+    sec_h = pd.util.hash_array(sec["text"].astype(str).to_numpy(dtype=object))
+    sec_h = pd.util.hash_array(sec_h ^ sec["position"].to_numpy().astype(np.uint64))
+    at = index.get_indexer(sec["report_id"].astype(str).to_numpy(dtype=object))
+    h = np.zeros(len(ids), dtype=np.uint64)
+    np.add.at(h, at[at >= 0], sec_h[at >= 0])
+    cells = corpus.cells
+    if len(cells):
+        def codes(col: str) -> tuple[np.ndarray, pd.Index]:
+            cat = pd.Categorical(cells[col]) if not isinstance(cells[col].dtype, pd.CategoricalDtype) else cells[col].array
+            return cat.codes, cat.categories
+
+        rep, rep_names = codes("report_id")
+        raw, raw_names = codes("raw")
+        raw_h = np.r_[pd.util.hash_array(raw_names.astype(str).to_numpy(dtype=object)), np.uint64(0)]
+        parts = pd.DataFrame({"t": codes("table")[0], "w": codes("row")[0], "c": codes("col")[0],
+                              "v": cells["value"].to_numpy(dtype="float64"), "raw": raw_h[raw]})
+        cell_h = pd.util.hash_pandas_object(parts, index=False).to_numpy(dtype=np.uint64)
+        at = np.where(rep >= 0, index.get_indexer(rep_names.astype(str))[rep], -1)
+        summed = np.zeros(len(ids), dtype=np.uint64)
+        np.add.at(summed, at[at >= 0], cell_h[at >= 0])  # order-independent; uint64 wraps around
+        h = h ^ summed
+    return h
+
+
+def _duplicate_groups(corpus) -> pd.DataFrame:
+    r = corpus.reports
+    r = r.assign(report_id=r["report_id"].astype(str))
+    r = r.loc[~r["report_id"].isin(parse_failed(corpus))]
+    cols = ["report_id", "group", "identical"]
+    if len(r) < 2:
+        return pd.DataFrame(columns=cols)
+    ids = r["report_id"].to_numpy(dtype=object)
+    content = _content_hash(corpus, ids)
+    unit = r["unit"].astype(object).where(r["unit"].notna(), None)
+    unit = unit.map(lambda u: u.strip() if isinstance(u, str) else None).replace("", None)
+    year = r["year"].astype("Int64")
+    named = (unit.notna() & year.notna()).to_numpy()
+    key = np.where(named, "u\x00" + unit.fillna("").astype(str) + "\x00" + year.astype(str),
+                   "c\x00" + pd.Series(content.astype(str), index=r.index))
+    key = pd.Series(key, index=r.index)
+    size = key.map(key.value_counts())
+    dup = (size >= 2).to_numpy()
+    if not dup.any():
+        return pd.DataFrame(columns=cols)
+    group = pd.factorize(key[dup])[0]
+    h = pd.Series(content[dup])
+    identical = (h.groupby(group).transform("nunique") == 1).to_numpy()
+    return pd.DataFrame({"report_id": ids[dup], "group": group, "identical": identical})
+
+
+@rule(
+    id="XR-DUPLICATE-SUBMISSION",
+    title="同一单位同一年度的报告重复提交",
+    category="cross_report",
+    severity="warning",
+    points=0,
+    description=(
+        "Two or more reports of the batch are the same submission: they name the same unit and year "
+        "(identical or not), or, lacking unit or year, their text and tables are identical. Each copy "
+        "would otherwise be scored and ranked as a report of its own and be flagged as copied from "
+        "the other. Every report of the group gets this finding, naming the others and saying whether "
+        "they are identical, so the supervisor keeps the right one. It costs no points: the copies are "
+        "the batch's doing, not necessarily the unit's."
+    ),
+    fail_example={"reports": [{"report_id": "a", "unit": "甲县人民政府办公室", "year": 2023},
+                              {"report_id": "a2", "unit": "甲县人民政府办公室 ", "year": 2023,
+                               "cells": {"requests/new/natural": 1}}]},
+    pass_example={"reports": [{"report_id": "a", "unit": "甲县人民政府办公室", "year": 2023},
+                              {"report_id": "a2", "unit": "甲县人民政府办公室", "year": 2022}]},
+)
+def duplicate_submission(corpus) -> pd.DataFrame:
+    g = duplicate_groups(corpus)
+    if not len(g):
+        return found()
+    reps = corpus.reports.assign(report_id=corpus.reports["report_id"].astype(str)).set_index("report_id")
+    path = g["report_id"].map(reps["path"].astype(str)) if "path" in reps else g["report_id"]
+    shown = g["report_id"] + "（" + path + "）"
+    members = shown.groupby(g["group"]).agg(list)
+    others = [[m for m in members[grp] if m != me] for grp, me in zip(g["group"], shown, strict=True)]
+    listed = ["、".join(o[:SHOWN]) + (f" 等 {len(o)} 份" if len(o) > SHOWN else "") for o in others]
+    unit = g["report_id"].map(reps["unit"]).fillna("")
+    year = g["report_id"].map(reps["year"]).map(lambda v: "" if pd.isna(v) else f"{int(v)}年度")
+    who = np.where(unit.astype(str).str.strip() != "", "同一单位（" + unit.astype(str).str.strip() + "）" + year + "的报告",
+                   "内容完全相同的报告")
+    same = np.where(g["identical"].to_numpy(), "内容完全相同", "内容不同")
+    msg = ("本报告与报告 " + pd.Series(listed, index=g.index) + "是" + who + "（" + same
+           + "），属于重复提交；请确认以哪一份为准，其余不应重复评分。")
+    return found(g["report_id"], msg, expected="每个单位每年一份报告",
+                 actual=("共 " + g["group"].map(g["group"].value_counts()).astype(str) + " 份").to_numpy())

@@ -39,6 +39,8 @@ def _cells(rep: dict) -> dict[tuple[str, str, str], object]:
     got = {(c["table"], c["row"], c["col"]): (c["value"] if c["value"] is not None
                                               else (BLANK if c["raw"] is not None else None)) for c in rep["cells"]}
     assert len(got) == len(rep["cells"])
+    state = {None: "unplaced", BLANK: "blank"}
+    assert all(c["state"] == state.get(got[(c["table"], c["row"], c["col"])], "value") for c in rep["cells"])
     return got
 
 

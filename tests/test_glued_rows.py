@@ -154,3 +154,12 @@ def test_consistent_tells_decided_rows_from_undecided_ones() -> None:
     seen = splitter.consistent(options, lambda ch: ch["a"][0] + ch["b"][0] == 3 and ch["c"][0] == 5)
     assert seen == {"a": {0, 1}, "b": {0, 1}, "c": {0}}
     assert splitter.consistent(options, lambda ch: False) == {"a": set(), "b": set(), "c": set()}
+
+
+def test_appeals_glued_with_no_consistent_reading_is_a_certain_error() -> None:
+    text = (FIXTURES / "glued_2021_broken.txt").read_text(encoding="utf-8")
+    # 1100000000000000: sixteen digits for fifteen cells, 11,0,… or 1,10,…: both break 结果 + … = 总计.
+    rep = normalise_text(text.replace("1000000000000002", "1100000000000000"))
+    broken = [p for p in rep["problems"] if p["kind"] == "identity_broken" and p["table"] == "appeals"]
+    assert len(broken) == 1 and "共有 2 种拆分方式" in broken[0]["detail"]
+    assert all(c["state"] == "unplaced" for c in rep["cells"] if c["table"] == "appeals")

@@ -97,7 +97,8 @@ def _place_rows(table: str, rows: dict[str, list[str]], read: TableRead, problem
     """Values per row when they fit the row's columns exactly; glued rows go through the splitter."""
     placed: dict[str, list[Typed]] = {}
     glued: dict[str, list[str]] = {}
-    for r, cols in rows.items():
+    order = list(rows)
+    for i, (r, cols) in enumerate(rows.items()):
         n = len(cols)
         rr = read.rows.get(r)
         where = _LazyPlace(table, r)
@@ -110,6 +111,12 @@ def _place_rows(table: str, rows: dict[str, list[str]], read: TableRead, problem
         got = rr.cells
         if read.layout == "grid" and len(got) > n:
             got = trim_grid(got, n)
+        if (read.layout == "lines" and len(got) == n + 1 and i + 1 < len(order)
+                and _is_row_number(got[-1], table, order[i + 1]) and _row_holds(table, cols, got[:n])):
+            got = got[:n]  # the next row's number (2 of 2.其他法律…), its label cut off with the page
+        if rr.total_only and len(got) == 1 < n and _last_is_total(table, cols):
+            placed[r] = [*((values.BLANK, None, "") for _ in cols[:-1]), got[0]]
+            continue
         if len(got) == n:
             placed[r] = got
         elif len(got) > n and _surplus_is_debris(got[n:]) and _row_holds(table, cols, got[:n]):
@@ -146,6 +153,19 @@ class _LazyPlace:
 
 def _surplus_is_debris(cells: list[Typed]) -> bool:
     return all(k == values.BLANK or (k == values.NUMBER and v == 0) for k, v, _ in cells)
+
+
+def _is_row_number(cell: Typed, table: str, next_row: str) -> bool:
+    """``cell`` is the printed number of ``next_row`` (its prefix 2. without the dot)."""
+    prefix = catalogue.load().raw["tables"][table]["rows"].get(next_row, {}).get("prefix") or ""
+    digits = prefix.rstrip(".．、")
+    return cell[0] == values.NUMBER and digits.isdigit() and values.clean(cell[2]) == digits
+
+
+def _last_is_total(table: str, cols: list[str]) -> bool:
+    """The row's last column is the total of the others (an identity of the catalogue says so)."""
+    return any(i.total == cols[-1] and set(i.lhs) <= set(cols)
+               for i in catalogue.load().identities_of(table, "columns"))
 
 
 def _row_holds(table: str, cols: list[str], cells: list[Typed]) -> bool:

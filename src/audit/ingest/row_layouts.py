@@ -4,8 +4,16 @@
   label's line, split into cells; leading and trailing empty cells are merge debris, interior
   empty cells are printed blanks;
 - ``grid`` (HTML/Word): every cell after the label counts, empty ones as blanks;
-- ``lines`` (one cell per line): the following non-empty lines while they are values;
+- ``lines`` (one cell per line): the following non-empty lines while they are values. CMS pages
+  copied as text end every cell with a pipe (``规章 |`` / ``0 |``): a lone ``|`` is a blank cell
+  in its place, a run of pipes (``|||||||``) is where the row's dropped blank cells were gathered
+  and ends the row;
 - ``flat`` (a whole table on one line, digits glued): the digit chunks, for the splitter.
+
+In every text layout a cell of numbers separated by spaces (``0 0 0 0 0 0 0``, PDF text lines
+and plain-text copies) is that many cells. A row printing one number set far apart from its
+label (``4.保护第三方合法权益            0``: the blank parts print nothing) is marked
+``total_only``: the number is the row's last column (its total).
 """
 
 from __future__ import annotations
@@ -19,6 +27,11 @@ SEP = re.compile(r"[\t|]")
 MD_RULE = re.compile(r":?-{3,}:?")  # a markdown separator cell (|---|) is not data
 _DIGIT = re.compile(r"\d")
 NUMERIC_PREFIX = re.compile(r"^[\s\u3000\d.．,，+\-元件万]*")
+_PIPES_ONLY = re.compile(r"\|+")
+_SPACES = re.compile(r"[ \u3000\xa0]+")
+_WIDE = 6  # this many spaces stand for cells that print nothing
+_INNER_SPACE = re.compile(r"\d[ \u3000\xa0]+[\d/—-]")  # numbers separated by spaces
+_LEADING = re.compile(r"^[ \u3000\xa0]*")
 
 
 def detect_layout(region: str, forced: str | None = None) -> str:
@@ -30,6 +43,8 @@ def detect_layout(region: str, forced: str | None = None) -> str:
     lines = [ln for ln in region.split("\n") if ln.strip()]
     tabbed = sum(1 for ln in lines if "\t" in ln.strip("\t ") and len(SEP.split(ln)) >= 3)
     piped = sum(1 for ln in lines if ln.count("|") >= 2)
+    if piped and _pipe_per_cell(lines) > piped:
+        return "lines"  # one cell per line, each ending in a pipe
     if piped >= 3 and piped >= tabbed:
         return "pipe"
     if tabbed >= 3:
@@ -40,12 +55,32 @@ def detect_layout(region: str, forced: str | None = None) -> str:
     return "lines"
 
 
+def _pipe_per_cell(lines: list[str]) -> int:
+    """Lines that are one cell ending in a pipe (``0 |``), not counting runs of bare pipes."""
+    return sum(1 for ln in lines if ln.count("|") == 1 and ln.rstrip().endswith("|") and ln.strip() != "|")
+
+
 def line_cells(gap: str) -> list[str]:
     """Cells of the rest of a tab/pipe row (up to the end of its line)."""
     line = gap.split("\n", 1)[0]
     cells = [c.strip(" \xa0\r") for c in SEP.split(line)]
     # A markdown separator row (|---|) is not data.
-    return [c for c in cells if not MD_RULE.fullmatch(c)]
+    cells = [c for c in cells if not MD_RULE.fullmatch(c)]
+    if _INNER_SPACE.search(line):
+        cells = [part for c in cells for part in split_spaced(c)]
+    return cells
+
+
+def split_spaced(cell: str) -> list[str]:
+    """``0 0 0 1`` → four cells when every space-separated part is a number (else the cell as is)."""
+    parts = _SPACES.split(cell.strip(" \u3000\xa0"))
+    if len(parts) < 2:
+        return [cell]
+    for part in parts:
+        kind, _ = values.parse(part)
+        if kind == values.TEXT or (kind == values.BLANK and part not in ("-", "/", "—", "无")):
+            return [cell]
+    return parts
 
 
 def _typed(cells: list[str], *, keep_interior_blanks: bool) -> list[Typed]:
@@ -91,16 +126,84 @@ def gap_cells(text: str, start: int, end: int, layout: str) -> RowRead:
     if layout == "grid":
         return RowRead("", cells=grid_cells(gap))
     if layout in ("tab", "pipe"):
-        return RowRead("", cells=_typed(line_cells(gap), keep_interior_blanks=True))
+        cells = _typed(line_cells(gap), keep_interior_blanks=True)
+        if not cells and "\n" in gap:
+            below = _values_below(gap)
+            if below:
+                return RowRead("", cells=below, next_line=True)
+        return RowRead("", cells=cells, total_only=_set_apart(gap, cells))
     if layout == "lines":
-        cells = [ln.strip(" \t\xa0\r") for ln in gap.split("\n")]
-        cells = [c for c in cells if c.strip(" \u3000")]
+        if "|" in gap:
+            return RowRead("", cells=_pipe_lines(gap))
+        lines = gap.split("\n")
+        cells = [c for c in (ln.strip(" \t\xa0\r") for ln in lines) if c.strip(" \u3000")]
+        if _INNER_SPACE.search(gap):
+            cells = [part for c in cells for part in split_spaced(c)]
         typed = _typed(cells, keep_interior_blanks=False)
         # In this layout a text cell ends the row (it is the next label or narrative).
-        return RowRead("", cells=[c for c in typed if c[0] != values.TEXT] if len(typed) > 1 else typed)
+        typed = [c for c in typed if c[0] != values.TEXT] if len(typed) > 1 else typed
+        alone = len(typed) == 1 and _indent_gain(text, start, lines, typed[0][2]) >= _WIDE
+        return RowRead("", cells=typed, total_only=alone and typed[0][0] == values.NUMBER)
     m = NUMERIC_PREFIX.match(gap)
     return RowRead("", chunks=splitter.chunks_of(m.group(0) if m else ""))
 
+
+def _pipe_lines(gap: str) -> list[Typed]:
+    """One cell per line, each ending in a pipe; a lone pipe is a blank cell, a run of pipes ends
+    the row (the row's dropped blank cells were gathered there: the printed ones cannot be placed)."""
+    cells: list[str] = []
+    for i, ln in enumerate(gap.split("\n")):
+        c = ln.strip(" \t\xa0\r\u3000")
+        if _PIPES_ONLY.fullmatch(c):
+            if len(c) > 1:
+                break
+            if i > 0:
+                cells.append("")  # a blank cell in its place (the label's own pipe is not a cell)
+            continue
+        if c.endswith("|"):
+            c = c[:-1].rstrip(" \t\xa0\u3000")
+        if c:
+            cells.extend(split_spaced(c))
+    typed = _typed(cells, keep_interior_blanks=True)
+    return [c for c in typed if c[0] != values.TEXT] if len(typed) > 1 else typed
+
+
+def _values_below(gap: str) -> list[Typed]:
+    """A label alone on its line with its values on the one line below (PDF→Markdown converters:
+    ``（二）部分公开…`` / ``| 0 | 0 | … |``). Only when that is the gap's one line of values and
+    everything else in it is blank or a ``|---|`` rule: otherwise whose values they are is unsure."""
+    found: list[Typed] = []
+    for ln in gap.split("\n")[1:]:
+        cells = line_cells(ln)
+        if all(c == "" for c in cells):
+            continue
+        typed = _typed(cells, keep_interior_blanks=True)
+        if found or not typed or any(k == values.TEXT for k, _, _ in typed):
+            return []
+        found = typed
+    return found
+
+
+def _set_apart(gap: str, cells: list[Typed]) -> bool:
+    """One number, printed after a wide run of spaces on the label's line."""
+    if len(cells) != 1 or cells[0][0] != values.NUMBER:
+        return False
+    line = gap.split("\n", 1)[0]
+    return len(_LEADING.match(line).group(0)) >= _WIDE
+
+
+def _indent_gain(text: str, start: int, lines: list[str], raw: str) -> int:
+    """How much further right the line holding ``raw`` starts than the label's line (the label's own
+    line: the spaces between the label and the value)."""
+    first = lines[0]
+    if first.strip(" \t\xa0\r\u3000"):
+        return len(_LEADING.match(first).group(0))
+    line_start = text.rfind("\n", 0, start) + 1
+    label_indent = len(_LEADING.match(text[line_start:start]).group(0))
+    for ln in lines[1:]:
+        if ln.strip(" \t\xa0\r\u3000"):
+            return len(_LEADING.match(ln).group(0)) - label_indent
+    return 0
 
 
 def trim_grid(got: list[Typed], n: int) -> list[Typed]:

@@ -13,37 +13,34 @@ import re
 from functools import cache
 
 _NUMBER = r"[\s\u3000]*(\d{1,7})[\s\u3000]*件"
-_DOCS = {"regulations": r"(?:政府|部门)?规章", "normative_documents": r"(?:行政)?规范性文件"}
-_ACTIVE_COLS = {
-    "2021": {
-        "issued": r"(?:本年度?|全年|年内)?(?:新)?制发(?:的|了)?",
-        "repealed": r"(?:宣布|本年度?|全年)?废止(?:的|了)?",
-        "in_force": r"现行有效(?:的)?",
-    },
-    "2019": {"new_made": r"(?:本年度?|全年)?新制作(?:的|了)?"},
+# One pattern per table, each alternative starting with a literal word (so the regex engine skips
+# every position no statement can start at). Column words by edition; 本年度/全年 before them is
+# allowed and not needed.
+_ACTIVE_WORDS = {
+    "2021": {"制发": "issued", "废止": "repealed", "现行有效": "in_force"},
+    "2019": {"新制作": "new_made"},
 }
-_REQUESTS = {
-    ("new", "total"): r"(?:本年度?|全年|年内)新收(?:到)?(?:政府信息公开)?申请(?:数量)?(?:共)?",
-    ("carried_over", "total"): r"上年(?:度)?结转(?:政府信息公开)?申请(?:数量)?(?:共)?",
-    ("carried_next", "total"): r"结转下年度(?:继续办理)?(?:的)?(?:政府信息公开)?申请(?:数量)?(?:共)?",
-}
+_DOCS = {"规章": "regulations", "规范性文件": "normative_documents"}
+_REQUEST_WORDS = {"新收": "new", "上年结转": "carried_over", "上年度结转": "carried_over", "结转下年度": "carried_next"}
+_ACTIVE = r"({words})(?:的|了)?(?:政府|部门|行政)?(规章|规范性文件)" + _NUMBER
+_REQUESTS = re.compile(r"(新收|上年度?结转|结转下年度)(?:到|继续办理)?(?:的)?(?:政府信息公开)?申请(?:数量)?(?:共)?" + _NUMBER)
 
 
 @cache
-def _patterns(edition: str | None) -> tuple[tuple[re.Pattern[str], tuple[str, str, str]], ...]:
-    out = []
-    for col, word in _ACTIVE_COLS.get(edition or "", {}).items():
-        for row, doc in _DOCS.items():
-            out.append((re.compile(word + doc + _NUMBER), ("active", row, col)))
-    for (row, col), words in _REQUESTS.items():
-        out.append((re.compile(words + _NUMBER), ("requests", row, col)))
-    return tuple(out)
+def _active_pattern(edition: str) -> re.Pattern[str] | None:
+    words = _ACTIVE_WORDS.get(edition)
+    return re.compile(_ACTIVE.replace("{words}", "|".join(words))) if words else None
 
 
 def find(text: str, edition: str | None) -> dict[tuple[str, str, str], float]:
     """(table, row, col) → the number the text states for it, when it states exactly one."""
     seen: dict[tuple[str, str, str], set[float]] = {}
-    for pattern, key in _patterns(edition):
-        for m in pattern.finditer(text):
-            seen.setdefault(key, set()).add(float(m.group(1)))
+    active = _active_pattern(edition or "")
+    if active is not None:
+        words = _ACTIVE_WORDS[edition or ""]
+        for m in active.finditer(text):
+            seen.setdefault(("active", _DOCS[m.group(2)], words[m.group(1)]), set()).add(float(m.group(3)))
+    for m in _REQUESTS.finditer(text):
+        word = m.group(1).replace("上年度", "上年")
+        seen.setdefault(("requests", _REQUEST_WORDS[word], "total"), set()).add(float(m.group(2)))
     return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1}

@@ -24,6 +24,8 @@ class RowRead:
     cells: list[Typed] = field(default_factory=list)  # (kind, value, raw)
     chunks: list[str] | None = None
     line_start: int = 0
+    total_only: bool = False  # one number set far apart, the blank parts printing nothing: the total
+    next_line: bool = False  # the values were on the line below the label
 
 
 @dataclass

@@ -21,6 +21,8 @@ from audit.ingest.table_read import RowRead, TableRead, Token
 __all__ = ["RowRead", "TableRead", "Token", "assemble", "detect_layout", "expected_rows", "read_table", "tokenize"]
 
 _GAP = r"[\s\u3000]*"
+# A label followed by one number and the punctuation of a sentence (…申请数量0件，) is prose.
+_SENTENCE_VALUE = re.compile(r"[\s\u3000]*\d+(?:\.\d+)?[\s\u3000]*[件个条项次]?[\s\u3000]*[，,。；;、]")
 
 
 @cache
@@ -76,6 +78,8 @@ def read_table(text: str, table: str, layout_hint: str | None = None) -> TableRe
     out.layout = layout
     out.columns = {t.key for t in tokens if t.kind == "column"}
     ends = [t.start for t in tokens[1:]] + [len(text)]
+    token_ends = {t.end for t in tokens}
+    prev_had_values = True
     for tok, end in zip(tokens, ends, strict=True):
         if tok.kind != "row":
             continue
@@ -87,12 +91,17 @@ def read_table(text: str, table: str, layout_hint: str | None = None) -> TableRe
         read = row_layouts.gap_cells(text, tok.end, end, layout)
         read.key = tok.key
         read.line_start = text.rfind("\n", 0, tok.start) + 1
+        if read.next_line and not prev_had_values:
+            # Values below a label whose predecessor printed none: they may be that row's.
+            read.cells, read.next_line = [], False
         has_values = bool(read.cells) or bool(read.chunks)
+        if (_is_inline_mention(text, tok, layout) and (not has_values or tok.start not in token_ends)) \
+                or _SENTENCE_VALUE.match(text, tok.end, min(end, tok.end + 40)):
+            continue  # a sentence that repeats a row label (全年新收…申请数量0件) is not a table row
+        prev_had_values = has_values
         if tok.key in out.rows:
             if has_values:
                 out.duplicates.append(tok.key)
-            continue
-        if not has_values and _is_inline_mention(text, tok, layout):
             continue
         out.rows[tok.key] = read
     if table == "appeals":
@@ -145,9 +154,11 @@ def _appeals_block(text: str, tokens: list[Token], layout: str) -> RowRead:
     cells: list[tuple[str, float | None, str]] = []
     started = False
     for line in body.split("\n"):
-        raw_cells = SEP.split(line) if layout in ("tab", "pipe") else [line]
-        for raw in raw_cells:
-            c = raw.strip(" \t\u3000\xa0\r")
+        if layout in ("tab", "pipe"):
+            raw_cells = SEP.split(line)
+        else:  # one cell per line, maybe ending in a pipe (a run of bare pipes is no cell)
+            raw_cells = [line.strip(" \t\u3000\xa0\r").rstrip("|")] if "|" in line else [line]
+        for c in (part for raw in raw_cells for part in row_layouts.split_spaced(raw.strip(" \t\u3000\xa0\r"))):
             if MD_RULE.fullmatch(c):
                 continue
             kind, v = values.parse(c)

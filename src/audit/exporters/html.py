@@ -140,6 +140,7 @@ def render(findings: pd.DataFrame, scorecard: pd.DataFrame, rules: list[Rule], m
         _summary(findings, live, scorecard, meta),
         _charts(live, scorecard, titles),
         _units(scorecard, units, set(details)),
+        _missing(meta.get("missing_units") or []),
         _per_report(findings, scorecard, details, titles),
         "</main>",
         f"<script>{_SORT_JS}</script>",
@@ -273,6 +274,17 @@ def _units(scorecard: pd.DataFrame, shown: list[int], linked: set[int]) -> str:
     note = _left_out_note(len(scorecard), len(shown), UNITS_NOTE)
     return (f'<section id="units"><h2>各单位得分（点击表头排序）</h2>{note}<table class="sortable" id="units-table">'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></section>")
+
+
+def _missing(missing: list[Mapping[str, Any]]) -> str:
+    """The expected units (units file) that sent no report: 未提交（应报尽报）."""
+    if not missing:
+        return ""
+    rows = "".join(f"<tr><td>{_e(m.get('unit'))}</td><td>{_e(m.get('region'))}</td><td>{_e(m.get('level'))}</td>"
+                   f"<td>{_e(m.get('parent'))}</td><td>{_e(m.get('kind'))}</td><td>未提交</td></tr>" for m in missing)
+    return (f'<section id="missing"><h2>未提交（应报尽报）：{len(missing)} 个单位没有报告</h2>'
+            "<table><thead><tr><th>单位名称</th><th>地区</th><th>层级</th><th>上级单位</th><th>类型</th><th>状态</th>"
+            f"</tr></thead><tbody>{rows}</tbody></table></section>")
 
 
 def _group_key(table: Any, category: Any) -> tuple[int, str]:

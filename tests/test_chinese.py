@@ -20,14 +20,16 @@ SEEDS = sorted((REPO / "reports").glob("*.txt"))
 # Names of formats and products, written the way Chinese users write them too.
 PRODUCT_NAMES = {"audit", "JSON", "CSV", "XLSX", "Excel", "YAML", "TOML", "HTML", "PDF", "Word", "Markdown",
                  "Schema", "UTF", "GB", "pyproject", "toml", "yaml", "json", "csv", "xlsx", "html", "md", "txt",
-                 "docx", "pdf", "py", "Python", "pytest"}
+                 "docx", "pdf", "py", "Python", "pytest",
+                 "expires"}  # a waiver-file key
 SUBCOMMANDS = ("run", "normalise", "rules", "keys", "config", "docs", "schema")
 
 
 def _allowed_words() -> set[str]:
     keys = catalogue.load().all_keys()
-    rules = engine.with_core_rules(plugins.load_registry().rules)
-    words = set(PRODUCT_NAMES) | set(SUBCOMMANDS) | keys["table"] | keys["row"] | keys["col"]
+    registry = plugins.load_registry()
+    rules = engine.with_core_rules(registry.rules)
+    words = set(PRODUCT_NAMES) | {w for e in registry.exporters for w in e.name.split("-")} | set(SUBCOMMANDS) | keys["table"] | keys["row"] | keys["col"]
     words |= {r.pack for r in rules} | {"error", "warning", "info", "table"} | set(catalogue.SECTION_KEYS)
     return words
 

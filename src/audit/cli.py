@@ -270,7 +270,7 @@ def _exporter(registry: plugins.Registry, name: str) -> Exporter:
     exporter = registry.exporter(name)
     if exporter is None:
         names = ", ".join(e.name for e in registry.exporters)
-        raise UsageError(f"参数 --format：没有名为“{name}”的输出格式（可用：{names}）")
+        raise UsageError(f"参数 --format：没有名为 {name!r} 的输出格式（可用：{names}）")
     return exporter
 
 

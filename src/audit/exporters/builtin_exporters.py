@@ -1,7 +1,7 @@
 """The built-in output formats, registered through the ``audit_exporters`` hook like an outside
 plugin's: the terminal summary, findings.json, findings.csv, scorecard.csv, scorecard.xlsx and
 report.html. Each writer module is imported only when its file is written, so ``audit rules``
-never loads XlsxWriter or Plotly.
+never loads XlsxWriter or the HTML assets.
 """
 
 from __future__ import annotations

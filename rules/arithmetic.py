@@ -61,10 +61,9 @@ def _row_totals(table: str) -> list[str]:
     id="ARITH-REQ-BALANCE", title="申请情况表各列“第一项加第二项之和等于第三项加第四项之和”不成立",
     category="arithmetic", severity="error", points=5,
     description=(
-        "For every column of the requests table, 一、本年新收 + 二、上年结转 must equal （七）总计 + "
-        "四、结转下年度继续办理: the table prints this identity in its own header (本列数据的勾稽关系为…). "
-        "Blank parts count as 0; a blank （七）总计 is reported by ARITH-TOTAL-BLANK instead; columns "
-        "with cells the reader could not place are not asserted."
+        "申请情况表每一列都应满足“一、本年新收 + 二、上年结转 = （七）总计 + 四、结转下年度继续"
+        "办理”：这是表头自己印明的勾稽关系（本列数据的勾稽关系为……）。分项空白按 0 计；（七）总计空"
+        "白时由 ARITH-TOTAL-BLANK 提示；有单元格未能定位的列不作判断。"
     ),
     fail_example={"cells": {"requests/new/natural": 5, "requests/new/total": 5}},
     pass_example={"cells": {"requests/new/natural": 5, "requests/new/total": 5,
@@ -105,11 +104,10 @@ def _side(w: np.ndarray, rows: list[int]) -> np.ndarray:
     id="ARITH-REQ-HANDLED-SUM", title="“（七）总计”行不等于各办理结果之和",
     category="arithmetic", severity="error", points=5,
     description=(
-        "（七）总计 of the requests table is, per column, the sum of the handling results (21 leaf rows in "
-        "edition 2021, 19 in edition 2019; a report is summed over the rows it actually has, so a mixed "
-        "report is summed as printed). Blank results count as 0. Not asserted when a leaf or the total "
-        "could not be placed, when the total is blank (ARITH-TOTAL-BLANK), or when one side is entirely "
-        "zero (zeros pack)."
+        "申请情况表的“（七）总计”每一列应等于各项办理结果之和（2021 版 21 个末级行，2019 "
+        "版 19 个；按报告实际印出的行求和，混用两版格式的报告按所印内容求和）。空白结果按 0 计。末"
+        "级行或总计未能定位、总计空白（见 ARITH-TOTAL-BLANK）或一侧全为 0（由零值规则"
+        "处理）时不作判断。"
     ),
     fail_example={"cells": {"requests/handled_total/natural": 4, "requests/handled_total/total": 4,
                             "requests/new/natural": 4, "requests/new/total": 4}},
@@ -141,9 +139,9 @@ def req_handled_sum(corpus):
     id="ARITH-REQ-ROW-TOTAL", title="申请情况表“总计”列不等于六类申请人之和",
     category="arithmetic", severity="error", points=3,
     description=(
-        "In every row of the requests table, 总计 is the sum of the six applicant columns (自然人, 商业企业, "
-        "科研机构, 社会公益组织, 法律服务机构, 其他). Blank parts count as 0; a blank 总计 is "
-        "ARITH-TOTAL-BLANK; a non-zero total over all-zero parts (or the reverse) is left to the zeros pack."
+        "申请情况表每一行的“总计”应等于六类申请人（自然人、商业企业、科研机构、社会公益组织、法律服务机"
+        "构、其他）之和。分项空白按 0 计；总计空白见 ARITH-TOTAL-BLANK；总计非 0 "
+        "而分项全为 0（或相反）由零值规则处理。"
     ),
     fail_example={"cells": {"requests/granted/natural": 2, "requests/granted/commercial": 1,
                             "requests/granted/total": 2}},
@@ -158,9 +156,9 @@ def req_row_total(corpus):
     id="ARITH-APPEALS-TOTAL", title="行政复议、行政诉讼“总计”不等于各结果之和",
     category="arithmetic", severity="error", points=3,
     description=(
-        "For 行政复议 and both groups of 行政诉讼, 总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结. "
-        "Blank parts count as 0; a blank 总计 is ARITH-TOTAL-BLANK; a non-zero total over all-zero parts "
-        "(or the reverse) is left to the zeros pack."
+        "行政复议栏和行政诉讼两栏（未经复议直接起诉、复议后起诉）中，总计 = 结果维持 + 结果纠正 +"
+        " 其他结果 + 尚未审结。分项空白按 0 计；总计空白见 ARITH-TOTAL-BLANK；总"
+        "计非 0 而分项全为 0（或相反）由零值规则处理。"
     ),
     fail_example={"cells": {"appeals/review/upheld": 1, "appeals/review/corrected": 1, "appeals/review/total": 3}},
     pass_example={"cells": {"appeals/review/upheld": 1, "appeals/review/corrected": 2, "appeals/review/total": 3}},
@@ -191,10 +189,9 @@ def _blank_totals(g: c.Grid, blank: np.ndarray, expected: np.ndarray, *, by_row:
     id="ARITH-TOTAL-BLANK", title="总计未填写",
     category="arithmetic", severity="info", points=0,
     description=(
-        "A total cell (the 总计 column of the requests or appeals table, or the （七）总计 row) printed "
-        "blank while its parts are not all zero. Some published tables leave zero cells and even totals "
-        "empty; a blank is not an arithmetic error, but a supervisor may want the total filled in. "
-        "Blank totals over all-zero parts are consistent and not reported."
+        "合计单元格（申请情况表或复议诉讼表的“总计”列，或“（七）总计”行）印为空白，而其分项并非全为 "
+        "0。有的报告把 0 甚至总计都留空；空白不算计算错误，但上级可能要求补填总计。分项全为 0 时总"
+        "计空白是一致的，不提示。"
     ),
     fail_example={"cells": {"requests/granted/total": None}},
     pass_example={"cells": {"requests/denied_law/total": None}},
@@ -247,8 +244,8 @@ def _cell_places(df: pd.DataFrame) -> pd.Series:
     id="ARITH-NEGATIVE", title="数量为负数",
     category="arithmetic", severity="error", points=3,
     description=(
-        "Counts and amounts cannot be negative; only 本年增/减 (edition 2019) is a signed column. "
-        "A negative count is usually a typing error or a difference typed in the wrong column."
+        "件数和金额不能为负数；只有 2019 版的“本年增/减”列可以为负。负数通常是录入错误，或把差额"
+        "填进了别的列。"
     ),
     fail_example={"cells": {"active/penalty/decisions": -15}},
     pass_example={"edition": "2019", "cells": {"active/penalty/change": -3}},
@@ -273,9 +270,8 @@ def _bad_cells(corpus, idx: np.ndarray, exempt_cols, text: str, expected: str) -
     id="ARITH-NON-INTEGER", title="件数不是整数",
     category="arithmetic", severity="error", points=2,
     description=(
-        "Every column except the money amounts (本年收费金额, 采购总金额) counts documents, decisions, "
-        "requests or cases, which are whole numbers. A fraction usually means a misplaced decimal point "
-        "or an amount typed into a count column."
+        "除金额列（本年收费金额、采购总金额）外，各列统计的是文件、决定、申请或案件的件数，都应为整数。出"
+        "现小数通常是小数点错位，或把金额填进了件数列。"
     ),
     fail_example={"cells": {"requests/granted/natural": 1.5, "requests/granted/total": 1.5}},
     pass_example={"cells": {"active/fees/amount": 12.35}},
@@ -297,12 +293,11 @@ def non_integer(corpus):
     id="ARITH-ACTIVE-IN-FORCE", title="现行有效件数少于本年制发且未废止的件数",
     category="arithmetic", severity="warning", points=1,
     description=(
-        "Edition 2021, 规章 and 行政规范性文件: 现行有效件数 (the stock at year end) = last year's stock + "
-        "本年制发件数 − 本年废止件数 − documents that lapsed. Last year's stock is not printed, so "
-        "`in_force >= issued` is no identity (documents issued this year can be repealed this year), but "
-        "since the earlier stock is never negative, `in_force >= issued - repealed` must hold unless "
-        "documents lapsed (有效期届满) without being counted as repealed. That exception is real but "
-        "rare, hence a warning asking to check, not an error. Blank cells count as 0."
+        "2021 版表格中规章和行政规范性文件的“现行有效件数”（年末存量）= 上年存量 + 本年制发件"
+        "数 − 本年废止件数 − 有效期届满失效的件数。上年存量不印在表中，所以“现行有效 ≥ 本年制发"
+        "”并非恒等式（本年制发的文件也可能本年废止）；但上年存量不会为负，因此除非有文件到期失效而未计入"
+        "废止，“现行有效 ≥ 本年制发 − 本年废止”必须成立。这种例外确实存在但很少，所以这是请核实的"
+        "警告，不是错误。空白按 0 计。"
     ),
     fail_example={"cells": {"active/normative_documents/issued": 5, "active/normative_documents/repealed": 1,
                             "active/normative_documents/in_force": 2}},
@@ -334,4 +329,4 @@ RULES = [req_balance, req_handled_sum, req_row_total, appeals_total, total_blank
 @hookimpl
 def audit_pack() -> Pack:
     return Pack(name="arithmetic", version=c.VERSION, rules=RULES,
-                description="勾稽关系: the identities printed in or implied by the three statistics tables.")
+                description="勾稽关系：三张统计表印明或隐含的等式。")

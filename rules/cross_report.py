@@ -90,11 +90,9 @@ def _unsure(corpus, table: str, row: str, report_codes: np.ndarray, col_codes: n
     severity="warning",
     points=3,
     description=(
-        "Applications a unit carried into the next year (四、结转下年度继续办理 of year Y-1) are, by "
-        "definition, the applications carried over into year Y (二、上年结转政府信息公开申请数量). "
-        "When the unit's two consecutive reports are both in the corpus, each applicant column must "
-        "agree. A mismatch means one of the two reports is wrong (or the unit's reports were not "
-        "written from the same ledger). The finding is on the later report and names both."
+        "一个单位上一年度报告的“四、结转下年度继续办理”申请，就是本年度报告的“二、上年结转政府信息公开"
+        "申请数量”。当该单位相邻两年的报告都在本次审核中时，每一类申请人列都应一致。不一致说明两份报告中"
+        "有一份有误（或两年的数据不是出自同一台账）。问题记在后一年的报告上，并写明两份报告。"
     ),
     fail_example={"reports": [
         {"report_id": "u2023", "year": 2023, "cells": {
@@ -184,10 +182,9 @@ def _cell_values(g: c.Grid, row: str, col: str) -> np.ndarray:
     severity="warning",
     points=2,
     description=(
-        "In the 2021 template, 现行有效件数 of 规章 and 行政规范性文件 is a running stock: this year's "
-        "number must equal last year's plus this year's 本年制发件数 minus 本年废止件数. Checked when "
-        "the unit's reports for two consecutive years are both edition 2021. A mismatch usually means a "
-        "stale figure was copied or documents were repealed without being counted."
+        "2021 版表格中规章和行政规范性文件的“现行有效件数”是逐年滚动的存量：本年数应等于上年数加本"
+        "年制发件数减本年废止件数。该单位相邻两年的报告都是 2021 版时核对。不一致通常是沿用了旧数字"
+        "，或废止的文件没有计入。"
     ),
     fail_example={"reports": [
         {"report_id": "u2023", "year": 2023},
@@ -434,12 +431,10 @@ def copied_pairs(sections: pd.DataFrame, groups: pd.Series | None = None) -> pd.
     severity="warning",
     points=2,
     description=(
-        "The 总体情况 or 存在的主要问题及改进情况 section of this report repeats, sentence for sentence, "
-        "the same section of another report in the corpus: another unit's, or the same unit's for "
-        "another year. Sentences are compared after removing white space, punctuation and digits (so "
-        "new dates and figures do not hide a copy); at least 3 sentences and 80% of the longer "
-        "section must be identical. Sentences shared by more than 50 reports count as template "
-        "wording. Each report is told about its closest match."
+        "本报告的“总体情况”或“存在的主要问题及改进情况”一节，与本次审核中另一份报告（其他单位的，或同"
+        "一单位其他年度的）同一节逐句相同。比较时去掉空白、标点和数字（换了日期和数字也掩盖不了照抄）；至"
+        "少 3 句且较长一节的 80% 相同才算。超过 50 份报告共有的句子视为模板用语。每份报告只提"
+        "示与它最相近的一份。"
     ),
     fail_example={"reports": [
         {"report_id": "a", "unit": "甲县人民政府办公室", "sections": {"problems": (
@@ -486,4 +481,4 @@ RULES = [carry_over, in_force, copied_text, duplicate_submission]
 @hookimpl
 def audit_pack() -> Pack:
     return Pack(name="cross_report", version=audit.__version__, rules=RULES,
-                description="Checks across reports: consecutive years of one unit, and copied text.")
+                description="跨报告比对：同一单位相邻两年的衔接，以及照抄的文字。")

@@ -52,9 +52,8 @@ def deadlines(corpus) -> tuple[str, str]:
     severity="warning",
     points=2,
     description=(
-        "The report never names the unit that publishes it (not in the title, not in the page header's "
-        "发布机构, not even briefly where a sentence starts: 文登区住建局高度重视…), so the supervisor "
-        "cannot attribute it, and it cannot be compared with the unit's previous report."
+        "报告通篇都没有写明发布单位（标题、页眉的“发布机构”，连句首的简称也没有，如“文登区住建局高度重视……”）"
+        "，上级无法确定报告属于哪个单位，也无法与该单位上一年度的报告比较。"
     ),
     fail_example={"unit": None},
     pass_example={},
@@ -73,9 +72,8 @@ def unit_missing(corpus) -> pd.DataFrame:
     severity="warning",
     points=2,
     description=(
-        "Neither the title nor the statistics period (统计期限) nor the text states which year the "
-        "report covers. The year decides the edition to expect, the deadline and the comparison with "
-        "the previous year."
+        "标题、统计期限和正文都没有写明报告所属年度。年度决定应使用的表格版本、发布期限以及与上一年度的比"
+        "较。"
     ),
     fail_example={"year": None},
     pass_example={},
@@ -94,9 +92,8 @@ def year_missing(corpus) -> pd.DataFrame:
     severity="warning",
     points=2,
     description=(
-        "The title, the statistics period (本年度报告中所列数据的统计期限…) and the text name different "
-        "years (the reader records a ``year_conflict`` problem). Usually last year's report was "
-        "copied and only partly updated, so its figures may be last year's too."
+        "标题、统计期限（本年度报告中所列数据的统计期限……）和正文写的年度不一致（读取器记录了年度冲突）"
+        "。通常是照抄上一年度的报告只改了一部分，其中的数字也可能是上一年度的。"
     ),
     fail_example={"problems": [{"kind": "year_conflict", "detail": "标题 2024年，统计期限 2023年"}]},
     pass_example={},
@@ -117,9 +114,9 @@ def year_conflict(corpus) -> pd.DataFrame:
     severity="warning",
     points=3,
     description=(
-        "The 政府信息公开条例 was revised by 国务院令第711号 (in force since 15 May 2019). A report "
-        "that cites 国务院令第492号 (the 2007 text) and never 711号 is written on the superseded "
-        "regulation, which also means the old template and outdated wording."
+        "《政府信息公开条例》已由国务院令第711号修订（2019年5月15日起施行）。报告引用国务院令第"
+        "492号（2007年文本）而通篇未提711号，说明是按已废止的条例撰写的，往往也沿用了旧模板和过"
+        "时的表述。"
     ),
     fail_example={"sections": {"overview": "本报告根据《中华人民共和国政府信息公开条例》（国务院令第492号）要求编制。"}},
     pass_example={"extra_text": "《条例》由国务院令第492号公布，经国务院令第711号修订。"},
@@ -141,12 +138,10 @@ def old_regulation(corpus) -> pd.DataFrame:
     severity="warning",
     points=3,
     description=(
-        "条例第五十条: departments, townships and sub-districts publish their annual report by "
-        "31 January of the following year; a people's government above township level (unit name "
-        "ending in 人民政府, not 乡/镇人民政府, or a bare region name such as 平潭综合实验区) publishes "
-        "its summary report by 31 March. Checked only "
-        "when the page states a publication date. Both deadlines are configurable through "
-        "``corpus.options`` (``deadline``, ``summary_deadline`` as \"MM-DD\")."
+        "条例第五十条：各部门、乡镇和街道应于次年1月31日前发布本机关年度报告；县级以上人民政府（单位名"
+        "称以人民政府结尾但不是乡、镇人民政府，或只是地区名称，如平潭综合实验区）应于次年3月31日前发布"
+        "本级政府年度报告。只有页面写明发布日期时才核对。两个期限都可在配置文件中修改（格式为“月-日”"
+        "）。"
     ),
     fail_example={"year": 2024, "published": "2025-02-15"},
     pass_example={"year": 2024, "published": "2025-01-31"},
@@ -236,4 +231,4 @@ RULES = [unit_missing, year_missing, year_conflict, old_regulation, late, notice
 @hookimpl
 def audit_pack() -> Pack:
     return Pack(name="metadata", version=audit.__version__, rules=RULES,
-                description="Unit, year, legal basis and publication date of each report.")
+                description="每份报告的单位、年度、依据和发布日期。")

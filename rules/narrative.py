@@ -282,11 +282,10 @@ STATEMENTS = [
 ]
 
 _DESCRIPTION = (
-    "The report's text restates {what} ({pattern_hint}); the table prints it in {place}. When the text "
-    "states exactly one number for it and that number differs from the table, one of them is wrong "
-    "and the supervisor cannot tell which. Only unambiguous sentences count: two different numbers "
-    "for the same pattern (last year's figure, a district-wide figure) or Chinese numerals are "
-    "skipped, and sub-counts (其中…, 自然人…) are not read as totals."
+    "报告正文复述了{what}（{pattern_hint}）；表格中对应的是{place}。正文对"
+    "此只写了一个数且与表格不同时，两处必有一处有误，上级无法判断哪一处正确。只采用没有歧义的句子：同"
+    "一句式出现两个不同的数（上一年度的数、全区的数）或使用中文数字时跳过，“其中……”“自然人……”"
+    "等分项数不当作总数。"
 )
 
 
@@ -340,4 +339,4 @@ RULES = [*(_make_rule(st) for st in STATEMENTS), new_with_carried]
 @hookimpl
 def audit_pack() -> Pack:
     return Pack(name="narrative", version=audit.__version__, rules=RULES,
-                description="Numbers stated in the report's text that contradict its tables.")
+                description="报告正文所述数字与统计表不一致。")

@@ -93,11 +93,9 @@ def _standard() -> pd.DataFrame:
     severity="error",
     points=5,
     description=(
-        "The annual report must contain the six sections of the official outline (一、总体情况 … "
-        "六、其他需要报告的事项). A section the reader cannot find under any of its usual wordings is "
-        "missing: the supervisor cannot check what it should have reported. When a heading with the "
-        "same number exists but is about something else (e.g. 六、下步工作计划), the message names it. "
-        "A report in which no section at all was recognised gets one finding, not six."
+        "年度报告必须包含官方提纲的六个部分（一、总体情况 …… 六、其他需要报告的事项）。在各种常见写法"
+        "下都找不到的部分即为缺失：上级无法核对它应当报告的内容。同一序号处另有标题但内容不同（如“六、下"
+        "步工作计划”）时，提示中写明该标题。一个部分都没有识别出来的报告只提示一次，而不是六次。"
     ),
     fail_example={"sections": {"other": None}},
     pass_example={},
@@ -145,10 +143,9 @@ def section_missing(corpus) -> pd.DataFrame:
     severity="warning",
     points=1,
     description=(
-        "A section was recognised (by its keywords) but its heading is not the standard one of the "
-        "official outline, after ignoring spaces, half/full-width punctuation and a trailing 表. "
-        "Renamed headings make reports harder to compare and often hide a section that does not say "
-        "what the outline asks (五、存在的主要问题 without 改进情况)."
+        "按关键词识别出了该部分，但其标题（忽略空格、全半角标点和末尾的“表”字后）不是官方提纲的标准标题"
+        "。改动标题使报告难以比较，也常常掩盖内容不符合提纲要求（如只有“五、存在的主要问题”而没有改进情"
+        "况）。"
     ),
     fail_example={"section_titles": {"problems": "五、存在的主要问题"}},
     pass_example={"section_titles": {"appeals": "四、政府信息公开行政复议、行政诉讼情况 表"}},
@@ -182,10 +179,9 @@ def section_renamed(corpus) -> pd.DataFrame:
     severity="warning",
     points=2,
     description=(
-        "The six sections must follow the order of the official outline. A report that prints them in "
-        "another order (e.g. the tables' sections before 一、总体情况, or 五 after 六) is hard to check "
-        "and usually was not written on the current template. One finding per report, showing the "
-        "printed order of the recognised sections against the standard order."
+        "六个部分应按官方提纲的顺序排列。顺序不同的报告（如统计表各部分排在“一、总体情况”之前，或“五”"
+        "在“六”之后）难以核对，通常也不是按现行模板撰写的。每份报告提示一次，列出识别出的各部分的实际顺"
+        "序与标准顺序。"
     ),
     fail_example={"section_order": ["overview", "active", "requests", "appeals", "other", "problems"]},
     pass_example={},
@@ -218,10 +214,9 @@ def section_order(corpus) -> pd.DataFrame:
     severity="warning",
     points=0.5,
     description=(
-        "Since the 2021 template (国办公开办函〔2021〕30号) section 六、其他需要报告的事项 must report "
-        "the collection of 信息处理费 under the 政府信息公开信息处理费管理办法, even when nothing was "
-        "collected (本年度未收取信息处理费). An edition-2021 report whose section 六 mentions neither "
-        "处理费 nor 收费 has left it out. Low weight: the omission is formal."
+        "自 2021 版模板（国办公开办函〔2021〕30号）起，“六、其他需要报告的事项”应按《政府信"
+        "息公开信息处理费管理办法》报告信息处理费的收取情况，没有收取也应说明（如“本年度未收取信息处理费"
+        "”）。2021 版报告的第六部分既未提“处理费”也未提“收费”即为遗漏。属于形式问题，扣分较少。"
     ),
     fail_example={"sections": {"other": "无其他需要报告的事项。"}},
     pass_example={"sections": {"other": "本年度未收取政府信息公开信息处理费。"}},
@@ -247,4 +242,4 @@ RULES = [section_missing, section_renamed, section_order, section_fee_missing]
 @hookimpl
 def audit_pack() -> Pack:
     return Pack(name="sections", version=audit.__version__, rules=RULES,
-                description="The six required sections of the annual report, present, named and in order.")
+                description="年度报告必备的六个部分：齐全、标题规范、顺序正确。")

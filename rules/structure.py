@@ -82,10 +82,9 @@ def _null(s: pd.Series) -> np.ndarray:
     id="STRUCT-TABLE-MISSING", title="统计表缺失或无法读取",
     category="structure", severity="error", points=10,
     description=(
-        "Each of the three statistics tables (二、主动公开, 三、收到和处理申请, 四、行政复议行政诉讼) is "
-        "required by the report's edition. A report of a known edition without any cell of a table, or "
-        "one where the reader recorded `table_missing`, cannot be checked against that table; it gets "
-        "this single finding instead of one per rule. Reports of unknown edition are left to the template pack."
+        "报告所用版本要求有三张统计表（二、主动公开，三、收到和处理申请，四、行政复议行政诉讼）。已知版本"
+        "的报告缺少某张表的全部单元格，或读取器记录了该表缺失时，无法按该表核对；只提示这一条，而不是每条"
+        "规则各提示一次。版本不明的报告由模板规则处理。"
     ),
     fail_example={"drop_cells": ["appeals"]},
     pass_example={},
@@ -252,9 +251,8 @@ def table_blank(corpus):
     id="STRUCT-MISSING-CELLS", title="表格行缺少单元格",
     category="structure", severity="error", points=3,
     description=(
-        "The reader found fewer values in a row than the edition prints (a short row) and could not "
-        "tell which cells are missing, so it placed none of them. The row's identities are not "
-        "checked; this finding stands for them."
+        "某一行读到的数值少于该版本应印的个数（短行），且无法判断缺的是哪几列，因此该行的数值一个都未放入"
+        "表格。该行的勾稽关系不作核对，由这一条提示代替。"
     ),
     fail_example={"problems": [{"kind": "missing_cells", "table": "requests", "row": "new",
                                 "detail": "5 of 7 values"}]},
@@ -268,8 +266,8 @@ def missing_cells(corpus):
     id="STRUCT-EXTRA-CELLS", title="表格行多出单元格",
     category="structure", severity="warning", points=1,
     description=(
-        "The reader found more values in a row than the edition prints (a long row: a stray number, a "
-        "footnote, a column added by hand). The extra text was not used; please check the row."
+        "某一行读到的数值多于该版本应印的个数（长行：多出的数字、脚注或自行增加的列）。多出的内容未被使用"
+        "，请核对该行。"
     ),
     fail_example={"problems": [{"kind": "extra_cells", "table": "requests", "row": "granted",
                                 "detail": "8 values for 7 columns"}]},
@@ -283,9 +281,8 @@ def extra_cells(corpus):
     id="STRUCT-STRAY-CELLS", title="表格行末尾多出空白单元格",
     category="structure", severity="info", points=0,
     description=(
-        "A row printed its full set of values followed by stray blank or zero cells (web-page and Word "
-        "table debris). The values were read from the columns they belong to and the stray cells ignored; "
-        "this is reported for completeness only and costs nothing."
+        "某一行印全了各列数值，末尾又多出空白或为 0 的单元格（网页或 Word 表格的残留）。各数值已"
+        "按所属列读取，多余单元格已忽略；仅作提示，不扣分。"
     ),
     fail_example={"problems": [{"kind": "stray_cells", "table": "requests", "row": "handled_total",
                                 "detail": "末尾多印了 1 个空白或为 0 的单元格"}]},
@@ -299,9 +296,8 @@ def stray_cells(corpus):
     id="STRUCT-AMBIGUOUS-SPLIT", title="数字粘连无法唯一拆分",
     category="structure", severity="warning", points=1,
     description=(
-        "In page text a whole row's numbers can be glued together (200 000121). The reader accepts a "
-        "split only when exactly one satisfies the table's identities; otherwise it records this problem "
-        "and places nothing, because a value in the wrong cell would turn into a false accusation."
+        "页面文字中一整行的数字可能粘连在一起（如 200 000121）。只有恰好一种拆分满足表格的勾稽"
+        "关系时才采用；否则记录此问题且不放入任何数值，因为放错单元格的数值会变成错误的指控。"
     ),
     fail_example={"problems": [{"kind": "ambiguous_split", "table": "requests", "row": "new",
                                 "detail": "2000121 has 3 splits"}]},
@@ -337,9 +333,8 @@ def glued_no_reading(corpus):
     id="STRUCT-UNMAPPED-LABEL", title="无法识别的表格标签",
     category="structure", severity="warning", points=1,
     description=(
-        "A row or column label the catalogue cannot map to a canonical key (neither edition, no known "
-        "variant). Its values were not used. Either the report altered the official template or the "
-        "catalogue needs a new alias."
+        "某个行或列的标签无法对应到任何标准键名（两个版本都没有，也不是已知的变体）。其数值未被使用。要么"
+        "报告改动了官方模板，要么目录需要补充新的别名。"
     ),
     fail_example={"problems": [{"kind": "unmapped_label", "table": "active", "detail": "行政征收"}]},
     pass_example={},
@@ -353,9 +348,8 @@ def unmapped_label(corpus):
     id="STRUCT-NON-NUMERIC", title="单元格内容不是数字",
     category="structure", severity="error", points=2,
     description=(
-        "A cell holds text that is neither a number nor a blank mark (\"/\", \"-\", \"—\", \"无\"), e.g. "
-        "a Chinese numeral or a note. Found from the reader's `non_numeric` problems and from cells whose "
-        "raw text did not parse; one finding per cell."
+        "单元格里的文字既不是数字，也不是空白标记（“/”“-”“—”“无”），例如中文数字或备注。来自读"
+        "取器记录的非数字问题和未能解析的原文；每个单元格提示一次。"
     ),
     fail_example={"cells": {"requests/granted/natural": "raw:二"}},
     pass_example={"cells": {"requests/denied_law/natural": None}},
@@ -390,4 +384,4 @@ RULES = [table_missing, table_unread, table_blank, missing_cells, extra_cells, s
 @hookimpl
 def audit_pack() -> Pack:
     return Pack(name="structure", version=c.VERSION, rules=RULES,
-                description="Tables and cells the reader could not read, one finding per problem.")
+                description="读取器未能读取的表格和单元格，每个问题提示一次。")

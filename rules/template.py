@@ -30,10 +30,9 @@ def _notice(edition: str) -> str:
     id="TMPL-OLD-EDITION", title="使用了已废止的2019版表格格式",
     category="template", severity="error", points=5,
     description=(
-        "Reports for 2021 and later must use the tables of 国办公开办函〔2021〕30号 (edition 2021). A "
-        "report of such a year whose tables carry the fingerprints of 国办公开办函〔2019〕60号 "
-        "(本年新制作数量, 上一年项目数量, 政府集中采购, …) used the superseded template. The message names "
-        "the fingerprints found. Reports without a year are left to the metadata pack."
+        "2021 年及以后的报告必须使用国办公开办函〔2021〕30号规定的表格（2021 版）。这些年"
+        "度的报告如果表格带有国办公开办函〔2019〕60号的特征（本年新制作数量、上一年项目数量、政府集"
+        "中采购等），说明使用了已废止的模板。提示中列出找到的特征。没有年度的报告由基本信息规则处理。"
     ),
     fail_example={"edition": "2019", "edition_evidence": ["本年新制作数量", "上一年项目数量"], "year": 2023},
     pass_example={"edition": "2019", "edition_evidence": ["本年新制作数量"], "year": 2020},
@@ -67,9 +66,8 @@ def _problem_findings(corpus, kind: str, text: str, advice: str) -> pd.DataFrame
     id="TMPL-MIXED-EDITION", title="表格混用2019版与2021版格式",
     category="template", severity="warning", points=2,
     description=(
-        "The tables carry fingerprints of both editions, e.g. a 2023 report seen in the wild keeps the "
-        "single 2019-style （六）其他处理 row inside otherwise edition-2021 tables. The reader records "
-        "`mixed_edition`; the arithmetic pack sums the rows the report actually has."
+        "表格同时带有两个版本的特征，例如实际见到的一份 2023 年报告在 2021 版表格中保留了 2"
+        "019 版的单行“（六）其他处理”。读取器记录了混用版本；勾稽关系规则按报告实际印出的行求和。"
     ),
     fail_example={"problems": [{"kind": "mixed_edition", "detail": "（六）其他处理 has no sub-rows"}]},
     pass_example={},
@@ -83,9 +81,8 @@ def mixed_edition(corpus):
     id="TMPL-LEGACY-FORMAT", title="使用2019年以前的旧版统计表",
     category="template", severity="warning", points=3,
     description=(
-        "Reports before the 2019 revision of the regulation (国务院令第711号) used a statistics table "
-        "with 指标名称 / 计量单位 columns. Neither official edition applies, so no table rule can run; "
-        "this finding says why."
+        "2019 年条例修订（国务院令第711号）之前的报告使用带“指标名称 / 计量单位”列的统计表。"
+        "两个官方版本都不适用，因此表格类规则都无法运行；这一条说明原因。"
     ),
     fail_example={"edition": None, "year": 2018,
                   "problems": [{"kind": "legacy_format", "detail": "指标名称, 计量单位"}]},
@@ -100,9 +97,8 @@ def legacy_format(corpus):
     id="TMPL-UNKNOWN-FORMAT", title="无法识别统计表格式",
     category="template", severity="warning", points=3,
     description=(
-        "The reader found neither edition's fingerprints (nor the legacy table): the tables were "
-        "rewritten, pasted as images, or left out. Fires on the reader's `unknown_format` problem and "
-        "on any report whose edition is null without a legacy or parse problem explaining it."
+        "读取器既没有找到任一版本的特征，也没有找到旧版统计表：表格被改写、以图片粘贴或被删去。读取器记录"
+        "了格式不明，或报告版本为空而又没有旧版或读取问题可以解释时提示。"
     ),
     fail_example={"edition": None},
     pass_example={},
@@ -126,4 +122,4 @@ RULES = [old_edition, mixed_edition, legacy_format, unknown_format]
 @hookimpl
 def audit_pack() -> Pack:
     return Pack(name="template", version=c.VERSION, rules=RULES,
-                description="Is the report in the official template of its year?")
+                description="报告是否使用了所属年度的官方模板。")

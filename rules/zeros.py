@@ -43,10 +43,9 @@ def _all_zero_tables(corpus) -> np.ndarray:
     id="ZERO-ALL-TABLES", title="三张统计表数据全部为0",
     category="zeros", severity="warning", points=1,
     description=(
-        "All three statistics tables contain only zeros (blank cells aside). A unit that issued no "
-        "document, decided no licence or penalty, received no request and faced no appeal in a whole "
-        "year exists, but a template filled with zeros without looking is more common: please check. "
-        "A warning with low points, never an error."
+        "三张统计表全部为 0（空白单元格除外）。一整年没有制发文件、没有许可和处罚决定、没有收到申请、也"
+        "没有复议诉讼的单位确实存在，但不看内容就用 0 填满模板的情况更常见：请核实。只作低分值的警告，"
+        "不作为错误。"
     ),
     fail_example={"cells": {"active/normative_documents/issued": 0, "active/normative_documents/in_force": 0,
                             "active/licensing/decisions": 0, "active/penalty/decisions": 0,
@@ -105,11 +104,10 @@ def _stated_activity(corpus, table: str, ids: np.ndarray) -> pd.DataFrame:
     id="ZERO-TABLE-VS-TEXT", title="统计表全部为0，但正文称有相关工作",
     category="zeros", severity="error", points=3,
     description=(
-        "A table is all zero while the report's own text states activity it would count: requests "
-        "received (收到/受理…申请 N 件), licences, penalties or enforcement decisions (行政许可 N 件), or "
-        "appeals about information disclosure (因政府信息公开…行政复议 N 件), with N > 0. Either the "
-        "table or the text is wrong. Only the all-zero case is judged here; a non-zero table that "
-        "disagrees with the text is the narrative pack's concern."
+        "某张表全部为 0，而报告正文却写有该表应统计的工作：收到申请（收到/受理……申请 N 件）、行政"
+        "许可、处罚或强制决定（行政许可 N 件），或因政府信息公开引起的复议诉讼（因政府信息公开……行政"
+        "复议 N 件），且 N > 0。表格和正文必有一处有误。这里只判断全为 0 的情况；表格非 0 "
+        "但与正文不符由正文一致性规则处理。"
     ),
     fail_example={"extra_text": "本年度共收到政府信息公开申请5件，均已按期答复。",
                   "cells": {"requests/new/natural": 0, "requests/new/total": 0,
@@ -208,10 +206,9 @@ def _relation_findings(corpus, keep, text: str) -> pd.DataFrame:
     id="ZERO-TOTAL-WITHOUT-PARTS", title="总计不为0但各分项全部为0",
     category="zeros", severity="error", points=3,
     description=(
-        "A total (the 总计 column of the requests or appeals table, or the （七）总计 row) is non-zero "
-        "while every part is zero or blank: typically only the total was filled in and the breakdown "
-        "by applicant, by handling result or by outcome is missing. Reported here, not by the arithmetic "
-        "pack, so the cell gets one finding."
+        "合计（申请情况表或复议诉讼表的“总计”列，或“（七）总计”行）不为 0，而各分项全为 0 或空白"
+        "：通常只填了总计，缺少按申请人、办理结果或审理结果的分项。由本规则而不是勾稽关系规则提示，同一单"
+        "元格只提示一次。"
     ),
     fail_example={"cells": {"appeals/litigation_direct/total": 2}},
     pass_example={"cells": {"appeals/litigation_direct/pending": 2, "appeals/litigation_direct/total": 2}},
@@ -224,8 +221,8 @@ def total_without_parts(corpus):
     id="ZERO-PARTS-WITHOUT-TOTAL", title="各分项不为0但总计为0",
     category="zeros", severity="error", points=3,
     description=(
-        "A total printed as 0 while some of its parts are non-zero: the total was left at the template's "
-        "zero. (A total printed blank is the arithmetic pack's info finding ARITH-TOTAL-BLANK.)"
+        "总计印为 0 而部分分项不为 0：总计停留在模板的 0。（总计印为空白时由勾稽关系规则的提示 A"
+        "RITH-TOTAL-BLANK 处理。）"
     ),
     fail_example={"cells": {"requests/granted/total": 0}},
     pass_example={"cells": {"requests/granted/total": None}},
@@ -240,4 +237,4 @@ RULES = [all_tables_zero, table_vs_text, total_without_parts, parts_without_tota
 @hookimpl
 def audit_pack() -> Pack:
     return Pack(name="zeros", version=c.VERSION, rules=RULES,
-                description="Suspicious zero patterns: all-zero tables, zero totals over non-zero parts and the reverse.")
+                description="可疑的零值：整表为 0、分项非 0 而总计为 0，或相反。")

@@ -56,14 +56,14 @@ def test_schema_prints_the_json_schema(capsys):
 def test_rules_lists_the_catalogue_and_load_errors(capsys):
     assert cli.main(["rules"]) == 0
     out = capsys.readouterr().out
-    assert "PARSE-UNREADABLE" in out and "title" in out and "core" in out
+    assert "PARSE-UNREADABLE" in out and "规则名称" in out and "core" in out
 
 
 def test_rules_id_describes_one_rule_with_examples(capsys):
     assert cli.main(["rules", "parse-unreadable"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("PARSE-UNREADABLE  报告文件无法读取")
-    assert '"kind": "empty"' in out and "passing example" in out
+    assert '"kind": "empty"' in out and "合格示例" in out
 
 
 def test_rules_unknown_id_is_a_usage_error(capsys):
@@ -98,7 +98,7 @@ def test_run_writes_outputs_and_exit_codes_follow_fail_on(seeds, tmp_path, capsy
     data = json.loads((out / "findings.json").read_text(encoding="utf-8"))
     assert {f["rule_id"] for f in data["findings"]} == {"CLITEST-WARN"}
     assert len(data["findings"]) == 2
-    assert "audited 2 report(s)" in printed.err
+    assert "已审核 2 份报告" in printed.err
     assert cli.main([*base, "--fail-on", "error"]) == 0  # only warnings
     assert cli.main([*base, "--fail-on", "warning"]) == 1
     assert cli.main([*base, "--fail-on", "warning", "--ignore", "clitest"]) == 0
@@ -150,7 +150,7 @@ def test_run_without_path_uses_packaged_reports_outside_the_repo(tmp_path, monke
     monkeypatch.chdir(tmp_path)
     assert cli.main(["run", "--jobs", "1", "--ignore", "parse"]) == 0
     err = capsys.readouterr().err
-    assert "shipped with audit" in err and "audited 5 report(s)" in err
+    assert "自带的示例报告" in err and "已审核 5 份报告" in err
     assert (tmp_path / "out" / "findings.json").is_file()
 
 
@@ -160,8 +160,8 @@ def test_run_without_path_prefers_local_reports_folder(tmp_path, monkeypatch, ca
     monkeypatch.chdir(tmp_path)
     assert cli.main(["run", "--jobs", "1", "--format", "csv"]) == 0
     captured = capsys.readouterr()
-    assert "./reports" in captured.err and "audited 1 report(s)" in captured.err
-    assert captured.out.splitlines()[0].startswith("report_id")
+    assert "./reports" in captured.err and "已审核 1 份报告" in captured.err
+    assert captured.out.splitlines()[0].startswith("报告编号")
 
 
 def test_normalise_writes_one_valid_json_per_input(seeds, tmp_path, capsys):
@@ -177,7 +177,7 @@ def test_normalise_writes_one_valid_json_per_input(seeds, tmp_path, capsys):
         rep = json.loads(p.read_text(encoding="utf-8"))
         report.validate(rep)
         assert p.stem == rep["report_id"]
-    assert "normalised 3 report(s)" in capsys.readouterr().out
+    assert "已将 3 份报告规范化" in capsys.readouterr().out
 
 
 def test_installed_console_script_end_to_end(tmp_path):
@@ -187,7 +187,7 @@ def test_installed_console_script_end_to_end(tmp_path):
     done = subprocess.run([str(exe), "run", str(REPO / "reports"), "--out", str(out), "--jobs", "2"],
                           capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "audited 5 report(s)" in done.stderr
+    assert "已审核 5 份报告" in done.stderr
     for name in ("findings.json", "findings.csv", "scorecard.csv", "scorecard.xlsx"):
         assert (out / name).is_file()
     data = json.loads((out / "findings.json").read_text(encoding="utf-8"))

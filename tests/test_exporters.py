@@ -12,7 +12,7 @@ from wcwidth import wcswidth
 
 from audit import exporters
 from audit.contracts import catalogue
-from audit.exporters import safe, table, xlsx
+from audit.exporters import labels, safe, table, xlsx
 from audit.exporters.jsonout import write_json
 from audit.packs.extensions import Exporter
 from audit.packs.rule import found, rule
@@ -177,21 +177,32 @@ def test_csv_files_have_bom_and_parse_back(written):
     out, _, f, card = written
     for name in ("scorecard.csv", "findings.csv"):
         assert (out / name).read_bytes().startswith(b"\xef\xbb\xbf")
-    sc = pd.read_csv(out / "scorecard.csv", encoding="utf-8-sig")
+    sc = _read_csv(out / "scorecard.csv", labels.SCORECARD_HEADERS)
     assert list(sc.columns) == list(card.columns)
     assert sc["score"].tolist() == card["score"].tolist()
     assert sc["unit"].tolist()[0] == "舞钢市朱兰街道办事处"
-    fi = pd.read_csv(out / "findings.csv", encoding="utf-8-sig")
+    fi = _read_csv(out / "findings.csv", labels.FINDINGS_HEADERS)
     assert list(fi.columns) == FINDING_COLUMNS
     assert len(fi) == 4
     assert fi["points"].tolist() == [5.0, 2.0, 1.0, 5.0]
+    # values a supervisor reads are Chinese: category, severity, the place as printed
+    assert fi.loc[0, "category"] == "勾稽关系" and fi.loc[0, "severity"] == "错误"
+    assert fi.loc[0, "table"] == "三、收到和处理政府信息公开申请情况" and fi.loc[0, "row"] == "（七）总计"
+    assert fi.loc[0, "col"] == "自然人" and fi.loc[0, "waived"] == "否"
+
+
+def _read_csv(path, headers):
+    """A CSV export read back with the keys as column names (the file itself has Chinese headers)."""
+    frame = pd.read_csv(path, encoding="utf-8-sig")
+    assert not set(headers) & set(frame.columns), "English headers in a CSV a supervisor reads"
+    return frame.rename(columns={v: k for k, v in headers.items()})
 
 
 def test_csv_neutralises_formula_injection(written):
     out, _, _, _ = written
-    sc = pd.read_csv(out / "scorecard.csv", encoding="utf-8-sig")
+    sc = _read_csv(out / "scorecard.csv", labels.SCORECARD_HEADERS)
     assert sc.loc[1, "unit"] == "'@SUM(A1)"
-    fi = pd.read_csv(out / "findings.csv", encoding="utf-8-sig")
+    fi = _read_csv(out / "findings.csv", labels.FINDINGS_HEADERS)
     assert fi.loc[1, "message"] == "'" + HYPERLINK
     assert fi.loc[2, "message"] == "'@SUM(A1)"
     assert fi.loc[2, "actual"] == "'-3"  # text that looks like a formula
@@ -323,18 +334,54 @@ def test_summary_lists_reports_worst_first_and_worst_findings():
     assert "已说明的差异" not in findings_part  # waived
 
 
-def test_summary_fits_100_columns_and_truncates():
+@pytest.mark.parametrize("width", [100, 72])
+def test_summary_fits_the_width_with_whole_messages_and_ids(width):
     f, card = sample()
     long = f.copy()
-    long.loc[0, "message"] = PLACE + "：" + "本年新收申请数量与办理结果合计不一致，请核对后更正。" * 6
+    tail = "本年新收申请数量与办理结果合计不一致，请核对后更正。" * 6
+    long.loc[0, "message"] = PLACE + "：第一项加第二项 = 1990，第三项加第四项 = 1989；" + tail
     long.loc[0, "report_id"] = "a_very_long_report_identifier_from_a_file_stem"
     card = card.copy()
     card.loc[2, "unit"] = "某某省某某市某某区人民政府某某街道办事处社区服务中心综合办公室"
-    text = table.summary(card, long)
+    text = table.summary(card, long, width=width, written=["out/report.html", "out/scorecard.xlsx"])
     for line in text.splitlines():
-        assert wcswidth(line) <= 100, line
-    assert "…" in text
+        assert wcswidth(line) <= width, line
+    assert "…" not in text
+    assert "a_very_long_report_identifier_from_a_file_stem" in text  # ids whole, on one line
+    joined = "".join(line.strip() for line in text.splitlines())
+    assert (table.shorten(PLACE) + "：第一项加第二项 = 1990，第三项加第四项 = 1989；" + tail).replace(" ", "") in joined.replace(" ", "")
+    assert "1990" in text and "1989" in text  # numbers are never split across lines
     assert "某某省" in text
+    ending = text[text.index("接下来请打开"):]  # the last line(s): which files to open next
+    assert text.index("主要问题") < text.index("接下来请打开") and "report.html" in ending and "scorecard.xlsx" in ending
+
+
+def test_summary_wrap_breaks_between_phrases_not_inside_numbers():
+    lines = table.wrap("「三」表“（七）总计”行“自然人”列：第一项加第二项 = 123456，第三项加第四项 = 123455", 30)
+    assert all(wcswidth(line) <= 30 for line in lines)
+    assert any("123456" in line for line in lines) and any("123455" in line for line in lines)
+
+
+def test_terminal_colours_by_severity_only_on_a_terminal(monkeypatch):
+    import io
+
+    f, card = sample()
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    tty = Tty()
+    table.print_summary(card, f, file=tty)
+    assert "\x1b[" in tty.getvalue()
+    piped = io.StringIO()
+    table.print_summary(card, f, file=piped)
+    assert "\x1b[" not in piped.getvalue() and "错误" in piped.getvalue()
+    monkeypatch.setenv("NO_COLOR", "1")
+    tty = Tty()
+    table.print_summary(card, f, file=tty)
+    assert "\x1b[3" not in tty.getvalue()  # no colour codes with NO_COLOR
 
 
 def test_summary_limit_and_ties_sort_by_report_id():
@@ -346,7 +393,7 @@ def test_summary_limit_and_ties_sort_by_report_id():
     card = score(f, reports, load_policy())
     text = table.summary(card, f, limit=5)
     assert "前 5 条，共 30 条" in text
-    assert sum(line.startswith("错误") for line in text.splitlines()) == 5
+    assert sum(line.startswith("错误  ") for line in text.splitlines()) == 5
     assert text.index("r00") < text.index("r01") < text.index("r29")
 
 

@@ -43,7 +43,7 @@ def _section(page: str, start: str, end: str) -> str:
 
 def test_details_list_the_lowest_scores_and_say_how_many_are_left_out(capped):
     reports = _section(capped, 'id="reports"', "</main>")
-    assert re.findall(r'<details id="report-(\d+)">', reports) == ["1", "3"]
+    assert re.findall(r'<section class="unit" id="report-(\d+)"', reports) == ["1", "3"]
     assert "共 5 份报告" in reports and "其余 3 份报告的发现未列出" in reports
     assert "findings.csv" in reports and "问题清单" in reports
     assert "问题1" in reports and "问题3" in reports and "问题0" not in reports
@@ -51,7 +51,7 @@ def test_details_list_the_lowest_scores_and_say_how_many_are_left_out(capped):
 
 def test_units_table_lists_the_lowest_scores_and_links_only_listed_details(capped):
     units = _section(capped, 'id="units"', 'id="reports"')
-    assert re.findall(r'<tr><td data-v="(r\d)">', units) == ["r1", "r3", "r4"]
+    assert re.findall(r'<tr class="[^"]*" data-report="(r\d)"', units) == ["r1", "r3", "r4"]
     assert '<a href="#report-1">r1</a>' in units and '<a href="#report-3">r3</a>' in units
     assert 'data-v="r4">r4</td>' in units  # listed, but its details are not on the page: no dead link
     assert "共 5 份报告" in units and "其余 2 份未列出" in units and "scorecard.xlsx" in units
@@ -71,8 +71,8 @@ def test_no_note_below_the_caps(monkeypatch):
     monkeypatch.setattr(html, "DETAILS_LIMIT", 5)
     monkeypatch.setattr(html, "UNITS_LIMIT", 5)
     page = render(findings(), scorecard(), RULES, META)
-    assert "cap-note" not in page and "未列出" not in page
-    assert re.findall(r'<details id="report-(\d+)">', page) == ["0", "1", "2", "3", "4"]  # scorecard order
+    assert 'class="muted cap-note"' not in page and "未列出" not in page
+    assert re.findall(r'<section class="unit" id="report-(\d+)"', page) == ["1", "3", "4", "0", "2"]  # by score
 
 
 def test_real_caps_bound_the_page_for_many_reports():
@@ -81,6 +81,6 @@ def test_real_caps_bound_the_page_for_many_reports():
     f = pd.DataFrame({"report_id": card["report_id"].repeat(3).to_numpy(), "rule_id": "ARITH-REQ-BALANCE",
                       "category": "arithmetic", "severity": "error", "points": 1.0, "message": "问题", "waived": False})
     page = render(f, card, RULES, META)
-    assert page.count("<details ") == html.DETAILS_LIMIT
-    assert _section(page, 'id="units"', 'id="reports"').count("<tr>") == html.UNITS_LIMIT + 1  # + the header
+    assert page.count('<section class="unit" ') == html.DETAILS_LIMIT
+    assert _section(page, 'id="units"', 'id="reports"').count("<tr") == html.UNITS_LIMIT + 1  # + the header
     assert f"共 {n:,} 份报告" in page

@@ -125,7 +125,7 @@ def test_outside_findings_filters_run_after_the_builtin_ones(tmp_path, monkeypat
 def test_core_findings_are_rules_of_the_catalogue(rule_id, capsys):
     assert cli.main(["rules", rule_id]) == 0
     out = capsys.readouterr().out
-    assert out.startswith(rule_id.upper()) and "pack: core" in out
+    assert out.startswith(rule_id.upper()) and "规则包：core" in out
     assert cli.main(["rules"]) == 0
     assert rule_id.upper() in capsys.readouterr().out
 

@@ -73,7 +73,7 @@ def test_csv_neutralises_formulas(formula_run: Path, name: str) -> None:
 
 def test_scorecard_names_the_formula_unit_as_text(formula_run: Path) -> None:
     with open(formula_run / "scorecard.csv", encoding="utf-8-sig", newline="") as fh:
-        units = {row["unit"] for row in csv.DictReader(fh)}
+        units = {row["单位"] for row in csv.DictReader(fh)}
     assert "'=舞钢市朱兰街道办事处" in units and "'@舞钢市朱兰街道办事处" in units, units
     assert SEED_UNIT in units
 

@@ -65,7 +65,7 @@ def _findings(out: Path) -> dict:
 
 def _scorecard_ids(out: Path) -> list[str]:
     with open(out / "scorecard.csv", encoding="utf-8-sig", newline="") as fh:
-        return [row["report_id"] for row in csv.DictReader(fh)]
+        return [row["报告编号"] for row in csv.DictReader(fh)]
 
 
 def test_run_survives_every_bad_input(inprocess_run) -> None:

@@ -75,7 +75,7 @@ def test_cli_and_engine_select_the_same_rules(select, ignore, expected, registry
 def test_one_message_for_an_unknown_selector_everywhere(registry, tmp_path, capsys):
     (tmp_path / "r.txt").write_text("x", encoding="utf-8")
     assert cli.main(["run", str(tmp_path / "r.txt"), "--select", "ARITH-RE", "--out", str(tmp_path / "o")]) == 2
-    cli_message = capsys.readouterr().err.strip().removeprefix("error: ")
+    cli_message = capsys.readouterr().err.strip().removeprefix("错误：")
     with pytest.raises(selection.UnknownSelector) as engine_error:
         engine.run_rules(build_corpus({}), RULES, select="ARITH-RE")
     case_file = tmp_path / "audit_cases_x.yaml"

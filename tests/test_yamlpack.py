@@ -155,7 +155,7 @@ def test_load_rule_paths_reports_broken_packs_and_loads_the_rest(tmp_path):
 
 def _scores(out: Path) -> dict[str, float]:
     with (out / "scorecard.csv").open(encoding="utf-8-sig") as fh:
-        return {row["report_id"]: float(row["score"]) for row in csv.DictReader(fh)}
+        return {row["报告编号"]: float(row["得分"]) for row in csv.DictReader(fh)}
 
 
 def test_a_new_authors_pack_changes_findings_and_scores_of_the_bundled_reports(tmp_path):

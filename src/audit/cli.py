@@ -30,6 +30,7 @@ from typing import Any, NoReturn
 import pandas as pd
 
 import audit
+from audit import argparse_zh
 from audit.contracts import findings as F
 from audit.packs import engine, plugins, selection
 from audit.packs.extensions import Exporter, FindingFilter, Outputs
@@ -81,9 +82,10 @@ def default_inputs() -> tuple[list[Path], str]:
     """What ``audit run`` audits with no PATH: ``./reports`` if present, else the packaged seeds."""
     local = Path("reports")
     if local.is_dir():
-        return [local], f"no PATH given: auditing ./reports ({local.resolve()})"
+        return [local], f"未指定路径：审核当前目录下的 ./reports 文件夹（{local.resolve()}）"
     packaged = resources.files("audit").joinpath("data/reports")
-    return [Path(str(packaged))], f"no PATH given: auditing the sample reports shipped with audit ({packaged})"
+    return [Path(str(packaged))], (f"未指定路径，当前目录下也没有 reports 文件夹：审核 audit 自带的示例报告（{packaged}）；"
+                                   "要审核自己的报告，请在命令后写出报告所在的文件夹")
 
 
 def load_registry(args: argparse.Namespace) -> plugins.Registry:
@@ -116,6 +118,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from audit.scoring import policy as scoring
 
     started = _now()
+    args._units = _load_units(args)  # a bad units file stops the run before anything is read
     if args.paths:
         given, origin = [Path(p) for p in args.paths], "arguments"
     else:
@@ -197,13 +200,16 @@ def _audit(args: argparse.Namespace, files: list[Path], skipped: list[Any], give
     from audit.ingest.safeio import shown
     from audit.packs import config
     from audit.scoring import policy as scoring
+    from audit.scoring import rollup
     from audit.scoring.coverage import corpus_coverage
 
+    units = getattr(args, "_units", None)
     ids = assign_ids(files)
     progress = False if args.quiet else None
     # Read and packed by the workers, streamed into the loader: no report dict reaches this process.
     corpus = loader.load_batches(packed_many(files, ids, jobs=args.jobs, progress=progress))
-    corpus.options = {"deadline": config.deadline_for(cfg), "summary_deadline": config.deadline_for(cfg, "government")}
+    corpus.options = {"deadline": config.deadline_for(cfg), "summary_deadline": config.deadline_for(cfg, "government"),
+                      "units": units}
     findings, rule_errors = engine.run_rules(corpus, chosen, core=False)
 
     meta: dict[str, Any] = {
@@ -226,6 +232,9 @@ def _audit(args: argparse.Namespace, files: list[Path], skipped: list[Any], give
     ctx = RunContext(args=args, corpus=corpus, rules=chosen, meta=meta)
     findings = scoring.apply_policy(filter_findings(findings, ctx, registry.finding_filters), policy)
     scorecard = scoring.score(findings, corpus.reports, policy, corpus_coverage(corpus))
+    scorecard = rollup.enrich(scorecard, corpus.reports, corpus.cells, units)
+    meta["units_file"] = str(args.units) if args.units else None
+    meta["missing_units"] = rollup.missing_records(units, corpus.reports["unit"])
     meta["finished"] = _now()
     raise_if_signalled()
     try:
@@ -240,8 +249,8 @@ def _audit(args: argparse.Namespace, files: list[Path], skipped: list[Any], give
     if not args.quiet:
         _print_result(exporter, written, Outputs(findings, scorecard, chosen, meta, corpus.reports))
         _warn_errors(rule_errors, registry.errors, to_stdout=args.format == "table")
-        _say(f"audited {len(corpus)} report(s) with {len(chosen)} rule(s); "
-             f"{len(findings)} finding(s); wrote {', '.join(shown(p) for p in written)}")
+        _say(f"已审核 {len(corpus)} 份报告，运行 {len(chosen)} 条规则，发现 {len(findings)} 条问题；"
+             f"已写出 {'、'.join(shown(p) for p in written)}")
     elif registry.errors:  # --allow-broken-packs: even --quiet says which rules did not run
         _warn_errors([], registry.errors, to_stdout=False)
     if args.fail_on and F.is_blocking(findings, args.fail_on).any():
@@ -249,23 +258,41 @@ def _audit(args: argparse.Namespace, files: list[Path], skipped: list[Any], give
     return 0
 
 
+def _load_units(args: argparse.Namespace) -> pd.DataFrame | None:
+    """The ``--units`` file (contract 4), read before any report: a bad file is a usage error."""
+    if not getattr(args, "units", None):
+        return None
+    from audit.contracts.units import UnitsError, load_units
+
+    try:
+        return load_units(args.units)
+    except UnitsError as exc:
+        raise UsageError(str(exc)) from exc
+
+
 def _exporter(registry: plugins.Registry, name: str) -> Exporter:
     """The output format ``--format`` names (a usage error, listing the formats, when none does)."""
     exporter = registry.exporter(name)
     if exporter is None:
         names = ", ".join(e.name for e in registry.exporters)
-        raise UsageError(f"argument --format: 没有输出格式 {name!r}（可用：{names}）")
+        raise UsageError(f"参数 --format：没有名为 {name!r} 的输出格式（可用：{names}）")
     return exporter
 
 
 def _print_result(exporter: Exporter, written: list[Path], outputs: Any) -> None:
     """What ``--format`` asked for on stdout: the format's own view, its file's text, or its path."""
+    if exporter.name == "table":  # the built-in summary: coloured by severity on a terminal
+        from audit.exporters.table import print_summary
+
+        print_summary(outputs.scorecard, outputs.findings, written=written,
+                      missing=outputs.meta.get("missing_units"))
+        return
     if exporter.show is not None:
         print(exporter.show(outputs))
         return
     path = next((p for p in written if Path(p).name == exporter.filename), None)
     if path is None:
-        _say(f"{exporter.filename} was not written")
+        _say(f"{exporter.filename} 未写出")
     elif exporter.text:
         sys.stdout.write(Path(path).read_text(encoding="utf-8-sig"))
     else:
@@ -276,11 +303,11 @@ def _warn_errors(rule_errors: list[engine.RuleError], load_errors: list[plugins.
                  to_stdout: bool) -> None:
     out = sys.stdout if to_stdout else sys.stderr
     if rule_errors:
-        print(f"\n{len(rule_errors)} rule(s) crashed and were skipped (no report lost points for them):", file=out)
+        print(f"\n{len(rule_errors)} 条规则运行出错，已跳过（没有报告因此被扣分）：", file=out)
         for e in rule_errors:
             print(f"  {e.rule_id} [{e.pack}]: {e.error}", file=out)
     if load_errors:
-        print(f"\n{len(load_errors)} rule pack problem(s); these rules did not run:", file=out)
+        print(f"\n{len(load_errors)} 个规则包加载出错，其中的规则没有运行：", file=out)
         for le in load_errors:
             print(f"  {le}", file=out)
 
@@ -303,15 +330,15 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
     rules = engine.with_core_rules(load_registry(args).rules)
     written = write_docs(rules, args.out)
-    print(f"wrote {len(written)} page(s) into {args.out}")
+    print(f"已写出 {len(written)} 个页面到 {args.out}")
     return 0
 
 
 def _add_config_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--config", default=None, metavar="FILE",
-                   help="configuration file (default: ./audit.toml, else [tool.audit] in ./pyproject.toml)")
-    p.add_argument("--rules", action="append", default=None, metavar="PATH",
-                   help="local rule pack: YAML file, folder, Python file or module (repeatable)")
+    p.add_argument("--config", default=None, metavar="文件",
+                   help="配置文件（默认：./audit.toml，其次 ./pyproject.toml 的 [tool.audit]）")
+    p.add_argument("--rules", action="append", default=None, metavar="路径",
+                   help="本地规则包：YAML 文件、文件夹、Python 文件或模块（可重复）")
 
 
 # -- normalise ---------------------------------------------------------------------------------
@@ -338,7 +365,7 @@ def cmd_normalise(args: argparse.Namespace) -> int:
         atomic.write_text(out / f"{report_id}.json", text)
         n += 1
     if not args.quiet:
-        print(f"normalised {n} report(s) into {out}")
+        print(f"已将 {n} 份报告规范化到 {out}")
     return 0
 
 
@@ -351,16 +378,19 @@ def cmd_rules(args: argparse.Namespace) -> int:
         r = next((x for x in rules if x.id.casefold() == args.rule_id.casefold()), None)
         if r is None:
             near = [x.id for x in rules if selection.matches(x, args.rule_id)]
-            hint = f"; rules matching it: {', '.join(near)}" if near else "; `audit rules` lists them"
-            raise UsageError(f"no rule with id {args.rule_id!r}{hint}")
+            hint = f"；与之匹配的规则：{'、'.join(near)}" if near else "；`audit rules` 列出全部规则"
+            raise UsageError(f"没有编号为“{args.rule_id}”的规则{hint}")
         print(describe_rule(r))
         return 0
     from tabulate import tabulate
 
-    rows = [(r.id, r.pack, r.pack_version, r.category, r.severity, _num(r.points), r.title) for r in rules]
-    print(tabulate(rows, headers=["id", "pack", "version", "category", "severity", "points", "title"]))
+    from audit.exporters.labels import CATEGORY_ZH, SEVERITY_ZH
+
+    rows = [(r.id, r.pack, r.pack_version, CATEGORY_ZH.get(r.category, r.category),
+             SEVERITY_ZH.get(r.severity, r.severity), _num(r.points), r.title) for r in rules]
+    print(tabulate(rows, headers=["规则编号", "规则包", "版本", "类别", "级别", "扣分", "规则名称"], disable_numparse=True))
     if registry.errors:
-        print(f"\n{len(registry.errors)} rule pack problem(s):")
+        print(f"\n{len(registry.errors)} 个规则包加载出错：")
         for e in registry.errors:
             print(f"  {e}")
     return 0
@@ -371,23 +401,57 @@ def describe_rule(r: Any) -> str:
     def js(v: Any) -> str:
         return json.dumps(v, ensure_ascii=False, indent=2)
 
+    from audit.exporters.labels import CATEGORY_ZH, SEVERITY_ZH
+
     return "\n".join([
         f"{r.id}  {r.title}",
-        f"pack: {r.pack} {r.pack_version}".rstrip(),
-        f"category: {r.category}   severity: {r.severity}   points: {_num(r.points)}",
+        f"规则包：{r.pack} {r.pack_version}".rstrip(),
+        f"类别：{CATEGORY_ZH.get(r.category, r.category)}   级别：{SEVERITY_ZH.get(r.severity, r.severity)}   "
+        f"扣分：{_num(r.points)}",
         "",
         r.description.strip(),
         "",
-        "failing example (report patch):",
+        "不合格示例（对报告的改动）：",
         js(r.fail_example),
         "",
-        "passing example (report patch):",
+        "合格示例（对报告的改动）：",
         js(r.pass_example),
     ])
 
 
 def _num(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:g}"
+
+
+# -- keys --------------------------------------------------------------------------------------
+
+def keys_table(edition: str | None = None) -> str:
+    """Every canonical cell key ``table/row/col`` with its printed labels, per edition: what a rule
+    author writes in a YAML equation or reads in ``corpus.cells``."""
+    from tabulate import tabulate
+
+    from audit.contracts import catalogue
+    from audit.exporters.labels import key_labels
+
+    cat = catalogue.load()
+    out = []
+    for ed in [edition] if edition else list(cat.raw["editions"]):
+        cells = pd.DataFrame(cat.edition_cells(ed), columns=["table", "row", "col"])
+        printed = key_labels(cells)
+        rows = [(f"{t}/{r}/{c}", pt, pr, pc) for (t, r, c), (pt, pr, pc)
+                in zip(cells.itertuples(index=False), printed.itertuples(index=False), strict=True)]
+        out.append(f"表格版本 {ed}（{len(rows)} 个单元格）")
+        out.append(tabulate(rows, headers=["键（表/行/列）", "表格", "行（栏）", "列"], disable_numparse=True))
+        out.append("")
+    sections = [(s["canonical"], s["title"]) for s in cat.sections]
+    out.append("章节（corpus.sections 的 canonical 列）")
+    out.append(tabulate(sections, headers=["键", "标题"], disable_numparse=True))
+    return "\n".join(out)
+
+
+def cmd_keys(args: argparse.Namespace) -> int:
+    print(keys_table(args.edition))
+    return 0
 
 
 # -- schema ------------------------------------------------------------------------------------
@@ -405,9 +469,9 @@ def _jobs(text: str) -> int:
     try:
         n = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        raise argparse.ArgumentTypeError(f"不是数字：“{text}”") from None
     if n < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
+        raise argparse.ArgumentTypeError("至少为 1")
     return n
 
 
@@ -420,57 +484,64 @@ def _extend(ns_list: list[list[str]] | None) -> list[str] | None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="audit", description="Audit government information disclosure annual reports "
-                                               "(政府信息公开工作年度报告).")
-    parser.add_argument("--version", action="version", version=f"audit {audit.__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    parser = _Parser(prog="audit", description="审核政府信息公开工作年度报告：读取报告，逐条核对，评分并导出结果。")
+    parser.add_argument("-V", "--version", action="version", version=f"audit {audit.__version__}",
+                        help="显示版本号并退出")
+    sub = parser.add_subparsers(dest="command", metavar="命令", required=True)
 
-    run = sub.add_parser("run", help="audit report files and write findings and a scorecard")
-    run.add_argument("paths", nargs="*", metavar="PATH", help="report files or folders (default: the bundled reports)")
-    run.add_argument("--out", default="out", metavar="DIR", help="output folder (default: out/)")
-    run.add_argument("--format", default="table", metavar="FORMAT",
-                     help="what to print on stdout: the name of an output format, e.g. table (default), json, "
-                          "csv, xlsx, html, sarif; every format's file is written into --out")
-    run.add_argument("--select", type=_selectors, action="append", metavar="RULES",
-                     help="only these rules: ids, id prefixes, packs or categories, comma-separated")
-    run.add_argument("--ignore", type=_selectors, action="append", metavar="RULES", help="skip these rules")
+    run = sub.add_parser("run", help="审核报告文件，写出问题清单和评分表")
+    run.add_argument("paths", nargs="*", metavar="路径",
+                     help="报告文件或文件夹（默认：当前目录下的 ./reports 文件夹，没有时为自带的示例报告）")
+    run.add_argument("--out", default="out", metavar="文件夹", help="输出文件夹（默认：out/）")
+    run.add_argument("--format", default="table", metavar="格式",
+                     help="在屏幕上输出什么：一种输出格式的名称，如 table（默认，摘要表）、json、csv、xlsx、html、sarif；"
+                          "每种格式的文件都会写入 --out 文件夹")
+    run.add_argument("--select", type=_selectors, action="append", metavar="规则",
+                     help="只运行这些规则：规则编号、编号前缀、规则包、类别或级别，用逗号分隔")
+    run.add_argument("--ignore", type=_selectors, action="append", metavar="规则", help="不运行这些规则")
     run.add_argument("--fail-on", choices=FAIL_ON, default=None,
-                     help="exit 1 when a non-waived finding of this severity or worse remains")
-    run.add_argument("--jobs", type=_jobs, default=None, metavar="N", help="reader processes (default: all cores)")
-    run.add_argument("--quiet", action="store_true", help="print nothing but errors")
+                     help="仍有该级别或更严重的未豁免问题时，以退出码 1 结束")
+    run.add_argument("--jobs", type=_jobs, default=None, metavar="数量", help="读取报告的进程数（默认：全部处理器核心）")
+    run.add_argument("--quiet", action="store_true", help="只输出错误")
     _add_config_options(run)
-    run.add_argument("--waivers", default=None, metavar="FILE", help="waivers YAML file")
-    run.add_argument("--no-waivers", action="store_true", help="ignore waivers: show the unwaived view")
-    run.add_argument("--baseline", default=None, metavar="FILE",
-                     help="findings.json of an earlier run: mark each finding new or known")
-    run.add_argument("--only-new", action="store_true", help="with --baseline: keep only new findings")
+    run.add_argument("--waivers", default=None, metavar="文件", help="豁免清单（YAML 文件）")
+    run.add_argument("--no-waivers", action="store_true", help="不使用豁免：显示未豁免时的结果")
+    run.add_argument("--baseline", default=None, metavar="文件",
+                     help="上次运行的 findings.json：标出每条问题是新增还是以前已有")
+    run.add_argument("--only-new", action="store_true", help="与 --baseline 一起使用：只保留新增的问题")
+    run.add_argument("--units", default=None, metavar="文件",
+                     help="单位名单（CSV 或 XLSX，表头：单位名称、地区、层级、上级单位、类型）：列出未提交的单位，按地区汇总")
     run.add_argument("--allow-broken-packs", action="store_true",
-                     help="run on when a rule pack fails to load (its rules do not run; the summary says which); "
-                          "without it such a run stops with exit 2 before reading any report")
+                     help="规则包加载失败时仍继续运行（其规则不运行，摘要中说明）；不加此选项时，"
+                          "这样的运行在读取任何报告之前以退出码 2 结束")
     run.set_defaults(func=cmd_run)
 
-    norm = sub.add_parser("normalise", help="write each report's normalised JSON")
-    norm.add_argument("paths", nargs="+", metavar="PATH")
-    norm.add_argument("--out", default="out/normalised", metavar="DIR", help="output folder (default: out/normalised)")
-    norm.add_argument("--jobs", type=_jobs, default=None, metavar="N")
-    norm.add_argument("--quiet", action="store_true")
+    norm = sub.add_parser("normalise", help="把每份报告写成规范化的 JSON")
+    norm.add_argument("paths", nargs="+", metavar="路径", help="报告文件或文件夹")
+    norm.add_argument("--out", default="out/normalised", metavar="文件夹", help="输出文件夹（默认：out/normalised）")
+    norm.add_argument("--jobs", type=_jobs, default=None, metavar="数量", help="读取报告的进程数（默认：全部处理器核心）")
+    norm.add_argument("--quiet", action="store_true", help="只输出错误")
     norm.set_defaults(func=cmd_normalise)
 
-    rules = sub.add_parser("rules", help="list the rules (or describe one)")
-    rules.add_argument("rule_id", nargs="?", metavar="ID")
+    rules = sub.add_parser("rules", help="列出全部规则（或说明其中一条）")
+    rules.add_argument("rule_id", nargs="?", metavar="规则编号", help="规则编号：给出时显示这条规则的完整说明和示例")
     _add_config_options(rules)
     rules.set_defaults(func=cmd_rules)
 
-    conf = sub.add_parser("config", help="print the effective configuration and where each value comes from")
+    keys = sub.add_parser("keys", help="列出表格、行、列的标准键名及其在报告中的印刷名称（按表格版本）")
+    keys.add_argument("--edition", choices=("2019", "2021"), default=None, help="只列出这一版本（默认：两个版本）")
+    keys.set_defaults(func=cmd_keys)
+
+    conf = sub.add_parser("config", help="显示生效的配置及每项的来源")
     _add_config_options(conf)
     conf.set_defaults(func=cmd_config)
 
-    docs = sub.add_parser("docs", help="write one Markdown page per rule and an index")
-    docs.add_argument("--out", default="out/docs", metavar="DIR", help="output folder (default: out/docs)")
+    docs = sub.add_parser("docs", help="为每条规则写一页 Markdown 说明和一个索引")
+    docs.add_argument("--out", default="out/docs", metavar="文件夹", help="输出文件夹（默认：out/docs）")
     _add_config_options(docs)
     docs.set_defaults(func=cmd_docs)
 
-    schema = sub.add_parser("schema", help="print the normalised-report JSON Schema")
+    schema = sub.add_parser("schema", help="输出规范化报告的 JSON Schema")
     schema.set_defaults(func=cmd_schema)
     return parser
 
@@ -513,15 +584,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        with argparse_zh.chinese():
+            parser = build_parser()
+            args = parser.parse_args(argv)
         for name in ("select", "ignore"):
             if hasattr(args, name):
                 setattr(args, name, _extend(getattr(args, name)))
         return int(args.func(args))
     except UsageError as exc:
-        _say(f"error: {exc}")
+        _say(f"错误：{exc}")
         return 2
     except SystemExit as exc:  # --help / --version
         return int(exc.code or 0) if not isinstance(exc.code, str) else 2
@@ -529,5 +601,5 @@ def _main(argv: Sequence[str] | None) -> int:
         if isinstance(exc, Terminated):
             _say("已终止（SIGTERM），未写出任何输出")
             return 128 + signal.SIGTERM
-        _say("interrupted")
+        _say("已中断，未写出任何输出")
         return 130

@@ -172,10 +172,12 @@ class Catalogue:
         parts = [f"「{title}」表"]
         if row is not None and row in self.raw["tables"][table]["rows"]:
             name = self.row_label(table, row)
-            if table == "appeals":
+            if table == "appeals":  # printed as column groups (行政复议 | 行政诉讼: 未经复议…, 复议后…)
                 name = {"review": "行政复议", "litigation_direct": "行政诉讼·未经复议直接起诉",
                         "litigation_after_review": "行政诉讼·复议后起诉"}.get(row, name)
-            parts.append(f"“{name}”行")
+                parts.append(f"“{name}”栏")
+            else:
+                parts.append(f"“{name}”行")
         if col is not None and col in self.raw["tables"][table]["columns"]:
             parts.append(f"“{self.col_label(table, col)}”列")
         return "".join(parts)

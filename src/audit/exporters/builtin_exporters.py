@@ -1,7 +1,7 @@
 """The built-in output formats, registered through the ``audit_exporters`` hook like an outside
 plugin's: the terminal summary, findings.json, findings.csv, scorecard.csv, scorecard.xlsx and
 report.html. Each writer module is imported only when its file is written, so ``audit rules``
-never loads XlsxWriter or Plotly.
+never loads XlsxWriter or the HTML assets.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from audit.packs.hookspecs import hookimpl
 def _summary(out: Outputs) -> str:
     from audit.exporters.table import summary
 
-    return summary(out.scorecard, out.findings)
+    return summary(out.scorecard, out.findings, missing=out.meta.get("missing_units"))
 
 
 def _findings_json(path: Path, out: Outputs) -> Path:
@@ -26,20 +26,22 @@ def _findings_json(path: Path, out: Outputs) -> Path:
 
 def _findings_csv(path: Path, out: Outputs) -> Path:
     from audit.exporters.csvout import write_csv
+    from audit.exporters.labels import findings_labelled
 
-    return write_csv(path, out.findings)
+    return write_csv(path, findings_labelled(out.findings))
 
 
 def _scorecard_csv(path: Path, out: Outputs) -> Path:
     from audit.exporters.csvout import write_csv
+    from audit.exporters.labels import scorecard_labelled
 
-    return write_csv(path, out.scorecard)
+    return write_csv(path, scorecard_labelled(out.scorecard, out.meta.get("missing_units")))
 
 
 def _scorecard_xlsx(path: Path, out: Outputs) -> Path:
     from audit.exporters.xlsx import write_xlsx
 
-    return write_xlsx(path, out.scorecard, out.findings, out.rules)
+    return write_xlsx(path, out.scorecard, out.findings, out.rules, out.meta.get("missing_units"))
 
 
 def _report_html(path: Path, out: Outputs) -> Path:

@@ -1,7 +1,7 @@
 """CSV exports (findings.csv, scorecard.csv): UTF-8 with BOM so Excel shows Chinese, injection-safe.
 
-Columns keep their canonical (English) names: CSV is the machine-readable export; the XLSX
-carries the Chinese headers.
+Supervisors open these in Excel, so ``write_outputs`` hands over frames with Chinese headers and
+values (``audit.exporters.labels``); findings.json is the machine-readable export with the keys.
 """
 
 from __future__ import annotations

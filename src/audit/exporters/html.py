@@ -1,9 +1,14 @@
-"""report.html: one self-contained page a supervisor opens offline to read a run.
+"""report.html: one self-contained page a supervisor works from offline, and prints per unit.
 
-It holds the run summary, plotly charts (score distribution, findings per rule and per
-category), a sortable table of units, and each report's findings grouped by the section of the
-report they are about. The plotly.js bundle from the installed ``plotly`` package is inlined, so
-the page needs no network.
+The page holds the run summary, three ECharts bar charts (score distribution, findings per category
+and per rule, all labelled in Chinese), a search box and filters (unit, region, level, grade,
+category, rule, severity, 无法评定), the units table sorted by score (worst first, click a header to
+sort), the reports that could not be rated and the expected units that sent none, then one section
+per report. Each section prints on its own as a 整改通知 (title, unit, score, the date in Beijing
+time, every finding expanded, one page per unit): its 打印 button prints that unit alone; printing
+the page prints every unit, each on its own pages. ECharts' common build (Apache-2.0, see
+data/echarts.LICENSE.txt) is inlined: the page needs no network and weighs well under 1.5 MB for a
+small run.
 
 Everything that comes from a report (unit names, messages, labels) is outside text: it is
 HTML-escaped, and chart data is embedded as JSON with ``<``, ``>`` and ``&`` escaped, so a unit
@@ -11,103 +16,43 @@ called ``<script>…`` shows as text and never runs.
 
 Size cap (a product decision): a page for 100,000 reports with every finding inline would be over
 100 MB, which no browser opens. So the units table lists at most ``UNITS_LIMIT`` reports and the
-per-report details at most ``DETAILS_LIMIT``: the lowest scores first, ties by report id, since
-those are the reports a supervisor reads first. A capped section says in Chinese how many reports
-it leaves out and that scorecard.xlsx / scorecard.csv / findings.csv hold every one; the summary
-cards and the charts always count everything. Below the caps the page is unchanged: every report,
-in scorecard order. The findings are turned into plain records once and grouped in a dict, so
-rendering stays linear in the number of findings.
+per-report sections at most ``DETAILS_LIMIT``: the lowest scores first, ties by report id, since
+those are the reports a supervisor reads first. A capped part says in Chinese how many reports it
+leaves out and that scorecard.xlsx / scorecard.csv / findings.csv hold every one; the summary
+cards and the charts always count everything.
 """
 
 from __future__ import annotations
 
-import html
+import json
 import math
 import os
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
+from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
-import plotly.offline
 
-from audit.contracts import catalogue
 from audit.exporters import atomic
+from audit.exporters.html_units import BEIJING, UNRATED, per_report
+from audit.exporters.html_units import esc as _e
+from audit.exporters.html_units import is_missing as _missing_value
+from audit.exporters.html_units import num as _num
+from audit.exporters.labels import CATEGORY_ZH, SEVERITY_ZH
 from audit.packs.rule import Rule
 
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
-SEVERITY_COLOUR = {"error": "#c62828", "warning": "#ef6c00", "info": "#1565c0"}
-CATEGORY_ZH = {
-    "parse": "文件读取", "structure": "表格结构", "arithmetic": "勾稽关系", "sections": "章节完整性",
-    "template": "模板版本", "zeros": "零值异常", "narrative": "正文与表格一致性", "metadata": "基本信息",
-    "cross_report": "跨报告比对",
-}
-TABLE_ORDER = ("active", "requests", "appeals")
 UNITS_LIMIT = 10_000  # rows of the units table (about 5 MB of HTML; sorting stays quick in a browser)
 DETAILS_LIMIT = 2_000  # reports whose findings are shown in full
 UNITS_NOTE = ("共 {total:,} 份报告，本表只列出得分最低的 {shown:,} 份（同分按报告编号排列），其余 {left:,} 份未列出；"
               "全部报告的得分见 scorecard.xlsx 的“评分表”和 scorecard.csv。")
-REPORTS_NOTE = ("共 {total:,} 份报告，下面只列出得分最低的 {shown:,} 份报告的发现（同分按报告编号排列），"
-                "其余 {left:,} 份报告的发现未列出；每一条发现都在 scorecard.xlsx 的“问题清单”和 findings.csv 中。")
-UNIT_COLUMNS = [("report_id", "报告编号", "text"), ("unit", "单位", "text"), ("year", "年度", "num"),
-                ("edition", "模板版本", "text"), ("score", "得分", "num"), ("grade", "等级", "text"),
-                ("rank", "名次", "num"), ("errors", "错误", "num"), ("warnings", "警告", "num"),
-                ("infos", "提示", "num")]
-
-_CSS = """
-body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:0;color:#222;background:#f6f7f9}
-header,main{max-width:1200px;margin:0 auto;padding:12px 24px}
-h1{font-size:22px;margin:16px 0 4px} h2{font-size:18px;margin:28px 0 8px;border-bottom:2px solid #ddd}
-.cards{display:flex;flex-wrap:wrap;gap:12px}
-.card{background:#fff;border:1px solid #ddd;border-radius:6px;padding:10px 16px;min-width:120px}
-.card b{display:block;font-size:22px}
-.charts{display:grid;grid-template-columns:1fr 1fr;gap:12px}
-.chart{background:#fff;border:1px solid #ddd;border-radius:6px;min-height:360px}
-.chart.wide{grid-column:1 / span 2}
-table{border-collapse:collapse;width:100%;background:#fff}
-th,td{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top;font-size:14px}
-th.sortable{cursor:pointer;background:#eef1f5;user-select:none}
-th.sortable[aria-sort=ascending]::after{content:" ▲"} th.sortable[aria-sort=descending]::after{content:" ▼"}
-td.num{text-align:right}
-details{background:#fff;border:1px solid #ddd;border-radius:6px;margin:8px 0;padding:6px 12px}
-summary{cursor:pointer;font-weight:bold}
-h4{margin:10px 0 4px;font-size:15px}
-.sev{display:inline-block;color:#fff;border-radius:3px;padding:0 6px;font-size:12px;margin-right:6px}
-.waived{color:#888;text-decoration:line-through}
-.muted{color:#777;font-size:13px}
-#js-errors:empty{display:none} #js-errors{color:#fff;background:#c62828;padding:8px}
-"""
-
-# Sorting: numbers by value, text by zh collation; empty cells sort last either way.
-_SORT_JS = """
-document.querySelectorAll("table.sortable").forEach(function (table) {
-  table.querySelectorAll("th.sortable").forEach(function (th, col) {
-    th.addEventListener("click", function () {
-      var asc = th.getAttribute("aria-sort") !== "ascending";
-      table.querySelectorAll("th.sortable").forEach(function (h) { h.removeAttribute("aria-sort"); });
-      th.setAttribute("aria-sort", asc ? "ascending" : "descending");
-      var num = th.dataset.type === "num", body = table.tBodies[0];
-      var rows = Array.prototype.slice.call(body.rows);
-      rows.sort(function (a, b) {
-        var x = a.cells[col].dataset.v, y = b.cells[col].dataset.v;
-        if (x === "" || y === "") { return (x === "") - (y === ""); }
-        var d = num ? parseFloat(x) - parseFloat(y) : x.localeCompare(y, "zh");
-        return asc ? d : -d;
-      });
-      rows.forEach(function (r) { body.appendChild(r); });
-    });
-  });
-});
-"""
-
-_ERROR_TRAP_JS = """
-window.onerror = function (msg, src, line) {
-  var box = document.getElementById("js-errors");
-  if (box) { box.textContent += msg + " (" + line + ")\\n"; }
-};
-"""
+UNIT_COLUMNS = [("report_id", "报告编号", "text"), ("unit", "单位", "text"), ("region", "地区", "text"),
+                ("level", "层级", "text"), ("year", "年度", "num"), ("score", "得分", "num"), ("grade", "等级", "text"),
+                ("rank", "名次", "num"), ("prev_score", "上年得分", "num"), ("score_change", "变化", "num"),
+                ("errors", "错误", "num"), ("warnings", "警告", "num"), ("infos", "提示", "num")]
+_OPTIONAL = ("region", "level", "prev_score", "score_change")  # shown only when some report has them
 
 
 def write_html(path: str | os.PathLike[str], findings: pd.DataFrame, scorecard: pd.DataFrame,
@@ -116,195 +61,74 @@ def write_html(path: str | os.PathLike[str], findings: pd.DataFrame, scorecard: 
     return atomic.write_text(path, render(findings, scorecard, list(rules), dict(meta or {})))
 
 
+@cache
+def _asset(name: str) -> str:
+    return resources.files("audit").joinpath(f"data/{name}").read_text(encoding="utf-8")
+
+
 def render(findings: pd.DataFrame, scorecard: pd.DataFrame, rules: list[Rule], meta: dict[str, Any]) -> str:
     """The whole page as one string."""
     findings = findings.reset_index(drop=True)
-    scorecard = scorecard.reset_index(drop=True)
+    card = scorecard.reset_index(drop=True)
     titles = {r.id: r.title for r in rules}
     live = findings[~_waived(findings)] if len(findings) else findings
-    details = _shown(scorecard, DETAILS_LIMIT)
-    units = _shown(scorecard, UNITS_LIMIT)
+    order = _order(card)
+    details = order[:DETAILS_LIMIT]
+    units = order[:UNITS_LIMIT]
+    records = _records(card)
+    by_report = _findings_by_report(findings, {str(records[i].get("report_id")) for i in units})
+    attrs = {i: _report_attrs(records[i], by_report.get(str(records[i].get("report_id")), []), titles)
+             for i in units}
+    when = _beijing(meta)
     parts = [
         "<!DOCTYPE html>",
         '<html lang="zh-CN"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         "<title>政府信息公开工作年度报告审核结果</title>",
-        f"<style>{_CSS}</style>",
-        f"<script>{_ERROR_TRAP_JS}</script>",
-        f'<script type="text/javascript">{plotly.offline.get_plotlyjs()}</script>',
+        f"<style>{_asset('report.css')}</style>",
+        "<script>window.onerror=function(m,s,l){var b=document.getElementById('js-errors');"
+        "if(b){b.textContent+=m+' ('+l+')\\n';}};</script>",
+        f"<script>{_asset('echarts.common.min.js')}</script>",
         "</head><body>",
         '<div id="js-errors"></div>',
         "<header><h1>政府信息公开工作年度报告审核结果</h1>",
-        f'<div class="muted">{_e(_run_line(meta))}</div></header>',
+        f'<div class="muted">{_e(_run_line(meta, when))}</div></header>',
         "<main>",
-        _summary(findings, live, scorecard, meta),
-        _charts(live, scorecard, titles),
-        _units(scorecard, units, set(details)),
-        _per_report(findings, scorecard, details, titles),
+        _summary(findings, live, card, meta),
+        _charts(live, card, titles),
+        _filters(card, live, titles),
+        _units(card, records, units, set(details), attrs),
+        _unrated(card, records),
+        _missing(meta.get("missing_units") or []),
+        per_report(card, records, details, by_report, attrs, titles, when),
         "</main>",
-        f"<script>{_SORT_JS}</script>",
+        f"<script>{_asset('report.js')}</script>",
         "</body></html>",
     ]
     return "\n".join(parts)
 
 
-def _e(value: Any) -> str:
-    """Escaped text for an HTML text node or attribute; missing values are empty."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return ""
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return html.escape(str(value), quote=True)
-
-
-def _num(value: Any) -> str:
-    try:
-        f = float(value)
-    except (TypeError, ValueError):
-        return ""
-    if math.isnan(f):
-        return ""
-    return str(int(f)) if f.is_integer() else f"{f:.2f}".rstrip("0").rstrip(".")
-
+# -- values ------------------------------------------------------------------------------------
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows as dicts of plain values, ``None`` for missing: one conversion for the whole frame."""
     return frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
 
 
-def _shown(scorecard: pd.DataFrame, limit: int) -> list[int]:
-    """Positions of the scorecard rows a capped section lists: all, else the ``limit`` lowest scores (then by id)."""
-    if len(scorecard) <= limit:
-        return list(range(len(scorecard)))
-    scores = pd.to_numeric(scorecard["score"], errors="coerce") if "score" in scorecard else math.nan
-    key = pd.DataFrame({"score": scores, "id": scorecard["report_id"].astype(str)}, index=scorecard.index)
-    return key.sort_values(["score", "id"], kind="stable", na_position="last").index[:limit].tolist()
+def _is_unrated(card: pd.DataFrame) -> pd.Series:
+    if "status" not in card:
+        return pd.Series(False, index=card.index)
+    return card["status"].astype(object).eq("unrated")
 
 
-def _left_out_note(total: int, shown: int, template: str) -> str:
-    """The plain statement of what a capped section leaves out; nothing when it lists everything."""
-    if shown >= total:
-        return ""
-    return f'<p class="muted cap-note">{_e(template.format(total=total, shown=shown, left=total - shown))}</p>'
-
-
-def _waived(findings: pd.DataFrame) -> pd.Series:
-    if "waived" not in findings:
-        return pd.Series(False, index=findings.index)
-    return findings["waived"].astype(object).fillna(False).astype(bool)
-
-
-def _run_line(meta: Mapping[str, Any]) -> str:
-    version = meta.get("tool_version") or meta.get("version") or ""
-    when = meta.get("finished") or meta.get("started") or datetime.now().astimezone().isoformat(timespec="seconds")
-    return f"audit {version} · 生成时间 {when}"
-
-
-# -- sections of the page ---------------------------------------------------------------------
-
-def _summary(findings: pd.DataFrame, live: pd.DataFrame, scorecard: pd.DataFrame, meta: Mapping[str, Any]) -> str:
-    counts = live["severity"].value_counts() if len(live) else pd.Series(dtype="int64")
-    scores = pd.to_numeric(scorecard["score"], errors="coerce") if "score" in scorecard else pd.Series(dtype=float)
-    average = _num(round(float(scores.mean()), 2)) if scores.notna().any() else "—"
-    cards = [("报告数", len(scorecard)), ("发现总数", len(live))]
-    cards += [(f"{SEVERITY_ZH[s]}", int(counts.get(s, 0))) for s in ("error", "warning", "info")]
-    cards += [("已豁免", int(_waived(findings).sum()) if len(findings) else 0), ("平均得分", average)]
-    items = "".join(f'<div class="card" id="card-{i}">{_e(label)}<b>{_e(value)}</b></div>'
-                    for i, (label, value) in enumerate(cards))
-    facts = [("版本", meta.get("tool_version") or meta.get("version")), ("开始", meta.get("started")),
-             ("结束", meta.get("finished")), ("规则数", len(meta.get("rules_run") or []) or None)]
-    line = " · ".join(f"{k}：{_e(v)}" for k, v in facts if v not in (None, ""))
-    return f'<section id="summary"><h2>运行概况</h2><div class="cards">{items}</div><p class="muted">{line}</p></section>'
-
-
-def _charts(live: pd.DataFrame, scorecard: pd.DataFrame, titles: Mapping[str, str]) -> str:
-    scores = pd.to_numeric(scorecard.get("score", pd.Series(dtype=float)), errors="coerce").dropna()
-    hist = go.Figure(go.Histogram(x=scores.tolist(), xbins={"start": 0, "end": 105, "size": 5},
-                                  marker_color="#1565c0", hovertemplate="得分 %{x}：%{y} 份<extra></extra>"))
-    hist.update_layout(title="得分分布", xaxis_title="得分", yaxis_title="报告数", xaxis_range=[0, 105])  # bins are [a, a+5): a perfect 100 gets the last one
-
-    per_rule = live["rule_id"].astype(str).value_counts().head(40) if len(live) else pd.Series(dtype="int64")
-    rule_bar = go.Figure(go.Bar(x=per_rule.index.tolist(), y=per_rule.tolist(), marker_color="#ef6c00",
-                                customdata=[titles.get(r, "") for r in per_rule.index],
-                                hovertemplate="%{x} %{customdata}：%{y} 条<extra></extra>"))
-    rule_bar.update_layout(title="各规则发现数（前 40 条规则）", yaxis_title="发现数")
-
-    per_cat = live["category"].astype(str).value_counts() if len(live) else pd.Series(dtype="int64")
-    cat_bar = go.Figure(go.Bar(x=[CATEGORY_ZH.get(c, c) for c in per_cat.index], y=per_cat.tolist(),
-                               marker_color="#2e7d32", hovertemplate="%{x}：%{y} 条<extra></extra>"))
-    cat_bar.update_layout(title="各类别发现数", yaxis_title="发现数")
-
-    blocks = [_plot("chart-scores", hist, ""), _plot("chart-categories", cat_bar, ""),
-              _plot("chart-rules", rule_bar, " wide")]
-    return f'<section id="charts"><h2>图表</h2><div class="charts">{"".join(blocks)}</div></section>'
-
-
-def _plot(div_id: str, fig: go.Figure, extra_class: str) -> str:
-    fig.update_layout(margin={"l": 50, "r": 20, "t": 50, "b": 80}, template="plotly_white",
-                      font={"family": "Noto Sans CJK SC, Microsoft YaHei, sans-serif"})
-    data = _script_json(fig.to_json())
-    return (f'<div class="chart{extra_class}" id="{div_id}"></div>'
-            f'<script>(function(){{var f={data};Plotly.newPlot("{div_id}",f.data,f.layout,'
-            '{"displaylogo":false,"responsive":true});})();</script>')
-
-
-def _script_json(text: str) -> str:
-    """JSON safe inside <script>: no tag or entity can close or escape the script element."""
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
-
-
-def _units(scorecard: pd.DataFrame, shown: list[int], linked: set[int]) -> str:
-    """The sortable table of the ``shown`` scorecard rows; ids link to the ``linked`` reports' details."""
-    head = "".join(f'<th class="sortable" data-type="{kind}">{_e(label)}</th>' for _, label, kind in UNIT_COLUMNS)
-    rows = []
-    for i, rec in zip(shown, _records(scorecard.iloc[shown]), strict=True):
-        cells = []
-        for key, _, kind in UNIT_COLUMNS:
-            value = rec.get(key)
-            sort_value = _num(value) if kind == "num" else _e(value)
-            text = f'<a href="#report-{i}">{sort_value}</a>' if key == "report_id" and i in linked else sort_value
-            cls = ' class="num"' if kind == "num" else ""
-            cells.append(f'<td{cls} data-v="{sort_value}">{text}</td>')
-        rows.append(f"<tr>{''.join(cells)}</tr>")
-    note = _left_out_note(len(scorecard), len(shown), UNITS_NOTE)
-    return (f'<section id="units"><h2>各单位得分（点击表头排序）</h2>{note}<table class="sortable" id="units-table">'
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></section>")
-
-
-def _group_key(table: Any, category: Any) -> tuple[int, str]:
-    """Order and heading of the group a finding belongs to: its table's section, else its category."""
-    if isinstance(table, str) and table in TABLE_ORDER:
-        return TABLE_ORDER.index(table), _table_title(table)
-    cat = str(category) if category is not None else ""
-    return len(TABLE_ORDER) + 1, CATEGORY_ZH.get(cat, cat or "其他")
-
-
-def _table_title(table: str) -> str:
-    try:
-        return catalogue.load().table_title(table)
-    except Exception:  # an unknown table key still gets a heading
-        return table
-
-
-def _per_report(findings: pd.DataFrame, scorecard: pd.DataFrame, shown: list[int],
-                titles: Mapping[str, str]) -> str:
-    """One collapsible block per ``shown`` report with its findings grouped by section."""
-    records = _records(scorecard.iloc[shown])
-    by_report = _findings_by_report(findings, {str(rec.get("report_id")) for rec in records})
-    out = ['<section id="reports"><h2>各报告发现</h2>', _left_out_note(len(scorecard), len(shown), REPORTS_NOTE)]
-    for i, rec in zip(shown, records, strict=True):
-        rid = str(rec.get("report_id"))
-        recs = by_report.get(rid, [])
-        n = sum(not f.get("waived") for f in recs)
-        title = f"{rid} · {rec.get('unit') or '（未署单位）'} · {_num(rec.get('year')) or '年度不详'} · 得分 {_num(rec.get('score'))}"
-        body = _report_findings(recs, titles) if recs else '<p class="muted">未发现问题。</p>'
-        out.append(f'<details id="report-{i}"><summary>{_e(title)}（{n} 条发现）</summary>{body}</details>')
-    out.append("</section>")
-    return "".join(out)
+def _order(card: pd.DataFrame) -> list[int]:
+    """Row positions by score, lowest first (ties by report id); unrated reports last."""
+    if not len(card):
+        return []
+    scores = pd.to_numeric(card["score"], errors="coerce") if "score" in card else pd.Series(math.nan, card.index)
+    key = pd.DataFrame({"unrated": _is_unrated(card).astype(int), "score": scores,
+                        "id": card["report_id"].astype(str)}, index=card.index)
+    return key.sort_values(["unrated", "score", "id"], kind="stable", na_position="last").index.tolist()
 
 
 def _findings_by_report(findings: pd.DataFrame, wanted: set[str]) -> dict[str, list[dict[str, Any]]]:
@@ -319,31 +143,192 @@ def _findings_by_report(findings: pd.DataFrame, wanted: set[str]) -> dict[str, l
     return by_report
 
 
-def _report_findings(recs: list[dict[str, Any]], titles: Mapping[str, str]) -> str:
-    groups: dict[tuple[int, str], list[dict[str, Any]]] = {}
-    for rec in recs:
-        groups.setdefault(_group_key(rec.get("table"), rec.get("category")), []).append(rec)
-    html_parts = []
-    for (_, heading), group in sorted(groups.items()):
-        items = "".join(_finding_item(rec, titles) for rec in group)
-        html_parts.append(f"<h4>{_e(heading)}</h4><ul>{items}</ul>")
-    return "".join(html_parts)
+def _waived(findings: pd.DataFrame) -> pd.Series:
+    if "waived" not in findings:
+        return pd.Series(False, index=findings.index)
+    return findings["waived"].astype(object).fillna(False).astype(bool)
 
 
-def _finding_item(rec: Mapping[str, Any], titles: Mapping[str, str]) -> str:
-    sev = str(rec.get("severity") or "info")
-    badge = (f'<span class="sev" style="background:{SEVERITY_COLOUR.get(sev, "#555")}">'
-             f"{_e(SEVERITY_ZH.get(sev, sev))}</span>")
-    detail = []
-    if rec.get("expected") is not None or rec.get("actual") is not None:
-        detail.append(f"应为 {_e(rec.get('expected'))}，实为 {_e(rec.get('actual'))}")
-    points = _num(rec.get("points"))
-    if points:
-        detail.append(f"扣 {points} 分")
-    rule = f"{rec.get('rule_id')} {titles.get(str(rec.get('rule_id')), '')}".strip()
-    waived = bool(rec.get("waived"))
-    note = f'<div class="muted">已豁免：{_e(rec.get("waiver_reason"))}</div>' if waived else ""
-    cls = ' class="waived"' if waived else ""
-    extra = f' <span class="muted">（{"；".join(detail)}）</span>' if detail else ""
-    return (f"<li{cls}>{badge}{_e(rec.get('message'))}{extra}"
-            f' <span class="muted">[{_e(rule)}]</span>{note}</li>')
+def _beijing(meta: Mapping[str, Any]) -> datetime:
+    """When the run finished, in Beijing time (the page's date and the notices' date)."""
+    text = meta.get("finished") or meta.get("started")
+    try:
+        when = datetime.fromisoformat(str(text)) if text else datetime.now(UTC)
+    except ValueError:
+        when = datetime.now(UTC)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(BEIJING)
+
+
+def _run_line(meta: Mapping[str, Any], when: datetime) -> str:
+    version = meta.get("tool_version") or meta.get("version") or ""
+    return f"audit {version} · 生成时间 {when:%Y-%m-%d %H:%M}（北京时间）".replace("  ", " ")
+
+
+def _left_out_note(total: int, shown: int, template: str) -> str:
+    if shown >= total:
+        return ""
+    return f'<p class="muted cap-note">{_e(template.format(total=total, shown=shown, left=total - shown))}</p>'
+
+
+def _script_json(value: Any) -> str:
+    """JSON safe inside <script>: no tag or entity can close or escape the script element."""
+    text = json.dumps(value, ensure_ascii=False)
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+# -- parts of the page -------------------------------------------------------------------------
+
+def _summary(findings: pd.DataFrame, live: pd.DataFrame, card: pd.DataFrame, meta: Mapping[str, Any]) -> str:
+    counts = live["severity"].value_counts() if len(live) else pd.Series(dtype="int64")
+    rated = card[~_is_unrated(card)]
+    scores = pd.to_numeric(rated["score"], errors="coerce") if "score" in rated else pd.Series(dtype=float)
+    average = _num(round(float(scores.mean()), 2)) if scores.notna().any() else "—"
+    cards = [("报告数", len(card)), ("发现总数", len(live))]
+    cards += [(f"{SEVERITY_ZH[s]}", int(counts.get(s, 0))) for s in ("error", "warning", "info")]
+    cards += [("已豁免", int(_waived(findings).sum()) if len(findings) else 0), ("平均得分", average)]
+    unrated = int(_is_unrated(card).sum())
+    if unrated:
+        cards.append((UNRATED, unrated))
+    if meta.get("missing_units"):
+        cards.append(("未提交", len(meta["missing_units"])))
+    items = "".join(f'<div class="card" id="card-{i}">{_e(label)}<b>{_e(value)}</b></div>'
+                    for i, (label, value) in enumerate(cards))
+    rules = len(meta.get("rules_run") or [])
+    line = f"规则数：{rules}" if rules else ""
+    return f'<section id="summary"><h2>运行概况</h2><div class="cards">{items}</div><p class="muted">{line}</p></section>'
+
+
+def _short(text: str, n: int = 14) -> str:
+    return text if len(text) <= n else text[:n - 1] + "…"
+
+
+def _charts(live: pd.DataFrame, card: pd.DataFrame, titles: Mapping[str, str]) -> str:
+    rated = card[~_is_unrated(card)]
+    scores = pd.to_numeric(rated.get("score", pd.Series(dtype=float)), errors="coerce").dropna()
+    bins = [min(int(s // 5), 19) for s in scores.clip(0, 100)]  # a perfect 100 falls in 95–100
+    hist = [bins.count(i) for i in range(20)]
+    per_cat = live["category"].astype(str).value_counts() if len(live) else pd.Series(dtype="int64")
+    per_rule = live["rule_id"].astype(str).value_counts().head(40) if len(live) else pd.Series(dtype="int64")
+    data = {
+        "chart-scores": {"title": "得分分布", "labels": [f"{5 * i}–{5 * i + 5}" for i in range(20)], "values": hist,
+                         "xname": "得分", "yname": "报告数", "unit": "份", "colour": "#1565c0"},
+        "chart-categories": {"title": "各类别发现数", "labels": [CATEGORY_ZH.get(c, c) for c in per_cat.index],
+                             "values": per_cat.tolist(), "xname": "", "yname": "发现数", "unit": "条",
+                             "colour": "#2e7d32", "rotate": 30},
+        "chart-rules": {"title": "各规则发现数（前 40 条规则）",
+                        "labels": [_short(titles.get(r, r)) for r in per_rule.index], "values": per_rule.tolist(),
+                        "tips": [f"{titles.get(r, '')}（{r}）" for r in per_rule.index], "xname": "", "yname": "发现数",
+                        "unit": "条", "colour": "#ef6c00", "rotate": 40},
+    }
+    blocks = ('<div class="chart" id="chart-scores"></div><div class="chart" id="chart-categories"></div>'
+              '<div class="chart wide" id="chart-rules"></div>')
+    return (f'<section id="charts"><h2>图表</h2><div class="charts">{blocks}</div>'
+            f'<script type="application/json" id="chart-data">{_script_json(data)}</script></section>')
+
+
+def _options(values: Iterable[tuple[str, str]], label: str) -> str:
+    opts = "".join(f'<option value="{_e(v)}">{_e(t)}</option>' for v, t in values)
+    return f'<option value="">{_e(label)}</option>{opts}'
+
+
+def _distinct(card: pd.DataFrame, col: str) -> list[str]:
+    if col not in card:
+        return []
+    return sorted({str(v) for v in card[col].dropna().astype(str) if v})
+
+
+def _filters(card: pd.DataFrame, live: pd.DataFrame, titles: Mapping[str, str]) -> str:
+    units = _distinct(card, "unit")
+    grades = _distinct(card[~_is_unrated(card)], "grade") + ([UNRATED] if _is_unrated(card).any() else [])
+    cats = sorted(set(live["category"].astype(str))) if len(live) else []
+    rule_ids = sorted(set(live["rule_id"].astype(str))) if len(live) else []
+    parts = ['<section id="filters" class="screen-only">',
+             '<input id="search" type="search" placeholder="搜索单位、报告编号、地区、规则或问题内容">',
+             f'<input id="f-unit" list="unit-list" placeholder="单位"><datalist id="unit-list">'
+             f'{"".join(f"<option value={chr(34)}{_e(u)}{chr(34)}>" for u in units)}</datalist>']
+    for col, label in (("region", "全部地区"), ("level", "全部层级")):
+        values = _distinct(card, col)
+        if values:
+            parts.append(f'<select id="f-{col}">{_options(((v, v) for v in values), label)}</select>')
+    parts.append(f'<select id="f-grade">{_options(((g, g) for g in grades), "全部等级")}</select>')
+    parts.append(f'<select id="f-category">{_options(((c, CATEGORY_ZH.get(c, c)) for c in cats), "全部类别")}</select>')
+    parts.append(f'<select id="f-rule">{_options(((r, f"{r} {titles.get(r, chr(32))}".strip()) for r in rule_ids), "全部规则")}</select>')
+    parts.append(f'<select id="f-severity">{_options(((s, SEVERITY_ZH[s]) for s in SEVERITY_ZH), "全部级别")}</select>')
+    parts.append(f'<select id="f-status">{_options((("scored", "已评分"), ("unrated", UNRATED)), "全部状态")}</select>')
+    parts.append('<button id="f-reset" type="button">清除筛选</button><span id="shown-count"></span></section>')
+    return "".join(parts)
+
+
+def _report_attrs(rec: Mapping[str, Any], recs: list[dict[str, Any]], titles: Mapping[str, str]) -> str:
+    """The data-* attributes the filters read, for a report's table row and its section."""
+    live = [f for f in recs if not f.get("waived")]
+    cats = " ".join(sorted({str(f.get("category")) for f in live}))
+    rules = " ".join(sorted({str(f.get("rule_id")) for f in live}))
+    sevs = " ".join(sorted({str(f.get("severity")) for f in live}))
+    status = "unrated" if rec.get("status") == "unrated" else "scored"
+    grade = UNRATED if status == "unrated" else rec.get("grade")
+    words = [rec.get("report_id"), rec.get("unit"), rec.get("region"), rec.get("level"), rec.get("source"),
+             *(f.get("rule_id") for f in live), *(titles.get(str(f.get("rule_id")), "") for f in live),
+             *(f.get("message") for f in live)]
+    search = " ".join(str(w) for w in words if not _missing_value(w)).lower()
+    return (f'data-report="{_e(rec.get("report_id"))}" data-unit="{_e(rec.get("unit"))}" '
+            f'data-region="{_e(rec.get("region"))}" data-level="{_e(rec.get("level"))}" data-grade="{_e(grade)}" '
+            f'data-status="{status}" data-categories="{_e(cats)}" data-rules="{_e(rules)}" '
+            f'data-severities="{_e(sevs)}" data-search="{_e(search)}"')
+
+
+def _units(card: pd.DataFrame, records: list[dict[str, Any]], shown: list[int], linked: set[int],
+           attrs: Mapping[int, str]) -> str:
+    """The sortable table of the ``shown`` rows (score order); ids link to the ``linked`` sections."""
+    columns = [c for c in UNIT_COLUMNS if c[0] not in _OPTIONAL or (c[0] in card and card[c[0]].notna().any())]
+    head = "".join(f'<th class="sortable" data-type="{kind}"{" aria-sort=ascending" if key == "score" else ""}>'
+                   f"{_e(label)}</th>" for key, label, kind in columns)
+    rows = []
+    for i in shown:
+        rec = records[i]
+        unrated = rec.get("status") == "unrated"
+        cells = []
+        for key, _, kind in columns:
+            value = rec.get(key)
+            if key == "grade" and unrated:
+                value = UNRATED
+            sort_value = _num(value) if kind == "num" else _e(value)
+            text = sort_value
+            if key == "score_change" and sort_value and float(sort_value) > 0:
+                text = "+" + sort_value
+            if key == "report_id" and i in linked:
+                text = f'<a href="#report-{i}">{sort_value}</a>'
+            cls = ' class="num"' if kind == "num" else ""
+            cells.append(f'<td{cls} data-v="{sort_value}">{text}</td>')
+        row_cls = "unrated" if unrated else ("grade-fail" if rec.get("grade") == "不合格" else "")
+        rows.append(f'<tr class="{row_cls}" {attrs[i]}>{"".join(cells)}</tr>')
+    note = _left_out_note(len(card), len(shown), UNITS_NOTE)
+    return (f'<section id="units"><h2>各单位得分（按得分从低到高排列，点击表头排序）</h2>{note}'
+            f'<table class="sortable" id="units-table"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table></section>")
+
+
+def _unrated(card: pd.DataFrame, records: list[dict[str, Any]]) -> str:
+    """Reports that could not be rated (contract 3), listed apart for a check by hand."""
+    rows = [records[i] for i in range(len(card)) if records[i].get("status") == "unrated"]
+    if not rows:
+        return ""
+    body = "".join(f"<tr><td>{_e(r.get('report_id'))}</td><td>{_e(r.get('unit'))}</td><td>{_e(r.get('year'))}</td>"
+                   f"<td>{_e(r.get('status_reason'))}</td><td>{_e(r.get('source'))}</td></tr>" for r in rows)
+    return (f'<section id="unrated"><h2>无法评定：{len(rows)} 份报告（不计入排名、平均分和图表，请人工核查）</h2>'
+            "<table><thead><tr><th>报告编号</th><th>单位</th><th>年度</th><th>原因</th><th>源文件</th></tr></thead>"
+            f"<tbody>{body}</tbody></table></section>")
+
+
+def _missing(missing: list[Mapping[str, Any]]) -> str:
+    """The expected units (units file) that sent no report: 未提交（应报尽报）."""
+    if not missing:
+        return ""
+    rows = "".join(f"<tr><td>{_e(m.get('unit'))}</td><td>{_e(m.get('region'))}</td><td>{_e(m.get('level'))}</td>"
+                   f"<td>{_e(m.get('parent'))}</td><td>{_e(m.get('kind'))}</td><td>未提交</td></tr>" for m in missing)
+    return (f'<section id="missing"><h2>未提交（应报尽报）：{len(missing)} 个单位没有报告</h2>'
+            "<table><thead><tr><th>单位名称</th><th>地区</th><th>层级</th><th>上级单位</th><th>类型</th><th>状态</th>"
+            f"</tr></thead><tbody>{rows}</tbody></table></section>")

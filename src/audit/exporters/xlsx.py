@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -21,28 +22,33 @@ import pandas as pd
 import xlsxwriter
 
 from audit.contracts import catalogue
-from audit.exporters import atomic
+from audit.exporters import atomic, labels
 from audit.exporters.jsonout import conform
 from audit.exporters.safe import neutralise_frame
 from audit.packs.rule import Rule
+from audit.scoring.rollup import FIGURES, by_region
 
 SHEET_SCORECARD = "评分表"
 SHEET_FINDINGS = "问题清单"
 SHEET_RULES = "规则说明"
+SHEET_UNRATED = "无法评定"
+SHEET_REGIONS = "地区汇总"
+SHEET_MISSING = "未提交"
 
-CATEGORY_ZH = {"parse": "解析", "structure": "表格结构", "arithmetic": "勾稽关系", "sections": "章节",
-               "template": "模板版本", "zeros": "零值异常", "narrative": "正文与表格", "metadata": "基本信息",
-               "cross_report": "跨报告"}
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
-SCORECARD_HEADERS = {"report_id": "报告编号", "unit": "单位", "year": "年度", "edition": "表格版本",
-                     "score": "得分", "grade": "等级", "rank": "排名", "errors": "错误数", "warnings": "警告数",
-                     "infos": "提示数", "waived": "已豁免数",
-                     **{k: f"{v}问题数" for k, v in CATEGORY_ZH.items()}}
+CATEGORY_ZH = labels.CATEGORY_ZH
+SEVERITY_ZH = labels.SEVERITY_ZH
+SCORECARD_HEADERS = labels.SCORECARD_HEADERS
+# 评分表 column order: the contract's first columns, then region and history, counts, figures, file.
+SCORECARD_ORDER = ["report_id", "unit", "year", "edition", "score", "grade", "rank", "region", "level", "kind",
+                   "parent", "region_rank", "prev_score", "score_change", "errors", "warnings", "infos", "waived",
+                   *CATEGORY_ZH, "unchecked_tables", *FIGURES, "source"]
+_NOT_ON_SCORECARD = ("status", "status_reason")
+UNRATED_COLUMNS = ["report_id", "unit", "year", "edition", "region", "status_reason", "unchecked_tables", "source"]
 # The findings sheet is for reading: the canonical table/row/col keys and the pack stay in the
-# CSV/JSON (and the 位置 column prints the place), which also keeps 100,000-row sheets fast to write.
+# JSON (and the 位置 column prints the place), which also keeps 100,000-row sheets fast to write.
 FINDINGS_HEADERS = {"report_id": "报告编号", "unit": "单位", "rule_id": "规则编号", "category": "类别",
                     "severity": "级别", "points": "扣分", "place": "位置", "expected": "应为", "actual": "实际",
-                    "message": "问题说明", "waived": "已豁免", "waiver_reason": "豁免理由"}
+                    "message": "问题说明", "waived": "已豁免", "waiver_reason": "豁免理由", "source": "源文件"}
 RULES_HEADERS = {"id": "规则编号", "pack": "规则包", "version": "版本", "category": "类别", "severity": "级别",
                  "points": "默认扣分", "title": "规则名称", "description": "说明"}
 GRADE_FILLS = {"优秀": "#C6EFCE", "良好": "#DDEBF7", "合格": "#FFEB9C", "不合格": "#FFC7CE"}
@@ -86,17 +92,28 @@ def _rows(frame: pd.DataFrame) -> list[list[Any]]:
 
 @dataclass
 class Sheet:
-    """One sheet to write: a frame, its Chinese headers, fills per value of some columns, wrapped columns."""
+    """One sheet to write: a frame, its Chinese headers, fills per value of some columns, wrapped columns.
+
+    ``row_fill`` = (column, {value: colour}) fills the whole row when that column holds the value;
+    ``links`` maps a column to one internal link target per row (None: no link)."""
 
     title: str
     frame: pd.DataFrame
     headers: Mapping[str, str]
     fills: Mapping[str, Mapping[Any, str]] = field(default_factory=dict)
     wrap: tuple[str, ...] = ()
+    row_fill: tuple[str, Mapping[Any, str]] | None = None
+    links: Mapping[str, list[str | None]] = field(default_factory=dict)
 
 
 # Rows an Excel sheet holds, header included; a longer frame continues on 问题清单(2), (3)…
 EXCEL_MAX_ROWS = 1_048_576
+# Hyperlinks Excel keeps per sheet; past it the unit names stay, unlinked.
+EXCEL_MAX_LINKS = 65_530
+
+
+def _part_title(title: str, part: int) -> str:
+    return title if part == 0 else f"{title}({part + 1})"
 
 
 def _fit_to_excel(sheet: Sheet) -> list[Sheet]:
@@ -105,8 +122,8 @@ def _fit_to_excel(sheet: Sheet) -> list[Sheet]:
     per = EXCEL_MAX_ROWS - 1
     if len(sheet.frame) <= per:
         return [sheet]
-    return [dataclasses.replace(sheet, title=sheet.title if i == 0 else f"{sheet.title}({i // per + 1})",
-                                frame=sheet.frame.iloc[i:i + per])
+    return [dataclasses.replace(sheet, title=_part_title(sheet.title, i // per), frame=sheet.frame.iloc[i:i + per],
+                                links={k: v[i:i + per] for k, v in sheet.links.items()})
             for i in range(0, len(sheet.frame), per)]
 
 
@@ -124,8 +141,19 @@ class Workbook:
         book.close()
 
 
+def _print_setup(ws: Any, title: str) -> None:
+    """Landscape A4, fit to one page wide, header row on every page, sheet name and page number."""
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.set_header(f"&C&\"宋体,Bold\"{title.replace('&', '&&')}")
+    ws.set_footer("&C第 &P 页，共 &N 页")
+
+
 def _write_sheet(book: xlsxwriter.Workbook, sheet: Sheet) -> None:
-    """Bold grey header row (frozen, autofiltered), column widths, then the rows."""
+    """Bold grey header row (frozen, autofiltered, repeated on every printed page), widths, then the rows."""
     frame = sheet.frame
     ws = book.add_worksheet(sheet.title)
     names = [sheet.headers.get(c, c) for c in frame.columns]
@@ -134,7 +162,9 @@ def _write_sheet(book: xlsxwriter.Workbook, sheet: Sheet) -> None:
         ws.set_column(i, i, _column_width(name, safe[col]))
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, len(frame), max(0, len(names) - 1))
-    ws.write_row(0, 0, names, book.add_format({"bold": True, "bg_color": _HEADER_FILL, "pattern": 1}))
+    _print_setup(ws, sheet.title)
+    ws.write_row(0, 0, names, book.add_format({"bold": True, "bg_color": _HEADER_FILL, "pattern": 1,
+                                                "text_wrap": True, "valign": "top"}))
 
     columns = list(frame.columns)
     fills = {columns.index(c): {v: book.add_format({"bg_color": colour, "pattern": 1})
@@ -142,15 +172,60 @@ def _write_sheet(book: xlsxwriter.Workbook, sheet: Sheet) -> None:
              for c, mapping in sheet.fills.items() if c in columns}
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
     wrapped = [i for i, c in enumerate(columns) if c in sheet.wrap]
+    row_col, row_formats = None, {}
+    if sheet.row_fill and sheet.row_fill[0] in columns:
+        row_col = columns.index(sheet.row_fill[0])
+        row_formats = {v: book.add_format({"bg_color": colour, "pattern": 1, "valign": "top"})
+                       for v, colour in sheet.row_fill[1].items()}
+        wrapped_fill = {v: book.add_format({"bg_color": colour, "pattern": 1, "text_wrap": True, "valign": "top"})
+                        for v, colour in sheet.row_fill[1].items()}
+    link_format = book.add_format({"font_color": "#0563C1", "underline": 1, "valign": "top"})
+    links = [(columns.index(c), targets) for c, targets in sheet.links.items() if c in columns]
+    n_links = 0
     for r, row in enumerate(_rows(safe), start=1):
-        if ws.write_row(r, 0, row):  # a string cut to Excel's 32,767 characters stops write_row: go on
+        fmt = row_formats.get(row[row_col]) if row_col is not None else None
+        if ws.write_row(r, 0, row, fmt):  # a string cut to Excel's 32,767 characters stops write_row: go on
             for i, value in enumerate(row):
-                ws.write(r, i, value)
+                ws.write(r, i, value, fmt)
         for i, formats in fills.items():
             if row[i] in formats:
                 ws.write(r, i, row[i], formats[row[i]])
         for i in wrapped:
-            ws.write(r, i, row[i], wrap)
+            ws.write(r, i, row[i], wrapped_fill[row[row_col]] if fmt is not None else wrap)
+        for i, targets in links:
+            target = targets[r - 1]
+            if target and n_links < EXCEL_MAX_LINKS:
+                ws.write_url(r, i, target, link_format, string=str(row[i] if row[i] is not None else "查看"))
+                n_links += 1
+
+
+def _number_or_text(value: Any) -> Any:
+    """应为/实际 as Excel numbers where they are numbers (also when a rule gave "5"); lists joined."""
+    if isinstance(value, (list, tuple)):
+        return "、".join(str(_number_or_text(v)) for v in value)
+    if isinstance(value, str):
+        t = value.strip().replace(",", "")
+        if _NUMBER.fullmatch(t):
+            value = float(t)
+        else:
+            return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+_NUMBER = re.compile(r"[+]?\d+(?:\.\d+)?")
+
+
+def _report_order(findings: pd.DataFrame, scorecard: pd.DataFrame) -> pd.DataFrame:
+    """Findings grouped by report in scorecard order (stable within a report), so each report's rows
+    are contiguous and 评分表 can link to them."""
+    if not len(findings) or not len(scorecard):
+        return findings
+    pos = pd.Series(range(len(scorecard)), index=scorecard["report_id"].astype(str).to_numpy())
+    pos = pos[~pos.index.duplicated()]
+    key = findings["report_id"].astype(str).map(pos).fillna(len(scorecard))
+    return findings.iloc[key.to_numpy().argsort(kind="stable")]
 
 
 def _findings_sheet_frame(findings: pd.DataFrame, scorecard: pd.DataFrame) -> pd.DataFrame:
@@ -158,24 +233,33 @@ def _findings_sheet_frame(findings: pd.DataFrame, scorecard: pd.DataFrame) -> pd
     f = conform(findings)
     sev = f["severity"].astype(object)
     cat = f["category"].astype(object)
-    units = (scorecard.set_index(scorecard["report_id"].astype(object))["unit"]
-             if "unit" in scorecard and len(scorecard) else pd.Series(dtype=object))
-    units = units[~units.index.duplicated()]
+    by_id = scorecard.set_index(scorecard["report_id"].astype(object)) if len(scorecard) else scorecard
+    by_id = by_id[~by_id.index.duplicated()] if len(scorecard) else by_id
+    rid = f["report_id"].astype(object)
+
+    def lookup(col: str) -> Any:
+        if not len(f) or col not in by_id:
+            return [None] * len(f)
+        return rid.map(by_id[col].astype(object))
+
     waived = f["waived"].astype(object)
     out = pd.DataFrame({
-        "report_id": f["report_id"].astype(object),
-        "unit": f["report_id"].astype(object).map(units.astype(object)) if len(f) else [],
+        "report_id": rid,
+        "unit": lookup("unit"),
         "rule_id": f["rule_id"],
         "category": cat.map(CATEGORY_ZH).fillna(cat) if len(f) else [],
         "severity": sev.map(SEVERITY_ZH).fillna(sev) if len(f) else [],
         "points": f["points"],
         "place": _places(f),
-        "expected": f["expected"],
-        "actual": f["actual"],
+        "expected": f["expected"].astype(object).map(_number_or_text) if len(f) else [],
+        "actual": f["actual"].astype(object).map(_number_or_text) if len(f) else [],
         "message": f["message"],
-        "waived": waived.map({True: "是", False: "否"}) if len(f) else [],
+        "waived": waived.fillna(False).astype(bool).map({True: "是", False: "否"}) if len(f) else [],
         "waiver_reason": f["waiver_reason"],
+        "source": lookup("source"),
     }, index=f.index)
+    if out["source"].isna().all():
+        out = out.drop(columns="source")
     return out
 
 
@@ -199,15 +283,75 @@ def _rules_frame(rules: Iterable[Rule]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(RULES_HEADERS))
 
 
-def build_workbook(scorecard: pd.DataFrame, findings: pd.DataFrame, rules: Iterable[Rule]) -> Workbook:
-    return Workbook([
-        Sheet(SHEET_SCORECARD, scorecard, SCORECARD_HEADERS, fills={"grade": GRADE_FILLS}),
-        Sheet(SHEET_FINDINGS, _findings_sheet_frame(findings, scorecard), FINDINGS_HEADERS),
-        Sheet(SHEET_RULES, _rules_frame(rules), RULES_HEADERS, wrap=("description",)),
-    ])
+def _unrated(scorecard: pd.DataFrame) -> pd.Series:
+    if "status" not in scorecard:
+        return pd.Series(False, index=scorecard.index)
+    return scorecard["status"].astype(object).eq("unrated")
+
+
+def _scorecard_frame(scorecard: pd.DataFrame) -> pd.DataFrame:
+    """评分表: the scored reports, known columns in order, then any others (a pack's extra columns)."""
+    card = scorecard[~_unrated(scorecard)]
+    known = [c for c in SCORECARD_ORDER if c in card and c != "source"]
+    rest = [c for c in card.columns if c not in SCORECARD_ORDER and c not in _NOT_ON_SCORECARD]
+    tail = ["source"] if "source" in card else []
+    card = card[known + rest + tail]
+    empty = [c for c in ("region", "level", "kind", "parent", "region_rank", "prev_score", "score_change",
+                         "unchecked_tables") if c in card and card[c].isna().all()]
+    return card.drop(columns=empty)
+
+
+def _links(card: pd.DataFrame, findings_frame: pd.DataFrame) -> list[str | None]:
+    """For each 评分表 row, the link to its report's rows in 问题清单 (None when it has none)."""
+    if not len(findings_frame):
+        return [None] * len(card)
+    per = EXCEL_MAX_ROWS - 1
+    rid = findings_frame["report_id"].astype(str).to_numpy()
+    first: dict[str, int] = {}
+    last: dict[str, int] = {}
+    for i, r in enumerate(rid):
+        first.setdefault(r, i)
+        last[r] = i
+    out: list[str | None] = []
+    for r in card["report_id"].astype(str):
+        if r not in first:
+            out.append(None)
+            continue
+        a, b = first[r], last[r]
+        part = a // per
+        b = min(b, (part + 1) * per - 1)
+        title = _part_title(SHEET_FINDINGS, part)
+        out.append(f"internal:'{title}'!A{a % per + 2}:A{b % per + 2}")
+    return out
+
+
+def build_workbook(scorecard: pd.DataFrame, findings: pd.DataFrame, rules: Iterable[Rule],
+                   missing: list[Mapping[str, Any]] | None = None) -> Workbook:
+    """评分表, 问题清单, 规则说明; 无法评定, 地区汇总 and 未提交 when there is something to put in them."""
+    card = _scorecard_frame(scorecard)
+    fframe = _findings_sheet_frame(_report_order(conform(findings), scorecard), scorecard)
+    sheets = [
+        Sheet(SHEET_SCORECARD, card, SCORECARD_HEADERS, fills={"grade": GRADE_FILLS},
+              row_fill=("grade", {"不合格": GRADE_FILLS["不合格"]}),
+              links={"unit": _links(card, fframe)} if "unit" in card else {}),
+        Sheet(SHEET_FINDINGS, fframe, FINDINGS_HEADERS, wrap=("message", "place", "waiver_reason")),
+    ]
+    unrated = scorecard[_unrated(scorecard)]
+    if len(unrated):
+        cols = [c for c in UNRATED_COLUMNS if c in unrated]
+        sheets.append(Sheet(SHEET_UNRATED, unrated[cols], SCORECARD_HEADERS, wrap=("status_reason",)))
+    regions = by_region(scorecard)
+    if len(regions):
+        sheets.append(Sheet(SHEET_REGIONS, regions, labels.REGION_HEADERS))
+    if missing:
+        gone = pd.DataFrame(list(missing)).reindex(columns=["unit", "region", "level", "parent", "kind"])
+        gone["status"] = labels.MISSING_STATUS
+        sheets.append(Sheet(SHEET_MISSING, gone, labels.MISSING_HEADERS))
+    sheets.append(Sheet(SHEET_RULES, _rules_frame(rules), RULES_HEADERS, wrap=("description", "title")))
+    return Workbook(sheets)
 
 
 def write_xlsx(path: str | os.PathLike[str], scorecard: pd.DataFrame, findings: pd.DataFrame,
-               rules: Iterable[Rule]) -> Path:
-    wb = build_workbook(scorecard, findings, list(rules))
+               rules: Iterable[Rule], missing: list[Mapping[str, Any]] | None = None) -> Path:
+    wb = build_workbook(scorecard, findings, list(rules), missing)
     return atomic.write_with(path, wb.save, binary=True)

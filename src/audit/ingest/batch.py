@@ -411,4 +411,4 @@ def _progress_bar(total: int, show: bool) -> Any:
         return _NoBar()
     from tqdm import tqdm
 
-    return tqdm(total=total, file=sys.stderr, unit="file", desc="reading", dynamic_ncols=True)
+    return tqdm(total=total, file=sys.stderr, unit="个文件", desc="读取报告", dynamic_ncols=True)

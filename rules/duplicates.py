@@ -92,12 +92,9 @@ def _duplicate_groups(corpus) -> pd.DataFrame:
     severity="warning",
     points=0,
     description=(
-        "Two or more reports of the batch are the same submission: they name the same unit and year "
-        "(identical or not), or, lacking unit or year, their text and tables are identical. Each copy "
-        "would otherwise be scored and ranked as a report of its own and be flagged as copied from "
-        "the other. Every report of the group gets this finding, naming the others and saying whether "
-        "they are identical, so the supervisor keeps the right one. It costs no points: the copies are "
-        "the batch's doing, not necessarily the unit's."
+        "同一批报告中有两份或多份是同一次提交：它们写明的单位和年度相同（内容相同或不同），或者在缺少单位、年度时"
+        "正文和表格完全相同。否则每一份都会被当作单独的报告评分、排名，并被判为相互抄袭。同组的每份报告都得到本条提示，"
+        "写明其余几份及内容是否相同，由上级确定保留哪一份。不扣分：重复提交是报送环节的问题，不一定是单位的问题。"
     ),
     fail_example={"reports": [{"report_id": "a", "unit": "甲县人民政府办公室", "year": 2023},
                               {"report_id": "a2", "unit": "甲县人民政府办公室 ", "year": 2023,

@@ -187,10 +187,9 @@ def _notice_editions() -> dict[tuple[str, str], str]:
     severity="warning",
     points=1,
     description=(
-        "The preamble usually names the notice whose format the report follows: 国办公开办函〔2019〕60号 "
-        "(edition 2019) or 国办公开办函〔2021〕30号 (edition 2021). A report that cites one notice and only "
-        "that one, but whose tables carry the other edition's fingerprints, says it follows a format it "
-        "does not use: either the citation was copied from an old report or the tables were."
+        "报告开头通常写明所依据格式的通知：国办公开办函〔2019〕60号（2019 版）或国办公开办函〔2021〕30号（2021 版）。"
+        "报告只引用其中一份通知，而统计表却带有另一版的特征，说明它声称采用的格式与实际不符："
+        "要么引用的通知是从旧报告沿用的，要么表格是从旧报告沿用的。"
     ),
     fail_example={"edition": "2021", "sections": {"overview": "本报告根据《国务院办公厅政府信息与政务公开办公室关于"
                                                                 "政府信息公开工作年度报告有关事项的通知》（国办公开办函〔2019〕60号）要求编制。"}},

@@ -307,10 +307,9 @@ _NEW = STATEMENTS[0]
     id="NARR-REQ-NEW-WITH-CARRIED", title="正文所述收到申请数包含上年结转申请",
     category="narrative", severity="info", points=0,
     description=(
-        "The text says how many requests were received (2022年，全区收到政府信息公开申请75件) and the "
-        "number is not the table's 一、本年新收 total but 本年新收 plus 二、上年结转 (74 + 1). That is a "
-        "true reading of the table, not a contradiction: the sentence counts the requests handled this "
-        "year, carried-over ones included. Reported as info so the supervisor knows the two figures agree."
+        "正文所述收到申请数（如「2022年，全区收到政府信息公开申请75件」）不等于表三“一、本年新收”的总计，"
+        "而等于本年新收加“二、上年结转”（74 + 1）。这是对表格的正确表述，不是矛盾：该句统计的是本年办理的申请，"
+        "含上年结转的申请。作为提示列出，供上级知道两个数字是一致的。"
     ),
     fail_example={"extra_text": "2022年，全区收到政府信息公开申请4件，均在法定期限内予以答复。",
                   "cells": {"requests/carried_over/natural": 1, "requests/carried_over/total": 1}},

@@ -171,10 +171,8 @@ def _unread_tables(corpus) -> pd.DataFrame:
     id="STRUCT-TABLE-UNREAD", title="统计表数据中断或大部分无法读取",
     category="structure", severity="warning", points=3,
     description=(
-        "Two or more rows of one table could not be read (the table is cut off on the page, its rows "
-        "are glued into digit strings that cannot be split, or printed short). One finding per table "
-        "says where the data stops and how many rows are missing, instead of one finding per row; "
-        "those rows' identities are not checked and the scorecard lists the table in unchecked_tables."
+        "同一张表有两行或以上未能读取（表格在页面上被截断、数字粘连无法拆分，或行内数值不全）。每张表只给出一条问题，"
+        "写明数据在哪里中断、缺少多少行，而不是每行一条；这些行的勾稽关系不予核对，评分表在“未能核查的表格”中列出该表。"
     ),
     fail_example={"problems": [
         {"kind": "missing_cells", "table": "requests", "row": r, "detail": f"「三」表“{r}”行未找到（应有 7 个数值）"}
@@ -218,9 +216,8 @@ def table_unread(corpus):
     id="STRUCT-TABLE-BLANK", title="统计表全部单元格空白",
     category="structure", severity="info", points=0,
     description=(
-        "Every cell of a table was printed blank (web pages that leave zeros empty often print a whole "
-        "表四 this way). The table is there and was read: blanks count as 0 in the identities. This "
-        "finding only says so, so that a supervisor does not take the table for missing."
+        "整张表的每个单元格都印为空白（不填 0 的网页常把整个表四这样印出）。该表存在且已读取：核对勾稽关系时空白按 0 计。"
+        "本条只说明这一点，以免上级误以为缺表。"
     ),
     fail_example={"cells": {f"appeals/{r}/{k}": None for r in ("review", "litigation_direct",
                                                                   "litigation_after_review")
@@ -312,11 +309,9 @@ def ambiguous_split(corpus):
     id="STRUCT-GLUED-NO-READING", title="粘连数字无论怎样拆分都不满足勾稽关系",
     category="structure", severity="error", points=3,
     description=(
-        "In page text a row's numbers can be glued together (801000081). When every way of cutting the "
-        "printed digits into the row's cells breaks the row's identity (总计 = the six applicant columns; "
-        "each appeals group of five), or no combination of the glued rows' readings satisfies the requests "
-        "table's column identities, the printed numbers are certainly wrong whichever reading was meant. "
-        "The reader records `identity_broken` and places nothing; this is the one finding for it, at the row."
+        "网页文本中一行的数字可能粘连在一起（如 801000081）。若把印出的数字拆成该行各单元格的每一种方式都不满足该行的勾稽关系"
+        "（总计 = 六类申请人之和；表四每组五项），或各粘连行的拆分组合都不满足表三的列勾稽关系，则无论原意如何，印出的数字必有错误。"
+        "读取器记录 identity_broken 且不放置任何数值；本条是对此的唯一问题，定位到该行。"
     ),
     fail_example={"problems": [{"kind": "identity_broken", "table": "requests", "row": "new",
                                 "detail": "「三、收到和处理政府信息公开申请情况」表“本年新收政府信息公开申请数量”行的数字“10002”"

@@ -11,6 +11,7 @@ import pytest
 
 from audit import cli
 from audit.corpus.loader import load
+from audit.exporters.labels import STATUS_ZH
 from audit.ingest.normalise import normalise_text, read_report
 from audit.scoring.coverage import coverage
 from audit.scoring.policy import apply_policy, load_policy, score
@@ -59,7 +60,10 @@ def test_unreadable_reports_are_unrated_and_clean_ones_ranked(batch, tmp_path, c
     out = tmp_path / "out"
     assert cli.main(["run", str(batch), "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    card = pd.read_csv(out / "scorecard.csv").set_index("report_id")
+    zh = {"报告编号": "report_id", "评定状态": "status", "无法评定原因": "status_reason", "未能核查的表格": "unchecked_tables",
+          "得分": "score", "等级": "grade", "排名": "rank"}
+    card = pd.read_csv(out / "scorecard.csv").rename(columns=zh).set_index("report_id")
+    card["status"] = card["status"].map({v: k for k, v in STATUS_ZH.items()})
     unrated = ["oneword", "binary", "empty", "images"] + (["legacy"] if LEGACY.exists() else [])
     for rid in unrated:
         row = card.loc[rid]

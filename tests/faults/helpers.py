@@ -31,7 +31,7 @@ def findings(out: Path) -> dict:
 
 def scorecard_ids(out: Path) -> list[str]:
     with open(out / "scorecard.csv", encoding="utf-8-sig", newline="") as fh:
-        return [row["report_id"] for row in csv.DictReader(fh)]
+        return [row["报告编号"] for row in csv.DictReader(fh)]  # the CSV speaks Chinese
 
 
 def parse_findings(out: Path, report_id: str) -> list[dict]:

@@ -11,6 +11,7 @@ import pytest
 from audit import cli
 from audit.contracts import report as contract
 from audit.ingest import normalise, normalised_reader
+from tests.shared_paths import REAL
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = sorted((REPO / "reports").glob("*.txt"))
@@ -19,10 +20,6 @@ SEEDS = sorted((REPO / "reports").glob("*.txt"))
 def _run(paths, out) -> dict:
     assert cli.main(["run", *map(str, paths), "--out", str(out), "--jobs", "1", "--quiet"]) == 0
     return json.loads((out / "findings.json").read_text(encoding="utf-8"))
-
-
-def _comparable(doc: dict) -> list[dict]:
-    return doc["findings"]
 
 
 @pytest.fixture(scope="module")
@@ -103,3 +100,14 @@ def test_json_is_sniffed_by_content_whatever_the_suffix(raw_and_normalised, tmp_
     assert normalise.sniff(odd.read_bytes(), ".txt") == "normalised"
     assert normalise.read_report(odd, "x")["cells"]
     assert normalise.sniff("一、总体情况 {\"schema_version\"".encode(), ".txt") == "txt"
+
+
+@pytest.mark.skipif(not REAL.is_dir(), reason="the shared real corpus is not beside the repository")
+def test_the_real_corpus_audits_the_same_from_its_normalised_json(tmp_path):
+    """The published reports in ../shared/corpus/real (html, docx, pdf, txt), once normalised."""
+    norm = tmp_path / "normalised"
+    assert cli.main(["normalise", str(REAL), "--out", str(norm), "--jobs", "1", "--quiet"]) == 0
+    from_raw = _run([REAL], tmp_path / "out-raw")
+    from_json = _run([norm], tmp_path / "out-json")
+    assert from_raw["run"]["report_count"] == from_json["run"]["report_count"] > 0
+    assert from_json["findings"] == from_raw["findings"]

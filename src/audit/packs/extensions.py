@@ -62,6 +62,8 @@ class Reader:
     file. Exactly one of ``extract`` (bytes → text with tables as tab-separated rows, for the one
     normaliser) or ``load`` (bytes and the report skeleton → a finished normalised report, for input
     that is already normalised) is given. Neither may raise for a bad file: a problem entry says why.
+    ``Extracted.format`` must be one of the schema's ``source.format`` values (``audit schema``:
+    txt, md, html, docx, pdf, unknown), whatever ``name`` the reader registers under.
     """
 
     name: str

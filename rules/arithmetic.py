@@ -11,7 +11,7 @@ Conventions shared by every rule here (see ``_common`` for cell states):
   pattern more precisely; the sum rules here fire only when both sides carry numbers;
 - sums are compared with an absolute tolerance of ``_common.TOL``;
 - the identities themselves (which cells add up to which) are the catalogue's (``identities`` in
-  ``data/catalogue.yaml``); each rule here checks one of them by its id.
+  ``data/api.catalogue.yaml``); each rule here checks one of them by its id.
 """
 
 from __future__ import annotations
@@ -19,42 +19,40 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from audit.packs.hookspecs import hookimpl
-from audit.packs.rule import Pack, found, rule
-
-from . import _common as c
+from audit import api
+from audit.api import Pack, found, hookimpl, rule
 
 
 def _identity(identity_id: str):
     """One of the catalogue's identities (the rules here check them as declared there)."""
-    return c.cat().identity(identity_id)
+    return api.load_catalogue().identity(identity_id)
 
 
 def _row_total_findings(corpus, ident) -> pd.DataFrame:
     """An identity across columns: its ``total`` column == the sum of its part columns, per row."""
     table = ident.table
-    g = c.grid(corpus, table)
+    g = api.grid(corpus, table)
     t = g.c(ident.total)
     if g.empty or t < 0:
         return found()
-    s, parts_zero, parts_unsure = c.sum_parts(corpus, table, ident.parts)
+    s, parts_zero, parts_unsure = api.sum_parts(corpus, table, ident.parts)
     total = g.value[:, :, t]
     with np.errstate(invalid="ignore"):
         fire = (g.present[:, :, t] & ~g.blank[:, :, t] & ~g.unsure[:, :, t] & ~parts_unsure
-                & (np.abs(total - s) > c.TOL) & ~(parts_zero | (np.abs(total) < c.TOL)))
+                & (np.abs(total - s) > api.TOL) & ~(parts_zero | (np.abs(total) < api.TOL)))
     hit = np.nonzero(fire)
     if not len(hit[0]):
         return found()
     rows = g.rows[hit[1]]
     exp, act = s[hit], total[hit]
-    msg = (c.places(table, rows, ident.total) + "：" + ident.lhs_name + " = " + c.num(exp)
-           + f"，“{c.cat().col_label(table, ident.total)}”列 = " + c.num(act))
-    return c.grid_findings(g, hit, msg, row=rows, col=ident.total, expected=exp, actual=act)
+    msg = (api.places(table, rows, ident.total) + "：" + ident.lhs_name + " = " + api.num(exp)
+           + f"，“{api.load_catalogue().col_label(table, ident.total)}”列 = " + api.num(act))
+    return api.grid_findings(g, hit, msg, row=rows, col=ident.total, expected=exp, actual=act)
 
 
 def _row_totals(table: str) -> list[str]:
     """Rows of ``table`` that are the total of an identity across rows (a blank one is ARITH-TOTAL-BLANK)."""
-    return [i.total for i in c.cat().identities_of(table, "rows") if i.total]
+    return [i.total for i in api.load_catalogue().identities_of(table, "rows") if i.total]
 
 
 @rule(
@@ -71,15 +69,15 @@ def _row_totals(table: str) -> list[str]:
 )
 def req_balance(corpus):
     ident = _identity("requests_balance")
-    g = c.grid(corpus, ident.table)
+    g = api.grid(corpus, ident.table)
     lhs_rows, rhs_rows = [g.r(k) for k in ident.lhs], [g.r(k) for k in ident.rhs]
     rows = [*lhs_rows, *rhs_rows]
     if g.empty or min(rows) < 0:
         return found()
-    w = c.effective_values(corpus, ident.table)
+    w = api.effective_values(corpus, ident.table)
     lhs, rhs = _side(w, lhs_rows), _side(w, rhs_rows)
     trusted = (g.present[:, rows, :] & ~g.unsure[:, rows, :]).all(axis=1)
-    fire = (np.abs(lhs - rhs) > c.TOL) & trusted
+    fire = (np.abs(lhs - rhs) > api.TOL) & trusted
     for k in _row_totals(ident.table):
         if k in ident.terms:
             fire &= ~g.blank[:, g.r(k), :]
@@ -87,16 +85,16 @@ def req_balance(corpus):
     if not len(hit[0]):
         return found()
     cols = g.cols[hit[1]]
-    msg = (c.places(ident.table, None, cols) + "：" + ident.lhs_name + " = " + c.num(lhs[hit])
-           + "，" + ident.rhs_name + " = " + c.num(rhs[hit]))
-    return c.grid_findings(g, hit, msg, row=None, col=cols, expected=lhs[hit], actual=rhs[hit])
+    msg = (api.places(ident.table, None, cols) + "：" + ident.lhs_name + " = " + api.num(lhs[hit])
+           + "，" + ident.rhs_name + " = " + api.num(rhs[hit]))
+    return api.grid_findings(g, hit, msg, row=None, col=cols, expected=lhs[hit], actual=rhs[hit])
 
 
 def _side(w: np.ndarray, rows: list[int]) -> np.ndarray:
     """Per [report, col]: the sum of ``rows`` of the values ``w`` (blank = 0), left to right."""
-    out = c.zeroed(w[:, rows[0], :])
+    out = api.zeroed(w[:, rows[0], :])
     for i in rows[1:]:
-        out = out + c.zeroed(w[:, i, :])
+        out = out + api.zeroed(w[:, i, :])
     return out
 
 
@@ -117,22 +115,22 @@ def _side(w: np.ndarray, rows: list[int]) -> np.ndarray:
 )
 def req_handled_sum(corpus):
     ident = _identity("requests_handled_total")
-    g = c.grid(corpus, ident.table)
+    g = api.grid(corpus, ident.table)
     h = g.r(ident.total)
     if g.empty or h < 0:
         return found()
-    sums, leaves_zero, leaves_unsure = c.row_sums(corpus, ident.table, ident.parts)
+    sums, leaves_zero, leaves_unsure = api.row_sums(corpus, ident.table, ident.parts)
     tot = g.value[:, h, :]
     with np.errstate(invalid="ignore"):
         fire = (g.present[:, h, :] & ~g.blank[:, h, :] & ~g.unsure[:, h, :] & ~leaves_unsure
-                & (np.abs(tot - sums) > c.TOL) & ~(leaves_zero | (np.abs(tot) < c.TOL)))
+                & (np.abs(tot - sums) > api.TOL) & ~(leaves_zero | (np.abs(tot) < api.TOL)))
     hit = g.col_hits(fire)
     if not len(hit[0]):
         return found()
     cols = g.cols[hit[1]]
-    msg = (c.places(ident.table, ident.total, cols) + "：" + ident.lhs_name + " = " + c.num(sums[hit])
-           + "，填报的总计 = " + c.num(tot[hit]))
-    return c.grid_findings(g, hit, msg, row=ident.total, col=cols, expected=sums[hit], actual=tot[hit])
+    msg = (api.places(ident.table, ident.total, cols) + "：" + ident.lhs_name + " = " + api.num(sums[hit])
+           + "，填报的总计 = " + api.num(tot[hit]))
+    return api.grid_findings(g, hit, msg, row=ident.total, col=cols, expected=sums[hit], actual=tot[hit])
 
 
 @rule(
@@ -167,13 +165,13 @@ def appeals_total(corpus):
     return _row_total_findings(corpus, _identity("appeals_group_total"))
 
 
-def _blank_totals(g: c.Grid, blank: np.ndarray, expected: np.ndarray, *, by_row: bool, total: str) -> pd.DataFrame:
+def _blank_totals(g: api.Grid, blank: np.ndarray, expected: np.ndarray, *, by_row: bool, total: str) -> pd.DataFrame:
     """Findings for blank total cells (``blank``) whose parts sum (``expected``) is non-zero.
 
     ``blank`` is [report, row] in the ``total`` column (``by_row``), or [report, col] in the ``total`` row.
     """
     with np.errstate(invalid="ignore"):
-        mask = blank & (np.abs(expected) > c.TOL)
+        mask = blank & (np.abs(expected) > api.TOL)
     hit = np.nonzero(mask) if by_row else g.col_hits(mask)
     if not len(hit[0]):
         return found()
@@ -181,8 +179,8 @@ def _blank_totals(g: c.Grid, blank: np.ndarray, expected: np.ndarray, *, by_row:
         row, col = g.rows[hit[1]], total
     else:
         row, col = total, g.cols[hit[1]]
-    msg = c.places(g.table, row, col, n=len(hit[0])) + "：总计未填写，各分项之和为 " + c.num(expected[hit])
-    return c.grid_findings(g, hit, msg, row=row, col=col, expected=expected[hit], actual="空")
+    msg = api.places(g.table, row, col, n=len(hit[0])) + "：总计未填写，各分项之和为 " + api.num(expected[hit])
+    return api.grid_findings(g, hit, msg, row=row, col=col, expected=expected[hit], actual="空")
 
 
 @rule(
@@ -198,23 +196,23 @@ def _blank_totals(g: c.Grid, blank: np.ndarray, expected: np.ndarray, *, by_row:
 )
 def total_blank(corpus):
     out = []
-    idents = c.cat().identities
+    idents = api.load_catalogue().identities
     for ident in [i for i in idents if i.across == "columns"] + [i for i in idents if i.across == "rows"]:
         if ident.total is None:
             continue
-        g = c.grid(corpus, ident.table)
+        g = api.grid(corpus, ident.table)
         if ident.across == "columns":
             t = g.c(ident.total)
             if g.empty or t < 0:
                 continue
-            s, _, _ = c.sum_parts(corpus, ident.table, ident.parts)
+            s, _, _ = api.sum_parts(corpus, ident.table, ident.parts)
             bl = g.blank[:, :, t].copy()
             for k in _row_totals(ident.table):  # （七）总计/总计 is checked against the leaves
                 if g.r(k) >= 0:
                     bl[:, g.r(k)] = False
             out.append(_blank_totals(g, bl, s, by_row=True, total=ident.total))
         elif not g.empty and g.r(ident.total) >= 0:
-            sums, _, _ = c.row_sums(corpus, ident.table, ident.parts)
+            sums, _, _ = api.row_sums(corpus, ident.table, ident.parts)
             out.append(_blank_totals(g, g.blank[:, g.r(ident.total), :], sums, by_row=False, total=ident.total))
     out = [o for o in out if len(o)]
     return pd.concat(out, ignore_index=True) if out else found()
@@ -222,7 +220,7 @@ def total_blank(corpus):
 
 def _cells_at(corpus, idx: np.ndarray) -> pd.DataFrame:
     """The cells at positions ``idx`` (a rare subset), keys as plain strings."""
-    cc = c.cell_codes(corpus)
+    cc = api.cell_codes(corpus)
     return pd.DataFrame({"report_id": cc.report_ids[cc.report[idx]],
                          "table": cc.tables.to_numpy(dtype=object)[cc.table[idx]],
                          "row": cc.rows.to_numpy(dtype=object)[cc.row[idx]],
@@ -231,12 +229,12 @@ def _cells_at(corpus, idx: np.ndarray) -> pd.DataFrame:
 
 def _cells_outside(corpus, idx: np.ndarray, cols) -> np.ndarray:
     """The positions of ``idx`` whose column is not one of ``cols``."""
-    cc = c.cell_codes(corpus)
+    cc = api.cell_codes(corpus)
     return idx[~np.isin(cc.col[idx], cc.cols.get_indexer(list(cols)))]
 
 
 def _cell_places(df: pd.DataFrame) -> pd.Series:
-    parts = [c.places(t, g["row"], g["col"]).set_axis(g.index) for t, g in df.groupby("table", sort=False)]
+    parts = [api.places(t, g["row"], g["col"]).set_axis(g.index) for t, g in df.groupby("table", sort=False)]
     return pd.concat(parts).reindex(df.index) if parts else pd.Series([], dtype=object)
 
 
@@ -251,8 +249,8 @@ def _cell_places(df: pd.DataFrame) -> pd.Series:
     pass_example={"edition": "2019", "cells": {"active/penalty/change": -3}},
 )
 def negative(corpus):
-    v = c.cell_codes(corpus).value
-    return _bad_cells(corpus, np.flatnonzero(v < -c.TOL), c.cat().signed_columns, "：数量不应为负数，填报为 ", "≥0")
+    v = api.cell_codes(corpus).value
+    return _bad_cells(corpus, np.flatnonzero(v < -api.TOL), api.load_catalogue().signed_columns, "：数量不应为负数，填报为 ", "≥0")
 
 
 def _bad_cells(corpus, idx: np.ndarray, exempt_cols, text: str, expected: str) -> pd.DataFrame:
@@ -261,7 +259,7 @@ def _bad_cells(corpus, idx: np.ndarray, exempt_cols, text: str, expected: str) -
     df = _cells_at(corpus, _cells_outside(corpus, idx, exempt_cols))
     if not len(df):
         return found()
-    msg = _cell_places(df).reset_index(drop=True) + text + c.num(df["value"])
+    msg = _cell_places(df).reset_index(drop=True) + text + api.num(df["value"])
     return found(df["report_id"], msg, table=df["table"], row=df["row"], col=df["col"],
                  expected=expected, actual=df["value"].to_numpy())
 
@@ -277,16 +275,16 @@ def _bad_cells(corpus, idx: np.ndarray, exempt_cols, text: str, expected: str) -
     pass_example={"cells": {"active/fees/amount": 12.35}},
 )
 def non_integer(corpus):
-    v = c.cell_codes(corpus).value
+    v = api.cell_codes(corpus).value
     idx = []
     for lo in range(0, len(v), 1 << 20):  # in blocks: no temporary as long as the cells frame
         b = v[lo:lo + (1 << 20)]
         frac = np.round(b)
         np.subtract(b, frac, out=frac)
         np.abs(frac, out=frac)
-        idx.append(np.flatnonzero(frac > c.TOL) + lo)  # False for NaN
+        idx.append(np.flatnonzero(frac > api.TOL) + lo)  # False for NaN
     idx = np.concatenate(idx) if idx else np.zeros(0, dtype=np.int64)
-    return _bad_cells(corpus, idx, c.cat().fractional_columns, "：件数应为整数，填报为 ", "整数")
+    return _bad_cells(corpus, idx, api.load_catalogue().fractional_columns, "：件数应为整数，填报为 ", "整数")
 
 
 @rule(
@@ -305,21 +303,21 @@ def non_integer(corpus):
                             "active/normative_documents/in_force": 2}},
 )
 def active_in_force(corpus):
-    g = c.grid(corpus, "active")
+    g = api.grid(corpus, "active")
     j = {k: g.c(k) for k in ("issued", "repealed", "in_force")}
     if g.empty or min(j.values()) < 0:
         return found()
     ok = g.present[:, :, j["in_force"]] & g.present[:, :, j["issued"]] & ~g.unsure[:, :, list(j.values())].any(axis=2)
-    v = {k: c.zeroed(g.value[:, :, i]) for k, i in j.items()}
+    v = {k: api.zeroed(g.value[:, :, i]) for k, i in j.items()}
     floor = v["issued"] - v["repealed"]
-    hit = np.nonzero(ok & (v["in_force"] < floor - c.TOL))
+    hit = np.nonzero(ok & (v["in_force"] < floor - api.TOL))
     if not len(hit[0]):
         return found()
     rows = g.rows[hit[1]]
     f, cur = floor[hit], v["in_force"][hit]
-    msg = (c.places("active", rows, "in_force") + " = " + c.num(cur) + "，少于本年制发件数减本年废止件数 ("
-           + c.num(v["issued"][hit]) + " − " + c.num(v["repealed"][hit]) + " = " + c.num(f) + ")，请核实")
-    return c.grid_findings(g, hit, msg, row=rows, col="in_force", expected=f, actual=cur)
+    msg = (api.places("active", rows, "in_force") + " = " + api.num(cur) + "，少于本年制发件数减本年废止件数 ("
+           + api.num(v["issued"][hit]) + " − " + api.num(v["repealed"][hit]) + " = " + api.num(f) + ")，请核实")
+    return api.grid_findings(g, hit, msg, row=rows, col="in_force", expected=f, actual=cur)
 
 
 RULES = [req_balance, req_handled_sum, req_row_total, appeals_total, total_blank, negative, non_integer,
@@ -328,5 +326,5 @@ RULES = [req_balance, req_handled_sum, req_row_total, appeals_total, total_blank
 
 @hookimpl
 def audit_pack() -> Pack:
-    return Pack(name="arithmetic", version=c.VERSION, rules=RULES,
+    return Pack(name="arithmetic", version=api.VERSION, rules=RULES,
                 description="勾稽关系：三张统计表印明或隐含的等式。")

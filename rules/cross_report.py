@@ -17,15 +17,10 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-import audit
-from audit.contracts import catalogue
-from audit.packs.hookspecs import hookimpl
-from audit.packs.rule import Pack, fmt_series, found, rule
+from audit import api
+from audit.api import Pack, code_points, fmt_series, found, hookimpl, parse_failed, rule, section_keys
 
-from . import _common as c
-from ._text import code_points
 from .duplicates import duplicate_groups, duplicate_submission
-from .sections import parse_failed, section_keys
 
 
 def _readable_reports(corpus) -> pd.DataFrame:
@@ -59,22 +54,22 @@ def _row_cells(corpus, table: str, row: str) -> pd.DataFrame:
 
     Unsure cells (the reader could not place them, or flagged the row as glued or short) are left
     out: an unread number is not a 0 to compare with the other year."""
-    cc = c.cell_codes(corpus)
+    cc = api.cell_codes(corpus)
     t, r = cc.tables.get_indexer([table])[0], cc.rows.get_indexer([row])[0]
     idx = np.flatnonzero(cc.row == r) if t >= 0 and r >= 0 else np.zeros(0, dtype=np.int64)
     idx = idx[cc.table[idx] == t]  # row names are (almost) table-specific: one full comparison, not two
     idx = idx[~_unsure(corpus, table, row, cc.report[idx], cc.col[idx])]
     return pd.DataFrame({"rc": cc.report[idx].astype(np.int64), "cc": cc.col[idx].astype(np.int64),
-                         "value": c.zeroed(cc.value[idx])})
+                         "value": api.zeroed(cc.value[idx])})
 
 
 def _unsure(corpus, table: str, row: str, report_codes: np.ndarray, col_codes: np.ndarray) -> np.ndarray:
     """For cells given by cell-code report and column, whether the table's grid marks them unsure."""
-    g = c.grid(corpus, table)
+    g = api.grid(corpus, table)
     i = g.r(row)
     if i < 0 or not len(report_codes):
         return np.zeros(len(report_codes), dtype=bool)
-    cc = c.cell_codes(corpus)
+    cc = api.cell_codes(corpus)
     at = pd.Index(g.ids).get_indexer(pd.Index(cc.report_ids)[report_codes])
     j = g.cols.get_indexer(cc.cols[col_codes])
     ok = (at >= 0) & (j >= 0)
@@ -114,24 +109,24 @@ def carry_over(corpus) -> pd.DataFrame:
     pairs = consecutive_pairs(corpus)
     if pairs.empty:
         return found()
-    codes = pd.Index(c.cell_codes(corpus).report_ids)  # join on integer codes, not on strings
+    codes = pd.Index(api.cell_codes(corpus).report_ids)  # join on integer codes, not on strings
     pairs = pairs.assign(rc=codes.get_indexer(pairs["report_id"]), pc=codes.get_indexer(pairs["prev_id"]))
     cur = _row_cells(corpus, "requests", "carried_over").rename(columns={"value": "this"})
     prev = _row_cells(corpus, "requests", "carried_next").rename(columns={"rc": "pc", "value": "last"})
-    if c.has_duplicate_cells(corpus):  # a cell twice: the general many-to-many join
+    if api.has_duplicate_cells(corpus):  # a cell twice: the general many-to-many join
         j = pairs.merge(cur, on="rc").merge(prev, on=["pc", "cc"])
         bad = j.loc[j["this"] != j["last"]]
     else:
-        pair, col, this, last = _join_rows(pairs, cur, prev, len(codes), len(c.cell_codes(corpus).cols))
+        pair, col, this, last = _join_rows(pairs, cur, prev, len(codes), len(api.cell_codes(corpus).cols))
         differs = this != last
         bad = pairs.iloc[pair[differs]].reset_index(drop=True).assign(
             cc=col[differs], this=this[differs], last=last[differs])
-    bad = bad.assign(col=c.cell_codes(corpus).cols.to_numpy(dtype=object)[bad["cc"].to_numpy()])
+    bad = bad.assign(col=api.cell_codes(corpus).cols.to_numpy(dtype=object)[bad["cc"].to_numpy()])
     if bad.empty:
         return found()
-    cat = catalogue.load()
+    cat = api.catalogue.load()
     col_label = bad["col"].map({c: cat.col_label("requests", c) for c in cat.request_columns})
-    msg = c.join_text(f"「{cat.table_title('requests')}」表“{cat.row_label('requests', 'carried_over')}”行“", col_label,
+    msg = api.join_text(f"「{cat.table_title('requests')}」表“{cat.row_label('requests', 'carried_over')}”行“", col_label,
                       "”列为 ", fmt_series(bad["this"]), "，而该单位上一年度报告（", bad["prev_id"], "，",
                       (bad["year"] - 1).astype(str), f"年）“{cat.row_label('requests', 'carried_next')}”行同列为 ",
                       fmt_series(bad["last"]), "（本报告 ", bad["report_id"], "），两者应相等。")
@@ -165,14 +160,14 @@ def _join_rows(pairs: pd.DataFrame, cur: pd.DataFrame, prev: pd.DataFrame, n_rep
 _IN_FORCE_ROWS = ("regulations", "normative_documents")
 
 
-def _cell_values(g: c.Grid, row: str, col: str) -> np.ndarray:
+def _cell_values(g: api.Grid, row: str, col: str) -> np.ndarray:
     """One cell per report of the grid (printed blank = 0), NaN where absent or unsure; a trailing
     NaN for position -1 (a report not in the grid)."""
     i, j = g.r(row), g.c(col)
     if i < 0 or j < 0:
         return np.full(len(g.ids) + 1, np.nan)
     trusted = g.present[:, i, j] & ~g.unsure[:, i, j]  # an unread number is not a 0
-    return np.r_[np.where(trusted, c.zeroed(g.value[:, i, j]), np.nan), np.nan]
+    return np.r_[np.where(trusted, api.zeroed(g.value[:, i, j]), np.nan), np.nan]
 
 
 @rule(
@@ -200,7 +195,7 @@ def in_force(corpus) -> pd.DataFrame:
     pairs = pairs.loc[(pairs["edition"] == "2021") & (pairs["prev_edition"] == "2021")]
     if pairs.empty:
         return found()
-    g = c.grid(corpus, "active")
+    g = api.grid(corpus, "active")
     at = pd.Index(g.ids)
     cur, last = at.get_indexer(pairs["report_id"]), at.get_indexer(pairs["prev_id"])
     frames = []
@@ -213,9 +208,9 @@ def in_force(corpus) -> pd.DataFrame:
     bad = j.loc[~np.isclose(j["this"], j["expected"])]
     if bad.empty:
         return found()
-    cat = catalogue.load()
+    cat = api.catalogue.load()
     place = bad["row"].map({r: cat.place("active", r, "in_force") for r in _IN_FORCE_ROWS})
-    msg = c.join_text(place, "为 ", fmt_series(bad["this"]), "，但上一年度报告（", bad["prev_id"], "，",
+    msg = api.join_text(place, "为 ", fmt_series(bad["this"]), "，但上一年度报告（", bad["prev_id"], "，",
                       (bad["year"] - 1).astype(str), "年）现行有效 ", fmt_series(bad["last"]), " 件 + 本年制发 ",
                       fmt_series(bad["issued"]), " 件 − 本年废止 ", fmt_series(bad["repealed"]), " 件 = ",
                       fmt_series(bad["expected"]), "（本报告 ", bad["report_id"], "），两者应相等。")
@@ -468,7 +463,7 @@ def copied_text(corpus) -> pd.DataFrame:
     unit = best["other_id"].map(reps["unit"]).fillna("单位不明").astype(str)
     # Per finding, not per report: pandas 3 keeps <NA> missing through astype(str), so spell it out.
     year = best["other_id"].map(reps["year"]).map(lambda v: "年度不明" if pd.isna(v) else f"{int(v)}年")
-    cat = catalogue.load()
+    cat = api.catalogue.load()
     title = best["canonical"].map({c: cat.section_title(c) for c in COPY_SECTIONS})
     msg = ("「" + title + "」与报告 " + best["other_id"] + "（" + unit + "，" + year + "）的同一部分几乎相同："
            + best["shared"].astype(str) + "/" + best["n"].astype(str) + " 句一致，请核对是否照搬。")
@@ -480,5 +475,5 @@ RULES = [carry_over, in_force, copied_text, duplicate_submission]
 
 @hookimpl
 def audit_pack() -> Pack:
-    return Pack(name="cross_report", version=audit.__version__, rules=RULES,
+    return Pack(name="cross_report", version=api.VERSION, rules=RULES,
                 description="跨报告比对：同一单位相邻两年的衔接，以及照抄的文字。")

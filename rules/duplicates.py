@@ -15,9 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from audit.packs.rule import found, rule
-
-from .sections import parse_failed
+from audit.api import found, parse_failed, rule
 
 #: Other reports named in one message (the rest are counted).
 SHOWN = 3

@@ -15,13 +15,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-import audit
-from audit.packs.hookspecs import hookimpl
-from audit.packs.rule import Pack, found, rule
-
-from . import _common as c
-from ._text import number_lines
-from .sections import parse_failed
+from audit import api
+from audit.api import Pack, found, hookimpl, parse_failed, rule, text_pattern, text_view
 
 DEFAULT_DEADLINE = "01-31"
 DEFAULT_SUMMARY_DEADLINE = "03-31"
@@ -30,8 +25,8 @@ DEFAULT_SUMMARY_DEADLINE = "03-31"
 # regions governed by a 管委会 name their summary report.
 SUMMARY_UNIT = r"(?:(?<![乡镇])人民政府|[省市县旗盟州]|[^街社]区)$"
 
-OLD_REGULATION = r"(?:国务院令)?第?[ \u3000]*492[ \u3000]*号"
-NEW_REGULATION = r"711[ \u3000]*号"
+OLD_REGULATION = text_pattern(r"(?:国务院令)?第?[ \u3000]*492[ \u3000]*号")
+NEW_REGULATION = text_pattern(r"711[ \u3000]*号")
 
 
 def _readable(corpus) -> pd.DataFrame:
@@ -122,7 +117,7 @@ def year_conflict(corpus) -> pd.DataFrame:
     pass_example={"extra_text": "《条例》由国务院令第492号公布，经国务院令第711号修订。"},
 )
 def old_regulation(corpus) -> pd.DataFrame:
-    lines = number_lines(corpus)  # both citations end in "N 号": only those lines can match
+    lines = text_view(corpus, OLD_REGULATION, NEW_REGULATION)  # both end in "N 号": the number lines
     text = lines.series(lines.containing("492"))  # literal pre-filter: most reports never cite it
     text = text[~text.index.isin(parse_failed(corpus))]
     bad = text.str.contains(OLD_REGULATION, regex=True) & ~text.str.contains(NEW_REGULATION, regex=True)
@@ -165,7 +160,7 @@ def late(corpus) -> pd.DataFrame:
 
 
 #: 国办公开办函〔YYYY〕N号 as printed (spaces, full-width brackets, 【】 and [] all occur).
-NOTICE = r"国办公开办函[ \u3000]*[〔\[［【(（](?P<y>20\d\d)[〕\]］】)）][ \u3000]*(?P<n>\d+)[ \u3000]*号"
+NOTICE = text_pattern(r"国办公开办函[ \u3000]*[〔\[［【(（](?P<y>20\d\d)[〕\]］】)）][ \u3000]*(?P<n>\d+)[ \u3000]*号")
 
 
 def _notice_editions() -> dict[tuple[str, str], str]:
@@ -173,7 +168,7 @@ def _notice_editions() -> dict[tuple[str, str], str]:
     import re
 
     out = {}
-    for ed, spec in c.cat().raw["editions"].items():
+    for ed, spec in api.load_catalogue().raw["editions"].items():
         m = re.search(NOTICE, str(spec["notice"]))
         if m:
             out[(m.group("y"), m.group("n"))] = str(ed)
@@ -197,7 +192,7 @@ def _notice_editions() -> dict[tuple[str, str], str]:
                                                                 "年度报告格式〉的通知》（国办公开办函〔2021〕30号）要求编制。"}},
 )
 def notice_edition(corpus) -> pd.DataFrame:
-    lines = number_lines(corpus)  # a notice ends in "N 号": only those lines can match
+    lines = text_view(corpus, NOTICE)  # a notice ends in "N 号": the number lines
     text = lines.series(lines.containing("国办公开办函"))
     text = text[~text.index.isin(parse_failed(corpus))]
     hits = text.str.extractall(NOTICE)
@@ -216,7 +211,7 @@ def notice_edition(corpus) -> pd.DataFrame:
     bad = one[(used.notna() & (used.to_numpy() != one.to_numpy())).to_numpy()]
     if bad.empty:
         return found()
-    notice = {ed: str(c.cat().raw["editions"][ed]["notice"]) for ed in c.cat().raw["editions"]}
+    notice = {ed: str(api.load_catalogue().raw["editions"][ed]["notice"]) for ed in api.load_catalogue().raw["editions"]}
     said = bad.map(notice)
     table = used.reindex(bad.index).map(notice)
     msg = ("报告称按" + said + "的格式编制，但统计表使用的是" + table + "规定的表格（"
@@ -229,5 +224,5 @@ RULES = [unit_missing, year_missing, year_conflict, old_regulation, late, notice
 
 @hookimpl
 def audit_pack() -> Pack:
-    return Pack(name="metadata", version=audit.__version__, rules=RULES,
+    return Pack(name="metadata", version=api.VERSION, rules=RULES,
                 description="每份报告的单位、年度、依据和发布日期。")

@@ -7,7 +7,7 @@ a district vs the unit) are left alone, as are Chinese numerals (三件). Patter
 name a sub-count (其中, 自然人, 企业 …) so that 其中自然人 72 件 is never read as the total.
 
 The whole corpus is scanned at once: every pattern ends in a number and a count word, so it runs
-over the lines that hold one (``_text.number_lines``), all reports' lines in one string, with
+over the lines that hold one (``audit.api.text_view``), all reports' lines in one string, with
 the same matches as on the whole text; nothing loops per report.
 """
 
@@ -19,14 +19,20 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-import audit
-from audit.contracts import catalogue
-from audit.packs.hookspecs import hookimpl
-from audit.packs.rule import Pack, Rule, fmt_series, found, rule
-
-from . import _common as c
-from ._text import NumberLines, _number_lines
-from .sections import parse_failed
+from audit import api
+from audit.api import (
+    NumberLines,
+    Pack,
+    Rule,
+    fast_path_problem,
+    fmt_series,
+    found,
+    hookimpl,
+    parse_failed,
+    rule,
+    text_pattern,
+    text_view,
+)
 
 # Where a table starts inside its section: the text from there to the section's end is the table
 # (flattened pages glue it into one line), not narrative.
@@ -35,41 +41,34 @@ _TABLE_START = r"第二十条第|信息内容|本列数据的勾稽关系|申请
 _TABLE_ROW = r"(?m)^[^\n\t|]*(?:[\t|][^\n\t|]*){2,}$"
 
 
-class _TextView:
-    """The corpus with other section texts (everything else delegated to the corpus)."""
-
-    def __init__(self, corpus, sections: pd.DataFrame) -> None:
-        self._corpus, self.sections = corpus, sections
-
-    def __getattr__(self, name: str):
-        return getattr(self._corpus, name)
-
-
-def narrative_lines(corpus) -> NumberLines:
-    """``number_lines`` of the text outside the tables: numbers inside a table (a flattened row's
-    digits followed by 件) are no statement of the text."""
-    return corpus.derived("narrative:lines", _narrative_lines)
+def narrative_lines(corpus, pattern: str) -> NumberLines:
+    """``text_view`` of the text outside the tables for ``pattern`` (its number lines, or the whole
+    text for a pattern the fast path cannot take): numbers inside a table (a flattened row's digits
+    followed by 件) are no statement of the text."""
+    fast = fast_path_problem(text_pattern(pattern)) is None
+    return corpus.derived(f"narrative:lines:{'fast' if fast else 'whole'}",
+                          lambda c: text_view(c, pattern, sections=_narrative_sections(c)))
 
 
-def _narrative_lines(corpus) -> NumberLines:
+def _narrative_sections(corpus) -> pd.DataFrame:
     sec = corpus.sections
     text = sec["text"].astype(str)
-    tables = sec["canonical"].astype(object).isin(list(catalogue.TABLES)).to_numpy()
+    tables = sec["canonical"].astype(object).isin(list(api.catalogue.TABLES)).to_numpy()
     text = text.where(~tables, text.str.replace(f"(?s)(?:{_TABLE_START}).*", "", regex=True))
     text = text.str.replace(_TABLE_ROW, "", regex=True)
-    return _number_lines(_TextView(corpus, sec.assign(text=text)))
+    return sec.assign(text=text)
 
 _SP = r"[ \u3000\xa0]*"
 _TOTAL = r"(?:共计|合计|总计|共)?"
 # Words that, between the verb and 申请, mean the count is a part, not the total.
 _SUBCOUNT = r"自然人|法人|企业|机构|组织|其中|复议|诉讼|上年|结转|涉及"
 
-NEW_REQUESTS = (
+NEW_REQUESTS = text_pattern(
     rf"(?:收到|受理|接收|新收)(?:(?!{_SUBCOUNT})[^，。；,;:：\d\n]){{0,20}}?(?:申请|政府公开信息)"
     rf"{_TOTAL}{_SP}(?P<n>\d+){_SP}件"
 )
 _CARRIED_LEAD = rf"结转(?:至|到|入)?(?:下一?年度?|次年|\d{{4}}年度?)(?:继续办理|继续|办理)?的?(?:申请)?{_TOTAL}{_SP}"
-CARRIED_NEXT = (
+CARRIED_NEXT = text_pattern(
     rf"{_CARRIED_LEAD}(?P<n>\d+){_SP}件"
     rf"|(?<!\d)(?P<n2>\d{{1,9}}){_SP}件(?:申请)?(?:已|需|将|转入|则)?结转(?:至|到|入)?(?:下一?年度?|次年|\d{{4}}年)"
 )
@@ -82,11 +81,10 @@ def _not_published(word: str) -> str:
     return "".join(f"(?<!{v}{word})" for v in ("发布", "公开", "公示"))
 
 
-LICENSING = rf"行政许可{_not_published('行政许可')}(?:决定|案件)?{_TOTAL}{_SP}(?P<n>\d+){_SP}件"
-PENALTY = rf"行政处罚{_not_published('行政处罚')}(?:决定|案件)?{_TOTAL}{_SP}(?P<n>\d+){_SP}件"
-REVIEW = rf"行政复议(?:案件|申请)?{_TOTAL}{_SP}(?P<n>\d+){_SP}[件起宗]"
-LITIGATION = rf"行政诉讼(?:案件)?{_TOTAL}{_SP}(?P<n>\d+){_SP}[件起宗]"
-
+LICENSING = text_pattern(rf"行政许可{_not_published('行政许可')}(?:决定|案件)?{_TOTAL}{_SP}(?P<n>\d+){_SP}件")
+PENALTY = text_pattern(rf"行政处罚{_not_published('行政处罚')}(?:决定|案件)?{_TOTAL}{_SP}(?P<n>\d+){_SP}件")
+REVIEW = text_pattern(rf"行政复议(?:案件|申请)?{_TOTAL}{_SP}(?P<n>\d+){_SP}[件起宗]")
+LITIGATION = text_pattern(rf"行政诉讼(?:案件)?{_TOTAL}{_SP}(?P<n>\d+){_SP}[件起宗]")
 
 
 def stated_numbers(text: pd.Series | NumberLines, pattern: str, must_contain: str | None = None,
@@ -103,7 +101,7 @@ def stated_numbers(text: pd.Series | NumberLines, pattern: str, must_contain: st
     """
     rx = re.compile(pattern)
     if isinstance(text, NumberLines):
-        if must_contain is None and prefilter is None:
+        if must_contain is None and prefilter is None and not text.whole:  # one scan over all reports' lines
             return _one_number(*_scan(text, rx))
         text = text.series(text.containing(must_contain)) if must_contain else text.series()
     if must_contain:
@@ -163,12 +161,12 @@ def snippets(text: pd.Series, pattern: str) -> pd.Series:
 
 def table_total(corpus, table: str, rows: tuple[str, ...], col: str) -> pd.Series:
     """Sum of ``col`` over ``rows`` per report; a printed blank counts as 0, an absent table is absent."""
-    g = c.grid(corpus, table)
+    g = api.grid(corpus, table)
     j, i = g.c(col), [k for k in (g.r(r) for r in rows) if k >= 0]
     if j < 0 or not i:
         return pd.Series([], dtype="float64")
     has = g.present[:, i, j].any(axis=1)
-    v = c.zeroed(g.value[:, i, j])
+    v = api.zeroed(g.value[:, i, j])
     total = v[:, 0].copy()
     for k in range(1, len(i)):
         total += v[:, k]
@@ -199,7 +197,7 @@ def _compared(corpus, st: Statement) -> pd.DataFrame:
     """Per report stating one number: ``n`` (the text), ``t`` (the table), ``alt`` (the sum of
     ``also_rows``, NaN without them); computed once per statement."""
     def compute(corpus) -> pd.DataFrame:
-        lines = narrative_lines(corpus)  # every statement ends in N 件 (or 起/宗): only those lines can match
+        lines = narrative_lines(corpus, st.pattern)  # every statement ends in N 件 (or 起/宗): the number lines
         said = stated_numbers(lines, st.pattern, st.must_contain, st.prefilter)
         said = said[~said.index.isin(parse_failed(corpus))]
         if said.empty:
@@ -229,9 +227,9 @@ def sentences(text: pd.Series, pattern: str) -> pd.Series:
 
 def _place(st: Statement, rows: tuple[str, ...]) -> str:
     row = rows[0] if len(rows) == 1 else None
-    place = catalogue.load().place(st.table, row, st.col)
+    place = api.catalogue.load().place(st.table, row, st.col)
     if row is None:
-        place += "（" + "与".join(catalogue.load().place(st.table, r).split("”")[0].split("“")[-1]
+        place += "（" + "与".join(api.catalogue.load().place(st.table, r).split("”")[0].split("“")[-1]
                                   for r in rows) + "之和）"
     return place
 
@@ -243,7 +241,7 @@ def _check_for(st: Statement):
         if bad.empty:
             return found()
         row = st.rows[0] if len(st.rows) == 1 else None
-        lines = narrative_lines(corpus)
+        lines = narrative_lines(corpus, st.pattern)
         said = pd.Series(sentences(lines.series(lines.positions(bad.index)), st.pattern).to_numpy(), index=bad.index)
         msg = ("正文“" + said + f"”称{st.what}为 " + fmt_series(bad["n"]) + f" 件，而{_place(st, st.rows)}为 "
                + fmt_series(bad["t"]) + "，两者不一致。")
@@ -290,7 +288,7 @@ _DESCRIPTION = (
 
 
 def _make_rule(st: Statement) -> Rule:
-    place = catalogue.load().place(st.table, st.rows[0] if len(st.rows) == 1 else None, st.col)
+    place = api.catalogue.load().place(st.table, st.rows[0] if len(st.rows) == 1 else None, st.col)
     cells = dict(st.cells)
     return rule(
         id=st.id, title=st.title, category="narrative", severity="warning", points=2,
@@ -323,7 +321,7 @@ def new_with_carried(corpus) -> pd.DataFrame:
         return found()
     carried = table_total(corpus, "requests", ("carried_over",), "total")
     carried.index = carried.index.astype(str)
-    lines = narrative_lines(corpus)
+    lines = narrative_lines(corpus, _NEW.pattern)
     said = pd.Series(sentences(lines.series(lines.positions(hit.index)), _NEW.pattern).to_numpy(), index=hit.index)
     msg = ("正文“" + said + "”称收到的申请为 " + fmt_series(hit["n"]) + " 件，表中本年新收为 " + fmt_series(hit["t"])
            + " 件、上年结转为 " + fmt_series(carried.reindex(hit.index))
@@ -337,5 +335,5 @@ RULES = [*(_make_rule(st) for st in STATEMENTS), new_with_carried]
 
 @hookimpl
 def audit_pack() -> Pack:
-    return Pack(name="narrative", version=audit.__version__, rules=RULES,
+    return Pack(name="narrative", version=api.VERSION, rules=RULES,
                 description="报告正文所述数字与统计表不一致。")

@@ -10,64 +10,13 @@ finding: reporting six missing sections on an unreadable file would only add noi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
-import audit
-from audit.contracts import catalogue
-from audit.contracts.report import PARSE_KINDS
-from audit.packs.hookspecs import hookimpl
-from audit.packs.rule import Pack, found, rule
+from audit import api
+from audit.api import Pack, found, hookimpl, rule, section_keys
 
 _NUMERALS = "一二三四五六七八九十"
-
-
-def parse_failed(corpus) -> pd.Index:
-    """Report ids with a parse-kind reader problem (the engine already reports those)."""
-    return corpus.derived("sections:parse_failed", _parse_failed)
-
-
-def _parse_failed(corpus) -> pd.Index:
-    p = corpus.problems
-    return pd.Index(p.loc[p["kind"].isin(PARSE_KINDS), "report_id"].astype(str).unique())
-
-
-@dataclass(frozen=True)
-class SectionKeys:
-    """Integer keys of the sections frame (computed once): which report (its position in
-    ``corpus.reports``, or past the end for an id the reports frame lacks) and canonical code
-    (-1: not recognised) each section has, and which sections belong to a report that was read."""
-
-    ids: np.ndarray  # report ids by report key
-    report: np.ndarray
-    canonical: np.ndarray
-    checkable: np.ndarray
-    readable: np.ndarray  # by report key: the report was read
-
-
-def section_keys(corpus) -> SectionKeys:
-    return corpus.derived("sections:keys", _section_keys)
-
-
-def _section_keys(corpus) -> SectionKeys:
-    sec = corpus.sections
-    ids = corpus.reports["report_id"].astype(str).to_numpy(dtype=object)
-    rid = sec["report_id"].astype(str).to_numpy(dtype=object)
-    key = pd.Index(ids).get_indexer(rid)
-    if (key < 0).any():  # sections of ids the reports frame lacks get keys of their own
-        extra, inverse = np.unique(rid[key < 0], return_inverse=True)
-        key[key < 0] = len(ids) + inverse
-        ids = np.r_[ids, extra.astype(object)]
-    p = corpus.problems
-    legacy = p.loc[p["kind"] == "legacy_format", "report_id"].astype(str).unique()
-    # A legacy report's outline predates the six sections: TMPL-LEGACY-FORMAT is its one finding.
-    readable = ~pd.Index(ids).isin(parse_failed(corpus)) & ~pd.Index(ids).isin(legacy)
-    canonical = sec["canonical"].cat.codes.to_numpy()
-    preamble = (sec["canonical"] == "preamble").to_numpy()  # section 0 is no required section
-    return SectionKeys(ids=ids, report=key, canonical=np.where(preamble, -1, canonical),
-                       checkable=readable[key] & ~preamble, readable=readable)
 
 
 def normalise_title(titles: pd.Series) -> pd.Series:
@@ -81,7 +30,7 @@ def normalise_title(titles: pd.Series) -> pd.Series:
 
 
 def _standard() -> pd.DataFrame:
-    cat = catalogue.load()
+    cat = api.catalogue.load()
     return pd.DataFrame([{"canonical": s["canonical"], "std_number": int(s["number"]), "std_title": s["title"]}
                          for s in cat.sections])
 
@@ -231,7 +180,7 @@ def section_fee_missing(corpus) -> pd.DataFrame:
     rid = pd.Series(k.ids[k.report[at]], dtype=object)
     mentions = text.str.contains(r"处理费|收费", regex=True).groupby(rid.to_numpy()).any()
     bad = mentions.index[~mentions.to_numpy().astype(bool)]
-    title = catalogue.load().section_title("other")
+    title = api.catalogue.load().section_title("other")
     msg = f"「{title}」未报告政府信息公开信息处理费的收取情况（未收取也应说明）。"
     return found(pd.Series(bad), msg, expected="信息处理费收取情况", actual="未提及")
 
@@ -241,5 +190,5 @@ RULES = [section_missing, section_renamed, section_order, section_fee_missing]
 
 @hookimpl
 def audit_pack() -> Pack:
-    return Pack(name="sections", version=audit.__version__, rules=RULES,
+    return Pack(name="sections", version=api.VERSION, rules=RULES,
                 description="年度报告必备的六个部分：齐全、标题规范、顺序正确。")

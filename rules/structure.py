@@ -12,17 +12,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from audit.contracts import catalogue
-from audit.packs.hookspecs import hookimpl
-from audit.packs.rule import Pack, found, rule
-
-from . import _common as c
+from audit import api
+from audit.api import Pack, found, hookimpl, rule
 
 
 def _where(df: pd.DataFrame) -> pd.Series:
     """Printed place of each problem row; problems with no known table are named generically."""
-    cat = c.cat()
-    known = set(catalogue.TABLES)
+    cat = api.load_catalogue()
+    known = set(api.catalogue.TABLES)
     keys = [df[k].to_numpy(dtype=object, copy=True) for k in ("table", "row", "col")]
     for a in keys:
         a[pd.isna(a)] = None  # NaN is not equal to itself: one None makes the memo below work
@@ -50,15 +47,15 @@ def reader_message(place: pd.Series, detail: pd.Series, text: str, advice: str) 
     placed = d.str.startswith("「").to_numpy()[codes]
     detail = np.asarray(details, dtype=object)[codes]
     place = place.to_numpy(dtype=object)
-    own = c.join_text(np.where(placed, detail, c.join_text(place, "：", detail)), "；", advice)
-    terse = c.join_text(place, "：", text, np.where(detail != "", c.join_text("（", detail, "）"), ""))
+    own = api.join_text(np.where(placed, detail, api.join_text(place, "：", detail)), "；", advice)
+    terse = api.join_text(place, "：", text, np.where(detail != "", api.join_text("（", detail, "）"), ""))
     return pd.Series(np.where(chinese, own, terse), dtype=object)
 
 
 def _problem_findings(corpus, kind: str, text: str, advice: str) -> pd.DataFrame:
     """One finding per reader problem of ``kind`` (rows of a table reported whole by
     ``STRUCT-TABLE-UNREAD`` are left to that finding)."""
-    p = c.problems_of(corpus, [kind])
+    p = api.problems_of(corpus, [kind])
     if len(p) and kind in ROW_KINDS:
         whole = unread_tables(corpus)
         if len(whole):
@@ -90,19 +87,19 @@ def _null(s: pd.Series) -> np.ndarray:
     pass_example={},
 )
 def table_missing(corpus):
-    has_cells, _, _ = c.table_presence(corpus)
+    has_cells, _, _ = api.table_presence(corpus)
     absent = np.nonzero(~has_cells & corpus.reports["edition"].notna().to_numpy()[:, None])
     missing = pd.DataFrame({"report_id": corpus.reports["report_id"].astype(str).to_numpy(dtype=object)[absent[0]],
-                            "table": np.asarray(catalogue.TABLES, dtype=object)[absent[1]], "detail": ""})
-    p = c.problems_of(corpus, ["table_missing"])
-    p = p[p["table"].isin(catalogue.TABLES) | p["table"].isna()]
+                            "table": np.asarray(api.catalogue.TABLES, dtype=object)[absent[1]], "detail": ""})
+    p = api.problems_of(corpus, ["table_missing"])
+    p = p[p["table"].isin(api.catalogue.TABLES) | p["table"].isna()]
     from_problems = pd.DataFrame({"report_id": p["report_id"].astype(str), "table": p["table"].astype(object),
                                   "detail": p["detail"].fillna("").astype(str)})
     both = pd.concat([from_problems, missing], ignore_index=True)
     both = both.drop_duplicates(["report_id", "table"], keep="first").reset_index(drop=True)
     if not len(both):
         return found()
-    cat = c.cat()
+    cat = api.load_catalogue()
     title = both["table"].map(lambda t: f"「{cat.table_title(t)}」表" if isinstance(t, str) else "统计表")
     detail = both["detail"]
     msg = "未能读取" + title + np.where(detail.str.len() > 0, "（" + detail + "）", "，报告中缺少该表或格式无法识别")
@@ -118,9 +115,9 @@ MIN_UNREAD_ROWS = 2
 
 def _row_order() -> list[str]:
     """Rows of every table in printed order, both editions merged."""
-    cat = c.cat()
+    cat = api.load_catalogue()
     seen: dict[str, None] = {}
-    for ed in catalogue.EDITIONS:
+    for ed in api.catalogue.EDITIONS:
         seen.update(dict.fromkeys(cat.active_rows(ed)))
         seen.update(dict.fromkeys(cat.request_rows(ed)))
     seen.update(dict.fromkeys(cat.appeals_rows))
@@ -137,8 +134,8 @@ def _unread_tables(corpus) -> pd.DataFrame:
     cols = ["report_id", "table", "rows", "unread", "first", "last_read", "tail", "labels"]
     parts = []
     order = {r: i for i, r in enumerate(_row_order())}
-    for table in catalogue.TABLES:
-        g = c.grid(corpus, table)
+    for table in api.catalogue.TABLES:
+        g = api.grid(corpus, table)
         if g.empty or not len(g.rows):
             continue
         rank = np.array([order.get(r, len(order)) for r in g.rows], dtype=np.int64)
@@ -159,7 +156,7 @@ def _unread_tables(corpus) -> pd.DataFrame:
             parts.append((g.ids[r], table, int(has_row[r].sum()), len(u), rows[u[0]], last_read, tail,
                           [str(x) for x in rows[u[:3]]]))
     out = pd.DataFrame(parts, columns=cols)
-    p = c.problems_of(corpus, list(ROW_KINDS))
+    p = api.problems_of(corpus, list(ROW_KINDS))
     p = p[p["row"].isna()]  # a problem about the whole table is already its one finding
     if len(out) and len(p):
         whole = set(p["report_id"].astype(str) + "\x00" + p["table"].astype(str))
@@ -183,8 +180,8 @@ def table_unread(corpus):
     t = unread_tables(corpus)
     if not len(t):
         return found()
-    cat = c.cat()
-    p = c.problems_of(corpus, list(ROW_KINDS))
+    cat = api.load_catalogue()
+    p = api.problems_of(corpus, list(ROW_KINDS))
     p = p[p["row"].notna()]
     kinds = (p.groupby([p["report_id"].astype(str), p["table"].astype(str), p["kind"].astype(str)]).size()
              .rename("n").reset_index())
@@ -226,8 +223,8 @@ def table_unread(corpus):
 )
 def table_blank(corpus):
     parts = []
-    for table in catalogue.TABLES:
-        g = c.grid(corpus, table)
+    for table in api.catalogue.TABLES:
+        g = api.grid(corpus, table)
         if g.empty:
             continue
         present = g.present.reshape(len(g.ids), -1)
@@ -237,7 +234,7 @@ def table_blank(corpus):
     t = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["report_id", "table"])
     if not len(t):
         return found()
-    cat = c.cat()
+    cat = api.load_catalogue()
     title = t["table"].map(lambda x: f"「{cat.table_title(x)}」表")
     msg = title + "各单元格均印为空白（未填写任何数字），已按 0 核对；如实际不为 0，请补填。"
     return found(t["report_id"].astype(str), msg, table=t["table"].to_numpy(dtype=object),
@@ -350,12 +347,12 @@ def unmapped_label(corpus):
     pass_example={"cells": {"requests/denied_law/natural": None}},
 )
 def non_numeric(corpus):
-    p = c.problems_of(corpus, ["non_numeric"])
+    p = api.problems_of(corpus, ["non_numeric"])
     from_problems = pd.DataFrame({"report_id": p["report_id"].astype(str), "table": p["table"].astype(object),
                                   "row": p["row"].astype(object), "col": p["col"].astype(object),
                                   "raw": p["detail"].fillna("").astype(str)})
     cells = corpus.cells
-    sub = cells.iloc[np.flatnonzero(c.cell_codes(corpus).state == c.TEXT)]  # printed, but not a number
+    sub = cells.iloc[np.flatnonzero(api.cell_codes(corpus).state == api.TEXT)]  # printed, but not a number
     from_cells = pd.DataFrame({"report_id": sub["report_id"].astype(str).to_numpy(),
                                "table": sub["table"].astype(str).to_numpy(), "row": sub["row"].astype(str).to_numpy(),
                                "col": sub["col"].astype(str).to_numpy(), "raw": sub["raw"].astype(str).to_numpy()})
@@ -378,5 +375,5 @@ RULES = [table_missing, table_unread, table_blank, missing_cells, extra_cells, s
 
 @hookimpl
 def audit_pack() -> Pack:
-    return Pack(name="structure", version=c.VERSION, rules=RULES,
+    return Pack(name="structure", version=api.VERSION, rules=RULES,
                 description="读取器未能读取的表格和单元格，每个问题提示一次。")

@@ -12,18 +12,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from audit.contracts.report import PARSE_KINDS
-from audit.packs.hookspecs import hookimpl
-from audit.packs.rule import Pack, found, rule
-
-from . import _common as c
+from audit import api
+from audit.api import PARSE_KINDS, Pack, found, hookimpl, rule
 
 #: The first reporting year of edition 2021 (国办公开办函〔2021〕30号 applies from the 2021 reports).
 FIRST_YEAR_2021 = 2021
 
 
 def _notice(edition: str) -> str:
-    return str(c.cat().raw["editions"][edition]["notice"])
+    return str(api.load_catalogue().raw["editions"][edition]["notice"])
 
 
 @rule(
@@ -52,7 +49,7 @@ def old_edition(corpus):
 
 def _problem_findings(corpus, kind: str, text: str, advice: str) -> pd.DataFrame:
     """One finding per report and problem: the reader's Chinese detail + ``advice``, else ``text`` (detail)."""
-    p = c.problems_of(corpus, [kind]).drop_duplicates(["report_id", "detail"])
+    p = api.problems_of(corpus, [kind]).drop_duplicates(["report_id", "detail"])
     if not len(p):
         return found()
     detail = p["detail"].fillna("").astype(str)
@@ -121,5 +118,5 @@ RULES = [old_edition, mixed_edition, legacy_format, unknown_format]
 
 @hookimpl
 def audit_pack() -> Pack:
-    return Pack(name="template", version=c.VERSION, rules=RULES,
+    return Pack(name="template", version=api.VERSION, rules=RULES,
                 description="报告是否使用了所属年度的官方模板。")

@@ -21,21 +21,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from audit.contracts import catalogue
-from audit.packs.hookspecs import hookimpl
-from audit.packs.rule import Pack, found, rule
-
-from . import _common as c
-from ._text import number_lines
+from audit import api
+from audit.api import Pack, found, hookimpl, rule, text_pattern, text_view
 
 _REQ = "requests"
 _APP = "appeals"
 
 
 def _all_zero_tables(corpus) -> np.ndarray:
-    """Boolean array report (``corpus.reports`` order) × table (``catalogue.TABLES``): True where the
+    """Boolean array report (``corpus.reports`` order) × table (``api.catalogue.TABLES``): True where the
     table has numbers and all of them are 0."""
-    _, valued, nonzero = c.table_presence(corpus)
+    _, valued, nonzero = api.table_presence(corpus)
     return valued & ~nonzero
 
 
@@ -74,10 +70,10 @@ def all_tables_zero(corpus):
 # "收到申请后，3个工作日内" is not read as 3 requests.
 _GAP = r"[^。；;，,！!？?\n\d]"
 _ACTIVITY = {
-    _REQ: rf"(?P<text>(?:收到|受理|接收|接到|新收){_GAP}{{0,30}}?(?:申请|公开信息|政府信息){_GAP}{{0,15}}?"
-          rf"(?P<n>\d+)\s*(?:件|份))",
-    "active": rf"(?P<text>行政(?:许可|处罚|强制){_GAP}{{0,12}}?(?P<n>\d+)\s*件)",
-    _APP: rf"(?P<text>政府信息公开{_GAP}{{0,20}}?行政(?:复议|诉讼){_GAP}{{0,12}}?(?P<n>\d+)\s*(?:件|起|宗))",
+    _REQ: text_pattern(rf"(?P<text>(?:收到|受理|接收|接到|新收){_GAP}{{0,30}}?(?:申请|公开信息|政府信息){_GAP}{{0,15}}?"
+                       rf"(?P<n>\d+)\s*(?:件|份))"),
+    "active": text_pattern(rf"(?P<text>行政(?:许可|处罚|强制){_GAP}{{0,12}}?(?P<n>\d+)\s*件)"),
+    _APP: text_pattern(rf"(?P<text>政府信息公开{_GAP}{{0,20}}?行政(?:复议|诉讼){_GAP}{{0,12}}?(?P<n>\d+)\s*(?:件|起|宗))"),
 }
 
 
@@ -85,9 +81,9 @@ def _stated_activity(corpus, table: str, ids: np.ndarray) -> pd.DataFrame:
     """First statement per report of ``ids`` with a non-zero number for ``table``: columns text, n.
 
     Every statement ends in a number and its count word, so only the report's lines holding one
-    (``number_lines``) are scanned.
+    (``text_view``: the number lines) are scanned.
     """
-    lines = number_lines(corpus)
+    lines = text_view(corpus, _ACTIVITY[table])
     text = lines.series(lines.positions(ids))
     m = text.str.extractall(_ACTIVITY[table]) if len(text) else pd.DataFrame()
     if not len(m):
@@ -124,8 +120,8 @@ def table_vs_text(corpus):
     z = _all_zero_tables(corpus)
     ids = corpus.reports["report_id"].astype(str).to_numpy(dtype=object)
     out = []
-    cat = c.cat()
-    for k, table in enumerate(catalogue.TABLES):
+    cat = api.load_catalogue()
+    for k, table in enumerate(api.catalogue.TABLES):
         zero_ids = ids[z[:, k]]
         if not len(zero_ids):
             continue
@@ -144,7 +140,7 @@ class _Relations:
     where (``hit``: report and row, or report and column for the （七）总计 row), the total, the
     parts' sum (blank = 0) and whether the parts are all zero."""
 
-    grid: c.Grid
+    grid: api.Grid
     hit: tuple[np.ndarray, np.ndarray]
     by_row: bool
     key: str  # the total's column (``by_row``) or row
@@ -163,21 +159,21 @@ def _compute_relations(corpus) -> list[_Relations]:
     """Every total identity of the catalogue: those across columns first (a total column per row),
     then those across rows (a total row per column)."""
     out = []
-    idents = [i for i in c.cat().identities if i.total is not None]
+    idents = [i for i in api.load_catalogue().identities if i.total is not None]
     for ident in [i for i in idents if i.across == "columns"]:
-        g = c.grid(corpus, ident.table)
+        g = api.grid(corpus, ident.table)
         t = g.c(ident.total)
         if g.empty or t < 0:
             continue
-        s, zero, uns = c.sum_parts(corpus, ident.table, ident.parts)
+        s, zero, uns = api.sum_parts(corpus, ident.table, ident.parts)
         hit = np.nonzero(g.present[:, :, t] & ~g.blank[:, :, t] & ~g.unsure[:, :, t] & ~uns)
         out.append(_Relations(g, hit, True, ident.total, g.value[:, :, t][hit], s[hit], zero[hit], ident.lhs_name))
     for ident in [i for i in idents if i.across == "rows"]:
-        g = c.grid(corpus, ident.table)
+        g = api.grid(corpus, ident.table)
         h = g.r(ident.total)
         if g.empty or h < 0:
             continue
-        sums, zero, uns = c.row_sums(corpus, ident.table, ident.parts)
+        sums, zero, uns = api.row_sums(corpus, ident.table, ident.parts)
         hit = g.col_hits(g.present[:, h, :] & ~g.blank[:, h, :] & ~g.unsure[:, h, :] & ~uns)
         out.append(_Relations(g, hit, False, ident.total, g.value[:, h, :][hit], sums[hit], zero[hit], ident.lhs_name))
     return out
@@ -196,9 +192,9 @@ def _relation_findings(corpus, keep, text: str) -> pd.DataFrame:
         else:
             row, col = rel.key, g.cols[hit[1]]
         total, parts = rel.total[sel], rel.parts[sel]
-        msg = (c.places(g.table, row, col, n=len(sel)) + "：总计 = " + c.num(total) + "，" + rel.parts_name
-               + " = " + c.num(parts) + "，" + text)
-        out.append(c.grid_findings(g, hit, msg, row=row, col=col, expected=parts, actual=total))
+        msg = (api.places(g.table, row, col, n=len(sel)) + "：总计 = " + api.num(total) + "，" + rel.parts_name
+               + " = " + api.num(parts) + "，" + text)
+        out.append(api.grid_findings(g, hit, msg, row=row, col=col, expected=parts, actual=total))
     return pd.concat(out, ignore_index=True) if out else found()
 
 
@@ -214,7 +210,7 @@ def _relation_findings(corpus, keep, text: str) -> pd.DataFrame:
     pass_example={"cells": {"appeals/litigation_direct/pending": 2, "appeals/litigation_direct/total": 2}},
 )
 def total_without_parts(corpus):
-    return _relation_findings(corpus, lambda total, zero: (np.abs(total) > c.TOL) & zero, "分项数据缺失")
+    return _relation_findings(corpus, lambda total, zero: (np.abs(total) > api.TOL) & zero, "分项数据缺失")
 
 
 @rule(
@@ -228,7 +224,7 @@ def total_without_parts(corpus):
     pass_example={"cells": {"requests/granted/total": None}},
 )
 def parts_without_total(corpus):
-    return _relation_findings(corpus, lambda total, zero: (np.abs(total) <= c.TOL) & ~zero, "总计漏填")
+    return _relation_findings(corpus, lambda total, zero: (np.abs(total) <= api.TOL) & ~zero, "总计漏填")
 
 
 RULES = [all_tables_zero, table_vs_text, total_without_parts, parts_without_total]
@@ -236,5 +232,5 @@ RULES = [all_tables_zero, table_vs_text, total_without_parts, parts_without_tota
 
 @hookimpl
 def audit_pack() -> Pack:
-    return Pack(name="zeros", version=c.VERSION, rules=RULES,
+    return Pack(name="zeros", version=api.VERSION, rules=RULES,
                 description="可疑的零值：整表为 0、分项非 0 而总计为 0，或相反。")

@@ -187,3 +187,35 @@ def test_a_new_authors_pack_changes_findings_and_scores_of_the_bundled_reports(t
     for rid, s in before.items():
         hit = any(f["report_id"] == rid for f in found)
         assert after[rid] == pytest.approx(s - 5 if hit else s)
+
+
+_SEED_001 = Path(__file__).resolve().parents[1] / "reports" / "001_2e0bbb7745e2b5ab.txt"
+_NEW_ROW = "一、本年新收政府信息公开申请数量 | 3 | 0 | 0 | 0 | 0 | 0 | 3 | ||"
+
+
+def _equation_pack(**equation) -> object:
+    return yamlpack.pack_from_dict({
+        "pack": {"name": "t", "version": "1"},
+        "rules": [{"id": "T-NEW-VS-HANDLED", "title": "新收与办理", "category": "arithmetic", "severity": "error",
+                   "points": 1, "description": "test", "equation": equation,
+                   "message": "{place}：{lhs} = {rhs}", "examples": {"fail": {}, "pass": {}}}]})
+
+
+@pytest.mark.parametrize("kind", ["lhs_rhs", "expr"])
+def test_an_equation_never_reads_a_row_the_reader_could_not_place_as_zero(kind):
+    """Seed 001 with its 一、本年新收 row printed short: the reader marks it missing_cells and places
+    none of its cells; the equation handled_total/total == new/total must skip it, not say 2 = 0."""
+    from audit.corpus.loader import load
+    from audit.ingest.normalise import normalise_text
+
+    text = _SEED_001.read_text(encoding="utf-8")
+    assert _NEW_ROW in text
+    short = normalise_text(text.replace(_NEW_ROW, "一、本年新收政府信息公开申请数量 | 3 | 0 | 0 | 3 | ||"), "short")
+    assert any(p["kind"] == "missing_cells" and p["row"] == "new" for p in short["problems"])
+    full = normalise_text(text, "full")  # 2 handled of 3 received (1 carried to next year)
+    eq = ({"lhs": ["requests/handled_total/total"], "op": "==", "rhs": ["requests/new/total"]} if kind == "lhs_rhs"
+          else {"expr": "requests/handled_total/total == requests/new/total", "at": "requests/new/total"})
+    (rule,) = _equation_pack(**eq).rules
+    out = rule.run(load([short, full]))
+    assert out["report_id"].tolist() == ["full"]  # the placed row is checked: 2 ≠ 3
+    assert "2 = 3" in out["message"].iloc[0]

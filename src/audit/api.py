@@ -2,35 +2,91 @@
 
 Built-in packs (``audit.rules``) use exactly this module and nothing else of the core, so what a
 built-in pack can do, an outside pack can do the same way. Names here are the public contract;
-everything else under ``audit`` may change between versions.
+everything else under ``audit`` may change between versions. ``docs/authoring.md`` documents each
+view (columns, shapes, an example).
+
+- declaring rules: ``hookimpl``, ``rule``, ``Rule``, ``Pack``, ``found``, ``CATEGORIES``, ``SEVERITIES``,
+  ``API_VERSION``, ``VERSION`` (the core's version, for a pack that ships with it);
+- the corpus and its views: ``Corpus`` (frames ``reports``/``sections``/``cells``/``problems``,
+  ``derived`` cache, ``grid``, ``number_lines``, ``parse_failed``, ``wide``/``present``,
+  ``report_text``), ``grid``/``Grid`` (dense [report, row, col] values and states), ``cell_codes``/
+  ``CellCodes``, ``CELL_STATES`` and the state codes ``VALUE``/``BLANK``/``TEXT``/``UNPLACED``,
+  ``table_presence``, ``report_positions``, ``has_duplicate_cells``, ``section_keys``/
+  ``SectionKeys``, ``parse_failed``, ``problems_of``, ``PARSE_KINDS``, ``INCOMPLETE_KINDS``;
+- sums for identities: ``sum_parts``, ``row_sums``, ``effective_values``, ``zeroed``, ``TOL``;
+- text: ``number_lines``/``NumberLines``, ``text_view`` (the number lines when the patterns allow
+  it, else the whole text), ``text_pattern`` (declare a pattern), ``registered_text_patterns``,
+  ``fast_path_problem``, ``code_points``, ``COUNT_WORDS``;
+- messages: ``places`` (a cell's place as printed), ``join_text``, ``num``, ``fmt_num``,
+  ``fmt_series``, ``grid_findings``;
+- the catalogue: ``catalogue`` (module), ``load_catalogue()``, ``Catalogue``, ``Identity``,
+  ``TABLES``, ``EDITIONS``, ``SECTION_KEYS``;
+- declarative packs and tests: ``pack_from_dict``, ``with_pack_names``, ``check_examples``;
+- extension points besides rule packs: ``Exporter``, ``Outputs``, ``Reader``, ``Extracted``,
+  ``FindingFilter``.
 """
 
 from __future__ import annotations
 
+import audit
 from audit.contracts import catalogue
-from audit.contracts.catalogue import Catalogue
-from audit.contracts.report import PARSE_KINDS
+from audit.contracts.catalogue import EDITIONS, SECTION_KEYS, TABLES, Catalogue
+from audit.contracts.identities import Identity
+from audit.contracts.report import CELL_STATES, PARSE_KINDS
+from audit.corpus.fastpath import fast_path_problem
+from audit.corpus.grids import (
+    BLANK,
+    INCOMPLETE_KINDS,
+    TEXT,
+    TOL,
+    UNPLACED,
+    VALUE,
+    CellCodes,
+    Grid,
+    cell_codes,
+    grid,
+    has_duplicate_cells,
+    report_positions,
+    table_presence,
+)
+from audit.corpus.keys import SectionKeys, parse_failed, problems_of, section_keys
 from audit.corpus.loader import Corpus
+from audit.corpus.sums import effective_values, row_sums, sum_parts, zeroed
+from audit.corpus.text import (
+    COUNT_WORDS,
+    NumberLines,
+    code_points,
+    number_lines,
+    registered_text_patterns,
+    text_pattern,
+    text_view,
+)
 from audit.ingest.extracted import Extracted
 from audit.packs.extensions import Exporter, FindingFilter, Outputs, Reader
 from audit.packs.hookspecs import hookimpl
+from audit.packs.messages import grid_findings, join_text, num, places
 from audit.packs.rule import API_VERSION, CATEGORIES, SEVERITIES, Pack, Rule, fmt_num, fmt_series, found, rule
+from audit.packs.yamlpack import pack_from_dict, with_pack_names
+from audit.testing.cases import check_examples
+
+#: The version of the core (built-in packs report it as theirs).
+VERSION = audit.__version__
+
+
+def load_catalogue() -> Catalogue:
+    """The shipped edition catalogue (parsed once per process): labels, key lists, identities."""
+    return catalogue.load()
+
 
 __all__ = [
-    "API_VERSION",
-    "CATEGORIES",
-    "Catalogue",
-    "Corpus",
-    "PARSE_KINDS",
-    "SEVERITIES",
-    "Pack",
-    "Rule",
-    "catalogue",
-    "fmt_num",
-    "fmt_series",
-    "found",
-    "hookimpl",
-    "rule",
+    "API_VERSION", "BLANK", "CATEGORIES", "CELL_STATES", "COUNT_WORDS", "EDITIONS", "INCOMPLETE_KINDS",
+    "PARSE_KINDS", "SECTION_KEYS", "SEVERITIES", "TABLES", "TEXT", "TOL", "UNPLACED", "VALUE", "VERSION",
+    "Catalogue", "CellCodes", "Corpus", "Grid", "Identity", "NumberLines", "Pack", "Rule", "SectionKeys",
+    "catalogue", "cell_codes", "check_examples", "code_points", "effective_values", "fast_path_problem",
+    "fmt_num", "fmt_series", "found", "grid", "grid_findings", "has_duplicate_cells", "hookimpl", "join_text",
+    "load_catalogue", "num", "number_lines", "pack_from_dict", "parse_failed", "places", "problems_of",
+    "registered_text_patterns", "report_positions", "row_sums", "rule", "section_keys", "sum_parts", "table_presence",
+    "text_pattern", "text_view", "with_pack_names", "zeroed",
 ]
 
 # Extension points besides rule packs: output formats, readers, findings filters (see docs/authoring.md).

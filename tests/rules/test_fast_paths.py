@@ -1,7 +1,7 @@
 """The shared fast views of the built-in packs give what the straightforward computation gives.
 
-The packs read tables as numpy grids (``_common.grid``), scan text only on the lines that can hold
-a count (``_text.number_lines``) and hash normalised sentences from code points
+The packs read tables as numpy grids (``audit.api.grid``), scan text only on the lines that can hold
+a count (``audit.api.number_lines``) and hash normalised sentences from code points
 (``cross_report.section_sentences``). Each is checked here against the plain pandas / regex
 computation it replaces, on inputs chosen for their edge cases.
 """
@@ -13,56 +13,20 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from audit.rules import _common, cross_report, metadata, narrative, zeros
-from audit.rules._text import number_lines
+from audit.rules import cross_report, narrative, zeros
 
+from audit.api import grid
 from audit.contracts.findings import sort_findings
 from audit.testing.build import build_corpus
 
-TRICKY_TEXTS = [
-    "本年度共受理政府信息公开申请5件，其中自然人3件。结转下年度继续办理2件。",
-    "收到申请\n3件；收到申请 ５ 件",  # a count word on the next line; full-width digits
-    "行政许可决定 7 件，发布行政许可23件\u3000行政复议案件2起，行政诉讼1宗",
-    "12件申请已结转至2025年\n\n行政处罚案件186件",
-    "国务院令第 492 号，国务院令第711号",
-    "𝟓件受理政府信息公开申请𝟐件𠀀",  # beyond the BMP
-    "\x00\x01收到申请\x002件\ufdd0受理政府信息公开申请4件",  # the separators the view may use
-    "第二十条\t0\n\t1990件\n\t\n件数",
-    "",
-]
-
-PATTERNS = [narrative.NEW_REQUESTS, narrative.CARRIED_NEXT, narrative.LICENSING, narrative.PENALTY,
-            narrative.REVIEW, narrative.LITIGATION, *zeros._ACTIVITY.values(), metadata.OLD_REGULATION,
-            metadata.NEW_REGULATION]
-
-
-@pytest.fixture(scope="module")
-def text_corpus():
-    patches = [{"extra_text": t} for t in TRICKY_TEXTS]
-    patches.append({"sections": {"active": "办理行政许可3", "requests": "\n件以上"}})  # digits and 件 across sections
-    return build_corpus(*patches)
-
-
-@pytest.mark.parametrize("pattern", PATTERNS)
-def test_number_lines_keep_every_match(text_corpus, pattern):
-    full = text_corpus.report_text()
-    lines = number_lines(text_corpus)
-    kept = lines.series().reindex(full.index).fillna("")
-    rx = re.compile(pattern)
-    assert [rx.findall(t) for t in full] == [rx.findall(t) for t in kept]
-
-
-@pytest.mark.parametrize("pattern", [narrative.NEW_REQUESTS, narrative.CARRIED_NEXT, narrative.REVIEW])
-def test_stated_numbers_on_the_view_match_the_series(text_corpus, pattern):
-    full = text_corpus.report_text()
-    by_series = narrative.stated_numbers(full, pattern)
-    by_view = narrative.stated_numbers(number_lines(text_corpus), pattern)
-    pd.testing.assert_frame_equal(by_series, by_view, check_names=False, check_index_type=False)
+# The text views (number lines, whole text) are checked pattern by pattern in tests/test_text_fast_path.py.
+CARRIED_NEXT_TEXTS = ["本年度共受理政府信息公开申请5件，其中自然人3件。结转下年度继续办理2件。",
+                      "12件申请已结转至2025年\n\n行政处罚案件186件", ""]
 
 
 def test_carried_next_prefilter_keeps_every_match():
     rx, pre = re.compile(narrative.CARRIED_NEXT), re.compile(narrative.CARRIED_NEXT_PREFILTER)
-    for text in [*TRICKY_TEXTS, "剩余2件结转至下一年度", "1件转入结转到次年", "结转入2024年度继续办理1件"]:
+    for text in [*CARRIED_NEXT_TEXTS, "剩余2件结转至下一年度", "1件转入结转到次年", "结转入2024年度继续办理1件"]:
         assert not rx.search(text) or pre.search(text)
 
 
@@ -78,7 +42,7 @@ def cell_corpus():
 
 @pytest.mark.parametrize("table", ["active", "requests", "appeals"])
 def test_grid_matches_the_pivot(cell_corpus, table):
-    g = _common.grid(cell_corpus, table)
+    g = grid(cell_corpus, table)
     wide = cell_corpus.wide(table)  # every (report, row) pair of the table, printed or not
     present = cell_corpus.present(table).reindex(index=wide.index, columns=wide.columns, fill_value=False)
     for (rid, row), values in wide.iterrows():

@@ -2,7 +2,7 @@
 
 import audit_pack_henan
 
-from audit.testing.cases import check_examples
+from audit.api import check_examples
 
 
 def pack():

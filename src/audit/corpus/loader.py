@@ -9,7 +9,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -18,6 +18,10 @@ from pandera.errors import SchemaWarning
 from audit.contracts import catalogue
 from audit.corpus import frames
 from audit.ingest import columnar
+
+if TYPE_CHECKING:
+    from audit.corpus.grids import Grid
+    from audit.corpus.text import NumberLines
 
 
 @dataclass
@@ -42,11 +46,31 @@ class Corpus:
             self._wide[key] = compute(self)
         return self._wide[key]
 
+    # -- the public views (computed once per corpus, shared by every rule, read-only) ------------
+    def grid(self, table: str) -> Grid:
+        """``table`` as dense [report, row, col] arrays of values and cell states (``audit.corpus.grids``)."""
+        from audit.corpus.grids import grid
+
+        return grid(self, table)
+
+    def number_lines(self) -> NumberLines:
+        """Each report's lines that hold a number followed by a count word (``audit.corpus.text``)."""
+        from audit.corpus.text import number_lines
+
+        return number_lines(self)
+
+    def parse_failed(self) -> pd.Index:
+        """Ids of the reports whose file could not be read or parsed (a parse-kind reader problem)."""
+        from audit.corpus.keys import parse_failed
+
+        return parse_failed(self)
+
     def wide(self, table: str) -> pd.DataFrame:
         """Values of one table as a frame indexed by (report_id, row) with one column per col.
 
-        Cells a report does not have are NaN, exactly like blank cells; use ``present(table)``
-        to tell "printed blank" from "not in this edition".
+        Cells a report does not have are NaN, exactly like blank, text and unplaced cells; use
+        ``present(table)`` to tell "printed" from "not in this edition", and ``grid(table)`` (or the
+        cells frame's ``state``) to tell a printed blank from a cell the reader could not place.
         """
         if table not in self._wide:
             sub = self.cells[self.cells["table"] == table]

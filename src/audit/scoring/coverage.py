@@ -24,20 +24,13 @@ COVERAGE_COLUMNS = ["report_id", "status", "status_reason", "unchecked_tables"]
 
 #: Short names of the tables as supervisors cite them.
 TABLE_SHORT = {"active": "表二", "requests": "表三", "appeals": "表四"}
-#: Raw texts that mean "printed blank" (as the readers record them).
-BLANK_MARKS = frozenset({"", "/", "／", "\\", "-", "－", "—", "——", "–", "无", "空"})
 
 _ADVICE = "请人工核对原件"
 
 
 def cell_checked(cells: pd.DataFrame) -> np.ndarray:
-    """Per cell: the reader read it (``state`` value/blank/text; derived from value and raw when
-    the frame has no ``state`` column yet)."""
-    if "state" in cells:
-        return cells["state"].astype(object).isin(["value", "blank", "text"]).to_numpy()
-    value = pd.to_numeric(cells["value"], errors="coerce").notna().to_numpy()
-    raw = cells["raw"]
-    return value | raw.notna().to_numpy()
+    """Per cell: the reader read it (``state`` value, blank or text; not ``unplaced``)."""
+    return (cells["state"].astype(object) != "unplaced").to_numpy()
 
 
 def table_coverage(cells: pd.DataFrame) -> pd.DataFrame:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from importlib import resources
 
-from audit.packs.hookspecs import hookimpl
-from audit.packs.rule import Pack
-from audit.packs.yamlpack import pack_from_dict, with_pack_names
+from audit.api import Pack, hookimpl, pack_from_dict, with_pack_names
 from audit_pack_henan.rules import fee_stated
 
 PACK_NAME = "henan"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from audit.packs.rule import found, rule
+from audit.api import found, rule
 
 TOWNSHIP = r"街道|乡|镇|办事处"
 FEE = r"信息处理费"

@@ -23,7 +23,9 @@ over the whole corpus.
 Cell semantics: a report that does not have a cell at all (other edition, table missing) is not
 checked by a rule that needs it (the structure pack reports missing tables); a cell printed blank
 counts as 0 in equations (``blank: skip`` skips the report instead) and is skipped by thresholds
-(``blank: zero`` counts it as 0).
+(``blank: zero`` counts it as 0). A cell whose state is ``text`` or ``unplaced``, or that lies in a
+row the reader flagged ``missing_cells`` / ``ambiguous_split``, is never read as 0: the report is
+skipped (``kinds.cell_checkable``), as the built-in packs do.
 """
 
 

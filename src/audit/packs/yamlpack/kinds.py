@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from audit.contracts import catalogue
+from audit.corpus.grids import grid
 from audit.packs.rule import Rule, fmt_series, found
 from audit.packs.yamlpack.common import PLACEHOLDERS, PackLoadError
 from audit.packs.yamlpack.expr import check_cell, compile_expr, split_top_comparison
@@ -109,6 +110,19 @@ def cell_values(corpus: Corpus, key: str) -> tuple[pd.Series, pd.Series]:
     return values, present
 
 
+def cell_checkable(corpus: Corpus, key: str) -> pd.Series:
+    """Per report (indexed by report_id): the cell holds a value or a printed blank, in a row the
+    reader placed in full. Identities never read a ``text`` or ``unplaced`` cell (nor a cell of a
+    ``missing_cells`` / ``ambiguous_split`` row) as 0: the same rule as the built-in packs."""
+    table, row, col = key.split("/")
+    g = grid(corpus, table)
+    i, j = g.r(row), g.c(col)
+    if g.empty or i < 0 or j < 0:
+        return pd.Series(False, index=_ids(corpus), dtype=bool)
+    sure = g.present[:, i, j] & ~g.unsure[:, i, j]
+    return pd.Series(sure, index=pd.Index(g.ids.astype(str))).reindex(_ids(corpus), fill_value=False)
+
+
 def _report_fields(corpus: Corpus) -> dict[str, pd.Series]:
     reps = corpus.reports
     ids = _ids(corpus)
@@ -169,7 +183,7 @@ def _equation_check(rid: str, eq: dict[str, Any], template: str):
         ok = applies.copy()
         for key in cells:
             v, present = cell_values(corpus, key)
-            ok &= present
+            ok &= present & cell_checkable(corpus, key)
             if blank == "skip":
                 ok &= v.notna()
             vals[key] = v.fillna(0.0)
@@ -210,7 +224,7 @@ def _threshold_check(rid: str, th: dict[str, Any], template: str):
 
     def check(corpus: Corpus, applies: pd.Series) -> pd.DataFrame:
         v, present = cell_values(corpus, key)
-        ok = applies & present
+        ok = applies & present & cell_checkable(corpus, key)
         if blank == "zero":
             v = v.fillna(0.0)
         else:

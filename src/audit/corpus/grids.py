@@ -1,14 +1,14 @@
-"""Shared helpers of the built-in packs: cell states, tables as dense arrays, places and numbers.
+"""The tables as dense numpy grids, [report, row, col], with each cell's state: the view every pack
+reads tables through (``audit.api.grid``; also ``Corpus.grid``).
 
-Kept small and stable on purpose: other packs import it. Everything here works on the whole
-corpus at once, never on one report at a time, and every derived view is computed once per
-corpus through ``Corpus.derived`` (keys start with ``_common:``).
+Everything here works on the whole corpus at once, never on one report at a time, and every view
+is computed once per corpus through ``Corpus.derived`` (keys start with ``corpus:``).
 
 Cell states, as the reader decided them (the cells frame's ``state`` column; never re-derived from ``raw``):
 
 - ``value``: a number was read;
-- ``blank``: printed blank ("", "/", "-", "—", "无"…); the packs read it as 0 (a total printed
-  blank is reported separately as info);
+- ``blank``: printed blank ("", "/", "-", "—", "无"…); the built-in packs read a blank part as 0
+  (a total printed blank is reported separately as info);
 - *unsure*: ``text`` (printed something that is not a number) or ``unplaced`` (the reader could not
   place the cell: short row), or any cell of a row (or table) the reader flagged as incomplete
   (``missing_cells`` / ``ambiguous_split``). Identities involving an unsure cell are not asserted:
@@ -27,26 +27,18 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-import audit
 from audit.contracts import catalogue
 from audit.contracts.identities import TOLERANCE
 from audit.contracts.report import CELL_STATES
-from audit.packs.rule import fmt_series, found
 
 if TYPE_CHECKING:
     from audit.corpus.loader import Corpus
-
-VERSION = audit.__version__
 
 #: Absolute tolerance when comparing sums (values are floats; money columns carry decimals).
 TOL = TOLERANCE
 
 #: Reader problem kinds that make a whole row (or table, when ``row`` is null) untrustworthy.
 INCOMPLETE_KINDS = ("missing_cells", "ambiguous_split")
-
-
-def cat() -> catalogue.Catalogue:
-    return catalogue.load()
 
 
 # -- the cells as numpy arrays ---------------------------------------------------------------------
@@ -70,7 +62,7 @@ class CellCodes:
 
 
 def cell_codes(corpus: Corpus) -> CellCodes:
-    return corpus.derived("_common:cell_codes", _cell_codes)
+    return corpus.derived("corpus:cell_codes", _cell_codes)
 
 
 def _cell_codes(corpus: Corpus) -> CellCodes:
@@ -149,7 +141,7 @@ class Grid:
 
 def grid(corpus: Corpus, table: str) -> Grid:
     """The ``Grid`` of ``table`` (all tables are built together, once per corpus)."""
-    return corpus.derived("_common:grids", _build_grids)[table]
+    return corpus.derived("corpus:grids", _build_grids)[table]
 
 
 _BLOCK = 1 << 20  # cells per block: temporaries this size stay in the allocator's reused memory
@@ -233,7 +225,7 @@ def _build_grids(corpus: Corpus) -> dict[str, Grid]:
 
 def has_duplicate_cells(corpus: Corpus) -> bool:
     """Whether some cell occurs twice (only in frames that skipped validation)."""
-    return corpus.derived("_common:grids", _build_grids).duplicates
+    return corpus.derived("corpus:grids", _build_grids).duplicates
 
 
 def _any_col(a: np.ndarray) -> np.ndarray:
@@ -288,93 +280,14 @@ def _mark_incomplete_rows(corpus: Corpus, g: Grid) -> None:
 
 def report_positions(corpus: Corpus, ids: Sequence[str] | np.ndarray) -> np.ndarray:
     """Positions of report ids in ``corpus.reports`` (-1 if absent)."""
-    return corpus.derived("_common:report_index", lambda c: pd.Index(c.reports["report_id"].astype(str)))\
+    return corpus.derived("corpus:report_index", lambda c: pd.Index(c.reports["report_id"].astype(str)))\
         .get_indexer(pd.Index(np.asarray(ids, dtype=object)))
-
-
-# -- identities over a grid ------------------------------------------------------------------------
-
-def zeroed(a: np.ndarray) -> np.ndarray:
-    """``a`` with NaN read as 0 (a blank part counts as 0)."""
-    return np.where(np.isnan(a), 0.0, a)
-
-
-def sum_parts(corpus: Corpus, table: str, parts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per [report, row] of ``table``: sum of the part columns (blank = 0), whether all are zero,
-    whether any is unsure (computed once per table and parts)."""
-    return corpus.derived(f"_common:sum_parts:{table}:{','.join(parts)}",
-                          lambda c: _sum_parts(grid(c, table), parts))
-
-
-def _sum_parts(g: Grid, parts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    total = np.zeros(g.has_row.shape)
-    all_zero = np.ones(g.has_row.shape, dtype=bool)
-    any_unsure = np.zeros(g.has_row.shape, dtype=bool)
-    for j in g.cs(parts):  # left to right, one column at a time (no copy of the grid)
-        v = zeroed(g.value[:, :, j])
-        total += v
-        all_zero &= (v < TOL) & (v > -TOL)
-        any_unsure |= g.unsure[:, :, j]
-    return total, all_zero, any_unsure
-
-
-def effective_values(corpus: Corpus, table: str) -> np.ndarray:
-    """Values of ``table``'s grid with each total cell printed blank (the total of an identity across
-    columns, e.g. the 总计 column) replaced by its row's parts sum.
-
-    A blank total is not 0 (tables that leave totals blank still fill their parts), so identities
-    that use such a total as a term (（七）总计 over the leaves, the column balance) read the total
-    the row implies. Unsure cells stay NaN and keep their own masks.
-    """
-    return corpus.derived(f"_common:effective:{table}", lambda c: _effective_values(c, table))
-
-
-def _effective_values(corpus: Corpus, table: str) -> np.ndarray:
-    g = grid(corpus, table)
-    w = g.value
-    for ident in cat().identities_of(table, "columns"):
-        t = g.c(ident.total) if ident.total else -1
-        if g.empty or t < 0 or not g.blank[:, :, t].any():
-            continue
-        implied, _, _ = sum_parts(corpus, table, ident.parts)
-        w = w.copy() if w is g.value else w
-        w[:, :, t] = np.where(g.blank[:, :, t], implied, w[:, :, t])
-    return w
-
-
-def row_sums(corpus: Corpus, table: str, rows: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per [report, col] of ``table``'s grid: sum of ``rows`` (effective values; blank or absent = 0;
-    NaN when no report has any of them), whether they are all zero, whether any is unsure."""
-    return corpus.derived(f"_common:row_sums:{table}:{','.join(rows)}", lambda c: _row_sums(c, table, rows))
-
-
-def _row_sums(corpus: Corpus, table: str, rows: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    g = grid(corpus, table)
-    w = effective_values(corpus, table)
-    shape = (len(g.ids), len(g.cols))
-    sums, all_zero, any_unsure = np.zeros(shape), np.ones(shape, dtype=bool), np.zeros(shape, dtype=bool)
-    present = sorted(k for k in g.rows.get_indexer(list(rows)) if k >= 0)  # the rows' order in the table
-    for i in present:
-        v = zeroed(w[:, i, :])
-        sums += v
-        all_zero &= (v < TOL) & (v > -TOL)
-        any_unsure |= g.unsure[:, i, :]
-    if not present:
-        sums[:] = np.nan
-    return sums, all_zero, any_unsure
-
-
-def grid_findings(g: Grid, hits: tuple[np.ndarray, ...], message: pd.Series, *, row: object, col: object,
-                  expected: np.ndarray, actual: np.ndarray) -> pd.DataFrame:
-    """Findings at ``hits`` (the first array indexes reports), located in the grid's table."""
-    return found(pd.Series(g.ids[hits[0]], dtype=object), message, table=g.table, row=row, col=col,
-                 expected=expected, actual=actual)
 
 
 def table_presence(corpus: Corpus) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per report (``corpus.reports`` order) and table (``catalogue.TABLES`` order): whether it has
     any cell, any value, any non-zero value."""
-    return corpus.derived("_common:table_presence", _table_presence)
+    return corpus.derived("corpus:table_presence", _table_presence)
 
 
 def _table_presence(corpus: Corpus) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -393,56 +306,3 @@ def _table_presence(corpus: Corpus) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     return out[0], out[1], out[2]
 
 
-# -- places and numbers ----------------------------------------------------------------------------
-
-def places(table: str, rows: Iterable[str | None] | str | None, cols: Iterable[str | None] | str | None,
-           n: int | None = None) -> pd.Series:
-    """Printed place of each (row, col), e.g. 「三、…」表“（七）总计”行“自然人”列 (computed once per pair)."""
-    c = cat()
-    if n is None:
-        for v in (rows, cols):
-            if v is not None and not isinstance(v, str):
-                n = len(list(v)) if not hasattr(v, "__len__") else len(v)  # type: ignore[arg-type]
-                break
-    n = n or 0
-    r = [rows] * n if rows is None or isinstance(rows, str) else list(rows)
-    k = [cols] * n if cols is None or isinstance(cols, str) else list(cols)
-    memo: dict[tuple, str] = {}
-    out = []
-    for pair in zip(r, k, strict=True):
-        if pair not in memo:
-            memo[pair] = c.place(table, pair[0], pair[1])
-        out.append(memo[pair])
-    return pd.Series(out, dtype=object)
-
-
-def join_text(*parts: object) -> np.ndarray:
-    """Element-wise concatenation of str columns (Series, arrays; by position) and str scalars.
-
-    All rows go through one ``str.join`` and one ``str.split`` (a column-by-column ``+`` copies
-    every row's growing prefix again at each step).
-    """
-    cols = [p for p in parts if not isinstance(p, str)]
-    n = len(cols[0]) if cols else 1
-    grid = np.empty((n, len(parts) + 1), dtype=object)
-    for k, p in enumerate(parts):
-        grid[:, k] = p if isinstance(p, str) else np.asarray(p.to_numpy() if hasattr(p, "to_numpy") else p,
-                                                             dtype=object)
-    for sep in ("\x00", "\x1e", "\ufdd0"):
-        grid[:, -1] = sep
-        rows = "".join(grid.ravel().tolist()).split(sep)[:-1]
-        if len(rows) == n:
-            return np.asarray(rows, dtype=object)
-    return np.asarray(["".join(r) for r in grid[:, :-1].tolist()], dtype=object)
-
-
-def num(s: pd.Series | Sequence) -> pd.Series:
-    """Numbers formatted as a supervisor reads them (5, 12.5, 空)."""
-    return fmt_series(pd.Series(np.asarray(s, dtype=object) if not isinstance(s, pd.Series) else s.to_numpy(),
-                                dtype=object)).reset_index(drop=True)
-
-
-def problems_of(corpus: Corpus, kinds: Iterable[str]) -> pd.DataFrame:
-    """Reader problems of the given kinds."""
-    p = corpus.problems
-    return p[p["kind"].isin(list(kinds))].reset_index(drop=True)

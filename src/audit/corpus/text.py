@@ -1,15 +1,15 @@
-"""Shared text views of the built-in packs: only the lines of the text that can hold a count.
+"""Text views of the corpus: only the lines of the text that can hold a count (``number_lines``).
 
 At 100,000 reports the text is some 230 million characters, mostly table labels, and every text
 pattern of the packs (narrative, zeros, metadata) ends in a number followed by a count word:
 申请 N 件, 行政复议 N 起, 第 492 号. ``number_lines`` finds, in one pass over the text, the lines
 holding a decimal number followed (after white space) by one of ``COUNT_WORDS``, and keeps only
 those lines per report. A pattern gives exactly the matches on them it gives on the whole text
-(``Corpus.report_text``), as long as
-
-- every match contains such a number + count word, and no line break except in the white space
-  between the two (that case keeps all the lines it spans), and
-- a look-behind reaches at most two characters before the match.
+(``Corpus.report_text``), as long as it meets the preconditions ``audit.corpus.fastpath`` checks
+(every match contains such a number + count word; nothing but the white space between the two
+can match a line break). Packs do not have to know them: ``text_view(corpus, pattern)`` gives the
+number lines when the pattern meets them and the whole text when it does not, and
+``text_pattern`` declares a pattern (so the test suite runs each one through both paths).
 
 Kept lines are separated by ``LINE_SEP`` ("\\n。\\n"): a line break, as around any line, plus a full
 stop that no white-space run or gap of these patterns crosses. All reports' lines are one string
@@ -27,12 +27,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ._common import report_positions
+from audit.corpus.fastpath import COUNT_WORDS, fast_path_problem
+from audit.corpus.grids import report_positions
 
 if TYPE_CHECKING:
     from audit.corpus.loader import Corpus
 
-COUNT_WORDS = "件起宗份号"
 LINE_SEP = "\n。\n"
 _CHUNK_CHARS = 1 << 18  # text is scanned in chunks that stay in the CPU cache
 
@@ -49,6 +49,7 @@ class NumberLines:
     ids: np.ndarray
     starts: np.ndarray
     ends: np.ndarray
+    whole: bool = False  # each report's whole text (``text_view`` for a pattern the fast path cannot take)
 
     def report_at(self, pos: np.ndarray) -> np.ndarray:
         """Position in ``ids`` of the report each text position belongs to."""
@@ -73,7 +74,54 @@ class NumberLines:
 
 def number_lines(corpus: Corpus) -> NumberLines:
     """The lines of every report holding a number followed by a count word (件/起/宗/份/号)."""
-    return corpus.derived("_text:number_lines", _number_lines)
+    return corpus.derived("corpus:number_lines", _number_lines)
+
+
+#: Every pattern declared with ``text_pattern`` or searched through ``text_view``, with the reason it
+#: cannot use the fast path (None when it can).
+REGISTERED: dict[str, str | None] = {}
+
+
+def text_pattern(pattern: str) -> str:
+    """Declare a text pattern of a pack (returns it unchanged): its fast-path preconditions are
+    checked once, here, and ``text_view`` runs it on the whole text when they do not hold."""
+    REGISTERED[pattern] = fast_path_problem(pattern)
+    return pattern
+
+
+def registered_text_patterns() -> dict[str, str | None]:
+    """Every pattern declared so far, with why it cannot use the fast path (None when it can)."""
+    return dict(REGISTERED)
+
+
+def text_view(corpus: Corpus, *patterns: str, sections: pd.DataFrame | None = None) -> NumberLines:
+    """The text to search ``patterns`` in: the number lines when every pattern meets the fast-path
+    preconditions (``audit.corpus.fastpath``), else every report's whole text (``whole`` True).
+    Either way the patterns find exactly the matches they find in ``Corpus.report_text``.
+
+    ``sections`` (the sections frame's columns, e.g. with table rows cut out of the text) views that
+    text instead of the corpus' own; such a view is not cached (cache it with ``Corpus.derived``)."""
+    for p in patterns:
+        text_pattern(p)
+    fast = all(REGISTERED[p] is None for p in patterns)
+    if sections is not None:
+        return _number_lines(corpus, sections) if fast else _whole_text(corpus, sections)
+    if fast:
+        return number_lines(corpus)
+    return corpus.derived("corpus:whole_text", _whole_text)
+
+
+def _whole_text(corpus: Corpus, sections: pd.DataFrame | None = None) -> NumberLines:
+    if sections is None:
+        text = corpus.report_text()
+    else:  # as ``Corpus.report_text`` joins them
+        text = sections.groupby("report_id", observed=True, sort=False)["text"].agg("\n".join)
+        text = text.reindex(corpus.reports["report_id"]).fillna("")
+    ids = text.index.astype(str).to_numpy(dtype=object)
+    texts = text.astype(str).tolist()
+    length = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    starts = np.cumsum(length + len(LINE_SEP)) - (length + len(LINE_SEP))
+    return NumberLines(LINE_SEP.join(texts), ids, starts, starts + length, whole=True)
 
 
 @lru_cache(maxsize=1)
@@ -135,8 +183,8 @@ def _chunk_lines(texts: list[str], rep: np.ndarray, lengths: np.ndarray) -> tupl
     return lines, rep[np.searchsorted(starts, seg_first, "right") - 1]
 
 
-def _number_lines(corpus: Corpus) -> pd.Series:
-    sec = corpus.sections
+def _number_lines(corpus: Corpus, sections: pd.DataFrame | None = None) -> NumberLines:
+    sec = corpus.sections if sections is None else sections
     pos = report_positions(corpus, sec["report_id"].astype(str).to_numpy(dtype=object))
     keep = np.flatnonzero(pos >= 0)
     if len(keep) and (np.diff(pos[keep]) < 0).any():

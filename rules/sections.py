@@ -35,35 +35,6 @@ def _standard() -> pd.DataFrame:
                          for s in cat.sections])
 
 
-#: A sub-heading of 五、 printed on its own line: （一）主要问题 / （二）改进情况 (the numbered heading
-#: itself lost, as PDF-to-Markdown converters and page copies often lose it).
-_SUB_HEADING = r"(?m)^[ \t\u3000]*[（(][一二三四][）)][^\n]{0,30}?"
-
-
-def problems_content_without_heading(corpus) -> pd.Series:
-    """Report ids (index) → the sub-headings found, for reports whose 五、存在的主要问题及改进情况 heading
-    was not recognised but whose text still prints its sub-headings for both the problems and the
-    improvements (the content is there; only the heading is lost)."""
-
-    def compute(c) -> pd.Series:
-        k = section_keys(c)
-        code = c.sections["canonical"].cat.categories.get_indexer(["problems"])[0]
-        rid = pd.Series(k.ids[k.report], dtype=object)
-        has = pd.Series(k.checkable & (k.canonical == code)).groupby(rid.to_numpy()).any()
-        text = pd.Series(c.sections["text"].to_numpy(dtype=object), dtype=object)[k.checkable]
-        rid = rid[k.checkable]
-        lines = text.str.findall(_SUB_HEADING + r"(?:问题|改进)[^\n]{0,20}")
-        per_report = lines.groupby(rid.to_numpy()).sum() if len(lines) else pd.Series(dtype=object)
-        joined = per_report.map(lambda hs: "、".join(dict.fromkeys(h.strip() for h in hs)))
-        problem = per_report.map(lambda hs: any("问题" in h for h in hs))
-        improve = per_report.map(lambda hs: any("改进" in h for h in hs))
-        many = per_report.map(len) >= 2
-        ok = problem & improve & many & ~has.reindex(per_report.index, fill_value=False)
-        return joined[ok.astype(bool)]
-
-    return corpus.derived("sections:problems_without_heading", compute)
-
-
 @rule(
     id="SECT-MISSING",
     title="缺少必备章节",
@@ -96,8 +67,6 @@ def section_missing(corpus) -> pd.DataFrame:
     cols = canon.get_indexer(std["canonical"])
     r, j = np.nonzero(~has[:n_rep][:, cols] & (readable & has_any)[:, None])
     missing = pd.DataFrame({"report_id": k.ids[r], "canonical": std["canonical"].to_numpy()[j]})
-    lost = problems_content_without_heading(corpus)  # SECT-HEADING-LOST says so, at a lower severity
-    missing = missing[~((missing["canonical"] == "problems") & missing["report_id"].isin(lost.index))]
     missing = missing.sort_values(["report_id", "canonical"], kind="stable").merge(std, on="canonical")
     if missing.empty:
         return none_found
@@ -216,28 +185,7 @@ def section_fee_missing(corpus) -> pd.DataFrame:
     return found(pd.Series(bad), msg, expected="信息处理费收取情况", actual="未提及")
 
 
-@rule(
-    id="SECT-HEADING-LOST",
-    title="第五部分标题缺失但内容存在",
-    category="sections",
-    severity="warning",
-    points=1,
-    description=(
-        "未找到“五、存在的主要问题及改进情况”的标题，但正文中仍印有它的小标题（如“（一）主要问题”“（二）改进情况”），"
-        "说明该部分内容在，只是标题丢失（PDF 转换、网页复制时常见）。这不是缺少章节，按较轻的问题提示，请补全标题。"
-    ),
-    fail_example={"sections": {"problems": None,
-                               "appeals": "表格见下。\n（一）主要问题\n公开栏目设置不够完善。\n（二）改进情况\n调整公开目录。"}},
-    pass_example={"sections": {"appeals": "表格见下。\n（一）主要问题\n公开栏目设置不够完善。\n（二）改进情况\n调整公开目录。"}},
-)
-def section_heading_lost(corpus) -> pd.DataFrame:
-    lost = problems_content_without_heading(corpus)
-    title = api.catalogue.load().section_title("problems")
-    msg = ("未找到「" + title + "」的标题，但正文印有其小标题（" + lost.astype(str) + "），内容存在；请补全该部分标题。")
-    return found(pd.Series(lost.index, dtype=object), msg.to_numpy(), expected=title, actual=lost.to_numpy())
-
-
-RULES = [section_missing, section_heading_lost, section_renamed, section_order, section_fee_missing]
+RULES = [section_missing, section_renamed, section_order, section_fee_missing]
 
 
 @hookimpl

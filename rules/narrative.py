@@ -25,39 +25,32 @@ from audit.packs.hookspecs import hookimpl
 from audit.packs.rule import Pack, Rule, fmt_series, found, rule
 
 from . import _common as c
-from ._text import NumberLines, _number_lines
+from ._text import LINE_SEP, NumberLines, number_lines
 from .sections import parse_failed
 
 # Where a table starts inside its section: the text from there to the section's end is the table
 # (flattened pages glue it into one line), not narrative.
-_TABLE_START = r"第二十条第|信息内容|本列数据的勾稽关系|申请人情况|行政复议[ \u3000]*行政诉讼[ \u3000]*结果|结果维持"
+_TABLE_START = r"第二十条第|信息内容|本列数据的勾稽关系|申请人情况|行政复议[ \u3000]*行政诉讼[ \u3000]*结果"
 # A line of three or more cells (tab or pipe rows) is a table row wherever it is printed.
 _TABLE_ROW = r"(?m)^[^\n\t|]*(?:[\t|][^\n\t|]*){2,}$"
 
 
-class _TextView:
-    """The corpus with other section texts (everything else delegated to the corpus)."""
-
-    def __init__(self, corpus, sections: pd.DataFrame) -> None:
-        self._corpus, self.sections = corpus, sections
-
-    def __getattr__(self, name: str):
-        return getattr(self._corpus, name)
-
-
 def narrative_lines(corpus) -> NumberLines:
-    """``number_lines`` of the text outside the tables: numbers inside a table (a flattened row's
-    digits followed by 件) are no statement of the text."""
+    """``number_lines`` without what is printed inside tables: a tab or pipe row, and in each line
+    everything from a table's header on (a flattened table runs to the end of its line). Numbers
+    inside a table (a flattened row's digits followed by 件) are no statement of the text."""
     return corpus.derived("narrative:lines", _narrative_lines)
 
 
 def _narrative_lines(corpus) -> NumberLines:
-    sec = corpus.sections
-    text = sec["text"].astype(str)
-    tables = sec["canonical"].astype(object).isin(list(catalogue.TABLES)).to_numpy()
-    text = text.where(~tables, text.str.replace(f"(?s)(?:{_TABLE_START}).*", "", regex=True))
-    text = text.str.replace(_TABLE_ROW, "", regex=True)
-    return _number_lines(_TextView(corpus, sec.assign(text=text)))
+    lines = number_lines(corpus)  # filtered, not rebuilt: the shared view is computed once per run
+    s = lines.series()
+    s = s.str.replace(f"(?:{_TABLE_START})[^\n]*", "", regex=True).str.replace(_TABLE_ROW, "", regex=True)
+    texts = s.tolist()
+    length = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    starts = np.cumsum(length + len(LINE_SEP)) - (length + len(LINE_SEP))
+    return NumberLines(LINE_SEP.join(texts), lines.ids, starts, starts + length)
+
 
 _SP = r"[ \u3000\xa0]*"
 _TOTAL = r"(?:共计|合计|总计|共)?"

@@ -185,10 +185,9 @@ def _lost_headings(corpus) -> pd.DataFrame:
     severity="warning",
     points=2,
     description=(
-        "A required section's heading (五、存在的主要问题及改进情况) was not found, but its content is "
-        "there: sub-headings such as （一）…存在问题的改进情况 / （二）…主要问题 follow the section printed "
-        "before it. The heading was dropped (by the unit or a converter), not the section: a lesser "
-        "finding than SECT-MISSING, which this replaces."
+        "未找到必备章节的标题（如五、存在的主要问题及改进情况），但其内容仍在：前一部分之后印有"
+        "（一）…存在问题的改进情况、（二）…主要问题等小标题。缺的是标题（单位漏写或转换时丢失），"
+        "不是章节本身，因此以本条较轻的提示代替「缺少必备章节」。"
     ),
     fail_example={"sections": {"problems": None, "appeals": (
         "（表略）\n（一）2024年工作中存在问题的改进情况\n一是进一步提升政策公开质效。\n"

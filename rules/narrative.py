@@ -36,7 +36,7 @@ from audit.api import (
 
 # Where a table starts inside its section: the text from there to the section's end is the table
 # (flattened pages glue it into one line), not narrative.
-_TABLE_START = r"第二十条第|信息内容|本列数据的勾稽关系|申请人情况|行政复议[ \u3000]*行政诉讼[ \u3000]*结果|结果维持"
+_TABLE_START = r"第二十条第|信息内容|本列数据的勾稽关系|申请人情况|行政复议[ \u3000]*行政诉讼[ \u3000]*结果"
 # A line of three or more cells (tab or pipe rows) is a table row wherever it is printed.
 _TABLE_ROW = r"(?m)^[^\n\t|]*(?:[\t|][^\n\t|]*){2,}$"
 

@@ -78,11 +78,80 @@ def section_missing(corpus) -> pd.DataFrame:
                           "title": sec["title"].to_numpy(dtype=object)[at]})
     unrec = unrec.drop_duplicates(["report_id", "std_number"])
     missing = missing.merge(unrec, on=["report_id", "std_number"], how="left")
+    lost = lost_headings(corpus)
+    if len(lost):
+        key = missing["report_id"].astype(str) + "\x00" + missing["canonical"].astype(str)
+        missing = missing[~key.isin(set(lost["report_id"] + "\x00" + lost["canonical"])).to_numpy()]
     hint = ("（同一序号处的标题为「" + missing["title"].fillna("") + "」，不是该章节）").where(missing["title"].notna(), "")
     msg = "缺少必备章节「" + missing["std_title"] + "」" + hint + "。"
     out = found(missing["report_id"], msg, expected=missing["std_title"],
                 actual=missing["title"].astype(object).where(missing["title"].notna(), "缺失"))
     return pd.concat([none_found, out], ignore_index=True)
+
+
+#: Sub-headings that show a section's content is there though its own heading was lost (a PDF
+#: converter dropping 五、存在的主要问题及改进情况 but keeping （一）…改进情况 / （二）…主要问题).
+_SUB_HEADING = r"^[ \t\u3000#*>]*[（(][一二三四五六七八九十][)）][^\n]{0,40}?(?:%s)"
+_LOST_KEYWORDS = {"problems": "存在的主要问题|主要问题|存在问题|存在的问题|改进情况|改进措施",
+                  "other": "其他需要报告"}
+
+
+def lost_headings(corpus) -> pd.DataFrame:
+    """(report_id, canonical, sub): required sections whose heading was not found but whose
+    sub-headings stand in the section printed before them (computed once per corpus)."""
+    return corpus.derived("sections:lost_headings", _lost_headings)
+
+
+def _lost_headings(corpus) -> pd.DataFrame:
+    k = section_keys(corpus)
+    sec = corpus.sections
+    canon = sec["canonical"].cat.categories.astype(str)
+    order = [str(s["canonical"]) for s in api.catalogue.load().sections]
+    parts = []
+    for target, words in _LOST_KEYWORDS.items():
+        before = order[order.index(target) - 1]
+        code_t, code_b = canon.get_indexer([target])[0], canon.get_indexer([before])[0]
+        if code_b < 0:
+            continue
+        has_target = np.zeros(len(k.ids), dtype=bool)
+        if code_t >= 0:
+            has_target[k.report[k.checkable & (k.canonical == code_t)]] = True
+        at = np.flatnonzero(k.checkable & (k.canonical == code_b) & ~has_target[k.report])
+        text = pd.Series(sec["text"].to_numpy(dtype=object)[at], dtype=object).astype(str)
+        sub = text.str.extract(f"(?m)({_SUB_HEADING % words}[^\n]*)", expand=False)
+        sub = sub.iloc[:, 0] if isinstance(sub, pd.DataFrame) else sub
+        ok = sub.notna().to_numpy()
+        parts.append(pd.DataFrame({"report_id": k.ids[k.report[at[ok]]], "canonical": target,
+                                   "sub": sub[ok].str.strip(" \t\u3000#*>").to_numpy(dtype=object)}))
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["report_id", "canonical", "sub"])
+    return out.drop_duplicates(["report_id", "canonical"]).reset_index(drop=True)
+
+
+@rule(
+    id="SECT-HEADING-LOST",
+    title="章节标题缺失但内容存在",
+    category="sections",
+    severity="warning",
+    points=2,
+    description=(
+        "未找到必备章节的标题（如五、存在的主要问题及改进情况），但其内容仍在：前一部分之后印有"
+        "（一）…存在问题的改进情况、（二）…主要问题等小标题。缺的是标题（单位漏写或转换时丢失），"
+        "不是章节本身，因此以本条较轻的提示代替「缺少必备章节」。"
+    ),
+    fail_example={"sections": {"problems": None, "appeals": (
+        "（表略）\n（一）2024年工作中存在问题的改进情况\n一是进一步提升政策公开质效。\n"
+        "（二）2025年工作中存在的主要问题\n一是公开质量有待提高。")}},
+    pass_example={},
+)
+def heading_lost(corpus) -> pd.DataFrame:
+    lost = lost_headings(corpus)
+    if not len(lost):
+        return found()
+    cat = api.catalogue.load()
+    title = lost["canonical"].map(cat.section_title)
+    msg = ("未找到章节标题「" + title + "」，但其内容在前一部分之后（“" + lost["sub"].str.slice(0, 40)
+           + "”等小标题）；请补上该章节标题。")
+    return found(lost["report_id"], msg, expected=title, actual=lost["sub"])
 
 
 @rule(
@@ -185,7 +254,7 @@ def section_fee_missing(corpus) -> pd.DataFrame:
     return found(pd.Series(bad), msg, expected="信息处理费收取情况", actual="未提及")
 
 
-RULES = [section_missing, section_renamed, section_order, section_fee_missing]
+RULES = [section_missing, heading_lost, section_renamed, section_order, section_fee_missing]
 
 
 @hookimpl

@@ -149,13 +149,19 @@ def _unread_tables(corpus) -> pd.DataFrame:
         if not len(hit):
             continue
         rows = g.rows.to_numpy(dtype=object)[by_order]
-        for r in hit.tolist():  # only the reports with a broken table
-            u, read = np.flatnonzero(unread[r]), np.flatnonzero(has_row[r] & ~unread[r])
-            last_read = rows[read[-1]] if len(read) else None
-            tail = not len(read) or bool(u.min() > read.max())
-            parts.append((g.ids[r], table, int(has_row[r].sum()), len(u), rows[u[0]], last_read, tail,
-                          [str(x) for x in rows[u[:3]]]))
-    out = pd.DataFrame(parts, columns=cols)
+        u, read = unread[hit], has_row[hit] & ~unread[hit]  # only the reports with a broken table
+        first = u.argmax(axis=1)
+        any_read = read.any(axis=1)
+        last_read = u.shape[1] - 1 - read[:, ::-1].argmax(axis=1)
+        top = np.argsort(~u, axis=1, kind="stable")[:, :3]  # the first three unread rows, in order
+        shown = np.take_along_axis(u, top, axis=1)
+        labels = [[str(x) for x, ok in zip(rs, us, strict=True) if ok]
+                  for rs, us in zip(rows[top].tolist(), shown.tolist(), strict=True)]
+        parts.append(pd.DataFrame({
+            "report_id": g.ids[hit], "table": table, "rows": has_row[hit].sum(axis=1), "unread": n_unread[hit],
+            "first": rows[first], "last_read": np.where(any_read, rows[last_read], None),
+            "tail": ~any_read | (first > last_read), "labels": pd.Series(labels, dtype=object).to_numpy()}))
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
     p = api.problems_of(corpus, list(ROW_KINDS))
     p = p[p["row"].isna()]  # a problem about the whole table is already its one finding
     if len(out) and len(p):

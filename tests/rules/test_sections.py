@@ -26,7 +26,7 @@ def test_examples(r):
 def test_pack_hook():
     pack = sections.audit_pack()
     assert pack.name == "sections"
-    assert {r.id for r in pack.rules} == {"SECT-MISSING", "SECT-RENAMED", "SECT-ORDER", "SECT-FEE-MISSING"}
+    assert {r.id for r in pack.rules} == {"SECT-MISSING", "SECT-HEADING-LOST", "SECT-RENAMED", "SECT-ORDER", "SECT-FEE-MISSING"}
     assert all(r.category == "sections" for r in pack.rules)
 
 
@@ -95,3 +95,27 @@ def test_renamed_says_when_only_the_number_differs():
     c = build_corpus({"section_titles": {"active": "一、主动公开政府信息情况"}})
     out = sections.section_renamed.run(c)
     assert list(out["actual"]) == ["一、主动公开政府信息情况"] and "序号不同" in out.iloc[0]["message"]
+
+
+def test_lost_heading_replaces_missing_section_only_where_its_content_follows():
+    from tests.shared_paths import REAL
+
+    lost_text = ("（表略）\n（一）2024 年工作中存在问题的改进情况\n针对 2024 年工作中存在的主要问题，重点采取如下改进措施。\n"
+                 "（二）2025 年工作中存在的主要问题\n一是公开质量有待提高。")
+    c = build_corpus({"report_id": "lost", "sections": {"problems": None, "appeals": lost_text}},
+                     {"report_id": "gone", "sections": {"problems": None}},
+                     {"report_id": "early", "sections": {"problems": None,
+                                                         "overview": "（三）存在的问题\n宣传不够。"}})
+    missing = sections.section_missing.run(c)
+    assert sorted(missing["report_id"]) == ["early", "gone"]  # a sub-item of the overview is no section 五
+    lost = sections.heading_lost.run(c)
+    assert list(lost["report_id"]) == ["lost"]
+    assert "（一）2024 年工作中存在问题的改进情况" in lost.iloc[0]["message"]
+    md = REAL / "kirogovcompare__shanghai-govoffice-2025.md"
+    if md.exists():
+        from audit.corpus.loader import load
+        from audit.ingest.normalise import read_report
+
+        real = load([read_report(md, "sh2025")])
+        assert sections.section_missing.run(real).empty
+        assert list(sections.heading_lost.run(real)["report_id"]) == ["sh2025"]

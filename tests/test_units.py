@@ -130,3 +130,46 @@ def test_rollup_by_region_ranks_within_the_region_and_skips_unrated():
     regions = by_region(out).set_index("region")
     assert regions.loc["舞钢市", "reports"] == 2 and regions.loc["舞钢市", "mean_score"] == 72.5
     assert regions.loc["舞钢市", "failed"] == 1 and regions.loc["项城市", "failed"] == 0
+
+
+# -- usage problems known before reading (issue 13, CLI) -----------------------------------------
+
+def _no_reading(monkeypatch):
+    from audit.ingest import batch
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a report was read")
+
+    monkeypatch.setattr(batch, "packed_many", refuse)
+
+
+def test_a_folder_without_reports_is_a_usage_error_before_reading(tmp_path, monkeypatch, capsys):
+    _no_reading(monkeypatch)
+    empty = tmp_path / "空文件夹"
+    empty.mkdir()
+    (empty / "README.md").write_text("说明", encoding="utf-8")
+    assert cli.main(["run", str(empty), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "没有找到任何报告文件" in err and str(empty) in err and not (tmp_path / "o").exists()
+
+
+def test_out_naming_a_file_is_a_usage_error_before_reading(tmp_path, monkeypatch, capsys):
+    _no_reading(monkeypatch)
+    target = tmp_path / "report.txt"
+    target.write_text("x", encoding="utf-8")
+    assert cli.main(["run", str(SEEDS[0]), "--out", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert "错误" in err and str(target) in err and "Traceback" not in err
+
+
+def test_no_path_says_what_it_audits(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)  # no ./reports here
+    assert cli.main(["run", "--jobs", "1", "--out", str(tmp_path / "o")]) == 0
+    assert "自带的示例报告" in capsys.readouterr().err
+
+
+def test_dash_v_prints_the_version(capsys):
+    import audit
+
+    assert cli.main(["-V"]) == 0
+    assert capsys.readouterr().out.strip() == f"audit {audit.__version__}"

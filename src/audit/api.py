@@ -91,3 +91,8 @@ __all__ = [
 
 # Extension points besides rule packs: output formats, readers, findings filters (see docs/authoring.md).
 __all__ += ["Exporter", "Extracted", "FindingFilter", "Outputs", "Reader"]
+
+# A YAML pack shipped inside an installable pack (docs/authoring.md, "An installable pack shipping YAML").
+from audit.packs.yamlpack.loading import packaged_yaml_pack  # noqa: E402
+
+__all__ += ["packaged_yaml_pack"]

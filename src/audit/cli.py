@@ -132,6 +132,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     files, skipped = found.files, found.skipped
     if skipped and not args.quiet:
         _say(f"跳过 {len(skipped)} 个不是报告的文件，例如 {skipped[0]}")
+    if not files:
+        from audit.ingest.batch import report_suffixes
+
+        where = "、".join(str(p) for p in given)
+        raise UsageError(f"在 {where} 中没有找到任何报告文件（可读取的扩展名："
+                         f"{'、'.join(sorted(report_suffixes()))}）；请检查路径")
 
     from audit.packs import config
 

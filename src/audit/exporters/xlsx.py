@@ -179,7 +179,10 @@ def _write_sheet(book: xlsxwriter.Workbook, sheet: Sheet) -> None:
                        for v, colour in sheet.row_fill[1].items()}
         wrapped_fill = {v: book.add_format({"bg_color": colour, "pattern": 1, "text_wrap": True, "valign": "top"})
                         for v, colour in sheet.row_fill[1].items()}
-    link_format = book.add_format({"font_color": "#0563C1", "underline": 1, "valign": "top"})
+    link_style = {"font_color": "#0563C1", "underline": 1, "valign": "top"}
+    link_format = book.add_format(link_style)
+    link_fills = ({v: book.add_format({**link_style, "bg_color": colour, "pattern": 1})
+                   for v, colour in sheet.row_fill[1].items()} if row_col is not None else {})
     links = [(columns.index(c), targets) for c, targets in sheet.links.items() if c in columns]
     n_links = 0
     for r, row in enumerate(_rows(safe), start=1):
@@ -195,7 +198,8 @@ def _write_sheet(book: xlsxwriter.Workbook, sheet: Sheet) -> None:
         for i, targets in links:
             target = targets[r - 1]
             if target and n_links < EXCEL_MAX_LINKS:
-                ws.write_url(r, i, target, link_format, string=str(row[i] if row[i] is not None else "查看"))
+                style = link_fills.get(row[row_col], link_format) if row_col is not None else link_format
+                ws.write_url(r, i, target, style, string=str(row[i] if row[i] is not None else "查看"))
                 n_links += 1
 
 

@@ -84,6 +84,20 @@ def load_yaml_pack(path: str | Path) -> Pack:
     return pack_from_dict(doc, source=str(p))
 
 
+def packaged_yaml_pack(package: str, filename: str) -> Pack:
+    """A YAML pack shipped as package data of an installed pack (``pyproject.toml``:
+    ``[tool.setuptools.package-data]``): read through ``importlib.resources``, so it works from a
+    wheel, an editable install or a zip alike."""
+
+    source = f"{package}/{filename}"
+    try:
+        text = resources.files(package).joinpath(filename).read_text(encoding="utf-8")
+        doc = yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, ModuleNotFoundError) as exc:
+        raise PackLoadError(f"{source}: cannot read YAML: {exc}") from exc
+    return pack_from_dict(doc, source=source)
+
+
 def pack_from_dict(doc: Any, *, source: str = "<yaml>") -> Pack:
     """Compile a parsed YAML pack (already a dict) into a ``Pack``."""
     problems = validate_pack(doc)

@@ -96,3 +96,21 @@ __all__ += ["Exporter", "Extracted", "FindingFilter", "Outputs", "Reader"]
 from audit.packs.yamlpack.loading import packaged_yaml_pack  # noqa: E402
 
 __all__ += ["packaged_yaml_pack"]
+
+# The checks' look-ups (audit.corpus.lookups, audit.corpus.ratios): known cells, last year's report,
+# prose sentences, kinds of unit, risk ratios.
+from audit import __version__  # noqa: E402
+from audit.corpus.lookups import (  # noqa: E402
+    UNIT_KINDS,
+    known_cells,
+    option,
+    previous_reports,
+    sentences,
+    unit_kinds,
+    units_frame,
+    unreadable,
+)
+from audit.corpus.ratios import RATIOS, risk_ratios  # noqa: E402
+
+__all__ += ["__version__", "RATIOS", "risk_ratios", "UNIT_KINDS", "known_cells", "option", "previous_reports", "sentences", "unit_kinds", "units_frame", "unreadable"]
+# end of the checks' look-ups

@@ -59,9 +59,23 @@ def as_corpus(source: Corpus | Mapping[str, Any] | Sequence[Mapping[str, Any]] |
         return build_corpus({})
     if isinstance(source, str):
         return corpus_from_text(source)
+    if isinstance(source, Mapping) and ("reports" in source or "options" in source):
+        return _with_options(source)
     if isinstance(source, Mapping):
         return build_corpus(dict(source))
     return build_corpus(*[dict(p) for p in source])
+
+
+def _with_options(source: Mapping[str, Any]) -> Corpus:
+    """``{"reports": [patch, ...], "options": {...}}``: several reports and run options (a list of
+    dicts under ``options.units`` becomes the units frame of contract 4)."""
+    rest = {k: v for k, v in source.items() if k not in ("reports", "options")}
+    corpus = build_corpus(*[dict(p) for p in source.get("reports") or [rest]])
+    options = dict(source.get("options") or {})
+    if isinstance(options.get("units"), list):
+        options["units"] = pd.DataFrame(options["units"], columns=["unit", "region", "level", "parent", "kind"])
+    corpus.options = {**corpus.options, **options}
+    return corpus
 
 
 def run_rule(rule: Rule | Iterable[Rule], source: Any = None) -> pd.DataFrame:

@@ -1,0 +1,147 @@
+"""The ``year_over_year`` pack: a report that repeats the same unit's report of the year before.
+
+Local evaluation tables deduct for it (宿迁市 department table: 年报内容50%以上与上年重复 −0.5;
+other cities: 雷同). The unit's previous report is the report of the same unit (name after trimming
+white space) for the year before, when the corpus holds it (``audit.api.previous_reports``).
+
+Examples hold several reports: ``{"reports": [patch, patch]}``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from audit.api import Pack, __version__, found, hookimpl, option, previous_reports, rule, sentences
+
+DEFAULT_REPEAT_SHARE = 0.5
+#: Fewer prose sentences than this: a share says nothing.
+MIN_SENTENCES = 5
+#: Tables with fewer non-zero numbers than this are alike every year for an inactive unit.
+MIN_NONZERO = 3
+
+_PROSE = ("本年度，本单位围绕法治政府建设要求，持续深化政务公开工作。", "严格落实政府信息公开审查机制，确保公开内容准确规范。",
+          "通过门户网站、政务新媒体等渠道及时发布政策文件。", "依申请公开办理做到登记、审核、答复全流程规范。",
+          "加强政务公开业务培训，提升工作人员能力水平。", "主动接受社会监督，认真回应群众关切。")
+_TEXT_2023 = {"overview": "".join(_PROSE), "problems": "存在的问题：政策解读形式较为单一。改进情况：丰富图解、视频等解读形式。"}
+_TEXT_2024_NEW = {"overview": "2024年，本单位聚焦营商环境优化，推出政策直达专栏。新建基层政务公开标准目录，覆盖12个领域。"
+                              "上线依申请公开网上办理系统，实现全程留痕。开展政府开放日活动4次，邀请群众代表参与。"
+                              "组织政策解读直播2场，在线答复提问56条。",
+                  "problems": "存在的问题：公开专栏更新不够及时。改进情况：建立专栏更新台账，每月通报。"}
+
+
+def _share(corpus) -> pd.DataFrame:
+    """Per report with a previous report: sentences, sentences found in the previous one, share."""
+    pairs = previous_reports(corpus)
+    s = sentences(corpus)[["report_id", "text"]].drop_duplicates()
+    if pairs.empty or s.empty:
+        return pd.DataFrame(columns=["report_id", "prev_id", "year", "n", "repeated", "share"])
+    code = pd.factorize(s["text"])[0]  # compare integers, not strings
+    s = pd.DataFrame({"report_id": s["report_id"].to_numpy(dtype=object), "t": code})
+    cur = s.merge(pairs[["report_id", "prev_id"]], on="report_id")
+    hit = cur.merge(s.rename(columns={"report_id": "prev_id"}), on=["prev_id", "t"])
+    n = cur.groupby("report_id").size()
+    rep = hit.groupby("report_id").size().reindex(n.index, fill_value=0)
+    out = pairs.set_index("report_id").loc[n.index, ["prev_id", "year"]]
+    return out.assign(n=n, repeated=rep, share=rep / n).reset_index()
+
+
+@rule(
+    id="YOY-TEXT-REPEATED",
+    title="年报正文大量沿用上年报告",
+    category="cross_report",
+    severity="warning",
+    points=0.5,
+    description=(
+        "年报正文（表格以外的文字）中，与本单位上一年度报告相同的句子所占比例超过阈值（默认 50%，可在配置 "
+        "[checks] repeat_share 中修改）。比较前去掉空白和列表符号，数字一律视为相同（只改了年份和数字的句子仍算重复）；"
+        "正文少于 5 句的报告不判断。依据：宿迁市部门政务公开考核表“年报内容50%以上与上年重复”扣 0.5 分，其他地方称“雷同”。\n"
+        "Sentences of the prose (outside the tables) found in the same unit's previous-year report, "
+        "over the report's sentences; numbers are ignored so a copy that only updates the figures counts."
+    ),
+    fail_example={"reports": [{"report_id": "u2023", "year": 2023, "sections": _TEXT_2023},
+                              {"report_id": "u2024", "year": 2024, "sections": _TEXT_2023}]},
+    pass_example={"reports": [{"report_id": "u2023", "year": 2023, "sections": _TEXT_2023},
+                              {"report_id": "u2024", "year": 2024, "sections": _TEXT_2024_NEW}]},
+)
+def text_repeated(corpus) -> pd.DataFrame:
+    limit = option(corpus, "repeat_share", DEFAULT_REPEAT_SHARE)
+    s = _share(corpus)
+    bad = s.loc[(s["n"] >= MIN_SENTENCES) & (s["share"] > limit)]
+    if bad.empty:
+        return found()
+    pct = (bad["share"] * 100).round(1).map(lambda v: f"{v:g}%")
+    msg = ("本报告正文 " + bad["n"].astype(str) + " 句中有 " + bad["repeated"].astype(str) + " 句（" + pct
+           + "）与本单位上一年度报告（" + bad["prev_id"].astype(str) + "，" + (bad["year"] - 1).astype(str)
+           + f"年）相同，超过 {limit * 100:g}%，请核对是否照搬上年报告。")
+    return found(bad["report_id"], msg, expected=f"≤{limit * 100:g}%", actual=pct)
+
+
+def _table_signatures(corpus) -> pd.DataFrame:
+    """Per report: a hash of every (table, row, col, value) of its tables, the number of cells,
+    of non-zero values, and whether every cell is known (a number or printed blank)."""
+    cells = corpus.cells
+    ids = corpus.reports["report_id"].astype(str)
+    value = cells["value"].to_numpy(dtype="float64")
+    raw = cells["raw"].astype(object)
+    state = cells["state"].astype(object).to_numpy() if "state" in cells else None
+    if state is not None:
+        unknown = ~np.isin(state, ["value", "blank"])
+    else:
+        blank = raw.notna().to_numpy() & raw.fillna("").astype(str).str.strip().isin(
+            ["", "/", "-", "—", "－", "无", "--", "–", "／"]).to_numpy()
+        unknown = np.isnan(value) & ~blank
+    v = np.where(np.isnan(value), 0.0, value)
+    place = pd.MultiIndex.from_arrays([cells[k].astype(object) for k in ("table", "row", "col")])
+    h = (pd.util.hash_array(pd.factorize(place)[0].astype(np.int64))
+         ^ pd.util.hash_array(np.round(v, 6)) * np.uint64(0x9E3779B97F4A7C15))
+    at = pd.Index(ids).get_indexer(cells["report_id"].astype(str))
+    ok = at >= 0
+    sig = np.zeros(len(ids), dtype=np.uint64)
+    np.add.at(sig, at[ok], h[ok])  # order-free: the same cells in any order give the same sum
+    n = np.bincount(at[ok], minlength=len(ids))
+    nonzero = np.bincount(at[ok], weights=(np.abs(v[ok]) > 1e-9).astype(float), minlength=len(ids))
+    bad = np.bincount(at[ok], weights=unknown[ok].astype(float), minlength=len(ids))
+    return pd.DataFrame({"sig": sig, "n": n, "nonzero": nonzero, "known": bad == 0,
+                         "edition": corpus.reports["edition"].astype(object).to_numpy()},
+                        index=pd.Index(ids.to_numpy(dtype=object), name="report_id"))
+
+
+@rule(
+    id="YOY-TABLES-SAME",
+    title="统计表数据与上年报告完全相同",
+    category="cross_report",
+    severity="warning",
+    points=2,
+    description=(
+        "本报告三张统计表（主动公开、依申请公开、行政复议和行政诉讼）的每一个数据都与本单位上一年度报告相同。"
+        "一年中主动公开、申请和复议诉讼的数字全部不变几乎不可能，通常是照抄了上年的表格。"
+        "只在两年表格版本相同、所有单元格都读出、且至少有 3 个非零数据时判断（全为 0 的小单位逐年相同属正常）。\n"
+        "All numbers of the three tables unchanged from the unit's previous-year report."
+    ),
+    fail_example={"reports": [{"report_id": "u2023", "year": 2023}, {"report_id": "u2024", "year": 2024}]},
+    pass_example={"reports": [{"report_id": "u2023", "year": 2023},
+                              {"report_id": "u2024", "year": 2024, "cells": {"active/licensing/decisions": 131}}]},
+)
+def tables_same(corpus) -> pd.DataFrame:
+    pairs = previous_reports(corpus)
+    if pairs.empty:
+        return found()
+    sig = _table_signatures(corpus)
+    a, b = sig.loc[pairs["report_id"]].reset_index(drop=True), sig.loc[pairs["prev_id"]].reset_index(drop=True)
+    same = ((a["sig"] == b["sig"]) & (a["n"] == b["n"]) & a["known"] & b["known"] & (a["edition"] == b["edition"])
+            & a["edition"].notna() & (a["nonzero"] >= MIN_NONZERO)).to_numpy()
+    bad, n = pairs.loc[same], a.loc[same, "n"]
+    msg = ("本报告三张统计表的全部 " + n.astype(str).to_numpy() + " 个数据与本单位上一年度报告（" + bad["prev_id"].to_numpy()
+           + "，" + (bad["year"] - 1).astype(str).to_numpy() + "年）完全相同，请核对是否照抄了上年数据。")
+    return found(bad["report_id"], msg, expected="与上年不同的本年数据",
+                 actual="与" + bad["prev_id"].astype(str) + "完全相同")
+
+
+RULES = [text_repeated, tables_same]
+
+
+@hookimpl
+def audit_pack() -> Pack:
+    return Pack(name="year_over_year", version=__version__, rules=RULES,
+                description="年报与本单位上一年度报告相比：正文大量沿用、表格数据完全相同。")

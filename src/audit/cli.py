@@ -208,6 +208,7 @@ def _audit(args: argparse.Namespace, files: list[Path], skipped: list[Any], give
     from audit.scoring import policy as scoring
     from audit.scoring import rollup
     from audit.scoring.coverage import corpus_coverage
+    from audit.scoring.ratios import add_ratios
 
     units = getattr(args, "_units", None)
     ids = assign_ids(files)
@@ -239,6 +240,7 @@ def _audit(args: argparse.Namespace, files: list[Path], skipped: list[Any], give
     findings = scoring.apply_policy(filter_findings(findings, ctx, registry.finding_filters), policy)
     scorecard = scoring.score(findings, corpus.reports, policy, corpus_coverage(corpus))
     scorecard = rollup.enrich(scorecard, corpus.reports, corpus.cells, units)
+    scorecard = add_ratios(scorecard, corpus, corpus.options.get("min_cases"))
     meta["units_file"] = str(args.units) if args.units else None
     meta["missing_units"] = rollup.missing_records(units, corpus.reports["unit"])
     meta["finished"] = _now()

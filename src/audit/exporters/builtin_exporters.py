@@ -39,9 +39,11 @@ def _scorecard_csv(path: Path, out: Outputs) -> Path:
 
 
 def _scorecard_xlsx(path: Path, out: Outputs) -> Path:
+    from audit.exporters.checks_views import deduction_sheet
     from audit.exporters.xlsx import write_xlsx
 
-    return write_xlsx(path, out.scorecard, out.findings, out.rules, out.meta.get("missing_units"))
+    return write_xlsx(path, out.scorecard, out.findings, out.rules, out.meta.get("missing_units"),
+                      deduction_sheet(out.meta))
 
 
 def _report_html(path: Path, out: Outputs) -> Path:

@@ -36,7 +36,7 @@ from typing import Any
 
 import pandas as pd
 
-from audit.exporters import atomic
+from audit.exporters import atomic, checks_views
 from audit.exporters.html_units import BEIJING, UNRATED, per_report
 from audit.exporters.html_units import esc as _e
 from audit.exporters.html_units import is_missing as _missing_value
@@ -100,6 +100,8 @@ def render(findings: pd.DataFrame, scorecard: pd.DataFrame, rules: list[Rule], m
         _units(card, records, units, set(details), attrs),
         _unrated(card, records),
         _missing(meta.get("missing_units") or []),
+        checks_views.ratios_section(card),
+        checks_views.deductions_section(meta),
         per_report(card, records, details, by_report, attrs, titles, when),
         "</main>",
         f"<script>{_asset('report.js')}</script>",

@@ -17,7 +17,7 @@ from audit.contracts import catalogue
 CATEGORY_ZH = {
     "parse": "文件读取", "structure": "表格结构", "arithmetic": "勾稽关系", "sections": "章节完整性",
     "template": "模板版本", "zeros": "零值异常", "narrative": "正文与表格一致性", "metadata": "基本信息",
-    "cross_report": "跨报告比对",
+    "cross_report": "跨报告比对", "risk": "风险提示",
 }
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 STATUS_ZH = {"scored": "已评分", "unrated": "无法评定"}
@@ -34,6 +34,7 @@ SCORECARD_HEADERS = {
     "requests_new": "本年新收申请数", "requests_handled": "办理结果总计", "review_total": "行政复议总计",
     "litigation_total": "行政诉讼总计", "active_in_force": "规章和规范性文件现行有效件数",
     **{f"{k}": f"{v}问题数" for k, v in CATEGORY_ZH.items()},
+    "correction_rate": "纠错率", "disclosure_rate": "实质公开率", "denial_rate": "不予公开率", "carry_rate": "结转率",
 }
 FINDINGS_HEADERS = {
     "report_id": "报告编号", "unit": "单位", "rule_id": "规则编号", "pack": "规则包", "category": "类别",

@@ -22,7 +22,7 @@ import pandas as pd
 import xlsxwriter
 
 from audit.contracts import catalogue
-from audit.exporters import atomic, labels
+from audit.exporters import atomic, checks_views, labels
 from audit.exporters.jsonout import conform
 from audit.exporters.safe import neutralise_frame
 from audit.packs.rule import Rule
@@ -330,7 +330,7 @@ def _links(card: pd.DataFrame, findings_frame: pd.DataFrame) -> list[str | None]
 
 
 def build_workbook(scorecard: pd.DataFrame, findings: pd.DataFrame, rules: Iterable[Rule],
-                   missing: list[Mapping[str, Any]] | None = None) -> Workbook:
+                   missing: list[Mapping[str, Any]] | None = None, deductions: pd.DataFrame | None = None) -> Workbook:
     """评分表, 问题清单, 规则说明; 无法评定, 地区汇总 and 未提交 when there is something to put in them."""
     card = _scorecard_frame(scorecard)
     fframe = _findings_sheet_frame(_report_order(conform(findings), scorecard), scorecard)
@@ -351,11 +351,15 @@ def build_workbook(scorecard: pd.DataFrame, findings: pd.DataFrame, rules: Itera
         gone = pd.DataFrame(list(missing)).reindex(columns=["unit", "region", "level", "parent", "kind"])
         gone["status"] = labels.MISSING_STATUS
         sheets.append(Sheet(SHEET_MISSING, gone, labels.MISSING_HEADERS))
+    if deductions is not None:  # audit run --rubric
+        sheets.append(Sheet(checks_views.SHEET_DEDUCTIONS, deductions, checks_views.DEDUCTION_HEADERS,
+                            wrap=("item", "reason", "evidence")))
     sheets.append(Sheet(SHEET_RULES, _rules_frame(rules), RULES_HEADERS, wrap=("description", "title")))
     return Workbook(sheets)
 
 
 def write_xlsx(path: str | os.PathLike[str], scorecard: pd.DataFrame, findings: pd.DataFrame,
-               rules: Iterable[Rule], missing: list[Mapping[str, Any]] | None = None) -> Path:
-    wb = build_workbook(scorecard, findings, list(rules), missing)
+               rules: Iterable[Rule], missing: list[Mapping[str, Any]] | None = None,
+               deductions: pd.DataFrame | None = None) -> Path:
+    wb = build_workbook(scorecard, findings, list(rules), missing, deductions)
     return atomic.write_with(path, wb.save, binary=True)

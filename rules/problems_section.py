@@ -1,0 +1,190 @@
+"""The ``problems_section`` pack: a 五、存在的主要问题及改进情况 that says nothing.
+
+Evaluation tables ask that section 五 name the unit's own problems and what it does about them.
+These rules read the section's text (``corpus.sections``, canonical ``problems``) and its prose
+sentences (``audit.api.sentences``: numbers read as ``#``, white space and list marks dropped):
+
+- PROB-NO-PROBLEM: no problem is stated (only 无, 未发现问题, or only measures);
+- PROB-NO-MEASURE: problems are stated but no measure or improvement;
+- PROB-TEMPLATE: every sentence is template wording found in many other units' reports;
+- PROB-SAME-AS-LAST: the problems stated are, word for word, those of the unit's previous report.
+
+A report without section 五 gets SECT-MISSING from the sections pack and nothing here.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from audit.api import (
+    Pack,
+    __version__,
+    found,
+    hookimpl,
+    option,
+    previous_reports,
+    rule,
+    sentences,
+    unreadable,
+)
+
+# Headings and labels inside the section say nothing by themselves.
+_LABELS = r"(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]?)?\s*(?:存在的?(?:主要)?问题(?:及|和)?(?:改进(?:情况|措施)?)?|改进(?:情况|措施)|下一步(?:工作)?(?:计划|打算)?)\s*[:：]?"
+# "No problem" said in words: 无, 未发现问题, 不存在问题…
+_NEGATED = r"(?:无|未发现|未发生|不存在|没有|未出现)[^，。；\n]{0,8}?(?:问题|不足)"
+PROBLEM_WORDS = (r"问题|不足|短板|薄弱|差距|有待|不够|欠缺|不到位|滞后|不高|不强|不充分|不及时|不完善|不规范|不平衡|"
+                 r"偏少|偏低|较少|单一|不深|不细|不全面|亟需|仍需|还需|困难")
+MEASURE_WORDS = r"改进|加强|完善|推进|提升|提高|健全|落实|强化|优化|规范|下一步|将|计划|整改|建立|开展|加大|推动|做好|措施"
+DEFAULT_TEMPLATE_REPORTS = 5
+
+
+def _problems_text(corpus) -> pd.Series:
+    """Section 五's text per report that has one (several headings recognised as 五: joined)."""
+    def compute(c) -> pd.Series:
+        sec = c.sections.loc[(c.sections["canonical"] == "problems").to_numpy()]
+        sec = sec.loc[~sec["report_id"].astype(str).isin(unreadable(c))]
+        return sec.groupby(sec["report_id"].astype(str), sort=False)["text"].agg("\n".join)
+    return corpus.derived("problems_section:text", compute)
+
+
+def _said(corpus) -> pd.DataFrame:
+    """Per report with section 五: whether it states a problem, a measure, and anything at all."""
+    def compute(c) -> pd.DataFrame:
+        t = _problems_text(c)
+        body = t.str.replace(_LABELS, "", regex=True).str.replace(_NEGATED, "", regex=True)
+        return pd.DataFrame({"problem": body.str.contains(PROBLEM_WORDS, regex=True),
+                             "measure": body.str.contains(MEASURE_WORDS, regex=True),
+                             "chars": body.str.replace(r"[\s\u3000。，、；：:.,无]", "", regex=True).str.len()})
+    return corpus.derived("problems_section:said", compute)
+
+
+_TITLE = "「五、存在的主要问题及改进情况」"
+
+
+@rule(
+    id="PROB-NO-PROBLEM",
+    title="第五部分未写明存在的问题",
+    category="narrative",
+    severity="warning",
+    points=1,
+    description=(
+        "五、存在的主要问题及改进情况 应写明本单位政府信息公开工作存在的具体问题。只写“无”“未发现问题”，或只写工作措施、"
+        "不写问题的，视为未写明问题（判断时去掉小标题，并把“无……问题”“未发现……不足”这类否定说法去掉后，"
+        "看是否还有“不足、有待、不够、滞后、薄弱”等说明问题的词）。\n"
+        "Section 五 states no problem (only 无, 未发现问题, or only measures)."
+    ),
+    fail_example={"sections": {"problems": "本年度政府信息公开工作运行平稳，未发现问题。"}},
+    pass_example={"sections": {"problems": "存在的问题：政策解读形式较为单一。改进情况：增加图解和视频解读。"}},
+)
+def no_problem(corpus) -> pd.DataFrame:
+    s = _said(corpus)
+    bad = s.loc[~s["problem"]]
+    what = pd.Series("未写明存在的问题", index=bad.index).where(bad["measure"], "未写明存在的问题，也未写明改进措施")
+    msg = _TITLE + what + "（应写明本单位政府信息公开工作存在的具体问题及改进情况）。"
+    return found(pd.Series(bad.index, dtype=object), msg, expected="具体问题", actual="未写明")
+
+
+@rule(
+    id="PROB-NO-MEASURE",
+    title="第五部分未写明改进措施",
+    category="narrative",
+    severity="warning",
+    points=0.5,
+    description=(
+        "五、存在的主要问题及改进情况 写了问题，却没有写任何改进措施或改进情况（没有“改进、加强、完善、推进、整改、下一步、"
+        "将……”等说法）。只列问题不写改进，不符合该部分“改进情况”的要求。什么都没写的，只报 PROB-NO-PROBLEM。\n"
+        "Problems stated but no measure."
+    ),
+    fail_example={"sections": {"problems": "存在的问题：政策解读形式较为单一，信息更新不够及时。"}},
+    pass_example={},
+)
+def no_measure(corpus) -> pd.DataFrame:
+    s = _said(corpus)
+    bad = s.loc[s["problem"] & ~s["measure"]]
+    return found(pd.Series(bad.index, dtype=object), _TITLE + "写了存在的问题，但未写明任何改进措施或改进情况。",
+                 expected="改进措施", actual="未写明")
+
+
+def _problem_sentences(corpus) -> pd.DataFrame:
+    s = sentences(corpus)
+    s = s.loc[(s["canonical"] == "problems").to_numpy(), ["report_id", "text"]].drop_duplicates()
+    units = corpus.reports.assign(report_id=corpus.reports["report_id"].astype(str)).set_index("report_id")["unit"]
+    unit = s["report_id"].map(units).astype(object)
+    return s.assign(unit=unit.where(unit.notna(), s["report_id"]).astype(str).str.strip())
+
+
+_BOILER = ("存在的问题：一是政务公开工作有待进一步加强。二是信息公开的及时性有待提高。"
+           "改进情况：下一步，我们将进一步加强政务公开工作，不断提升公开质量。")
+
+
+@rule(
+    id="PROB-TEMPLATE",
+    title="第五部分只有多家单位通用的套话",
+    category="narrative",
+    severity="warning",
+    points=1,
+    description=(
+        "五、存在的主要问题及改进情况 的每一句话都在语料中至少 5 个其他单位的报告里一字不差地出现（数字不计，可在配置 "
+        "[checks] template_reports 中修改单位数），即只有套话，没有写本单位自己的问题。至少 2 句才判断。"
+        "与 XR-COPIED-TEXT（两份报告整段相同）不同：这里是逐句看是否为众多单位通用的模板句。\n"
+        "Every sentence of section 五 is template wording shared by many other units' reports."
+    ),
+    fail_example={"reports": [{"report_id": f"t{i}", "unit": f"示例市第{i}局", "sections": {"problems": _BOILER}}
+                              for i in range(1, 7)]},
+    pass_example={"reports": [{"report_id": f"t{i}", "unit": f"示例市第{i}局", "sections": {"problems": _BOILER}}
+                              for i in range(1, 6)]},  # 4 other units: not yet "many"
+)
+def template_only(corpus) -> pd.DataFrame:
+    need = int(option(corpus, "template_reports", DEFAULT_TEMPLATE_REPORTS))
+    s = _problem_sentences(corpus)
+    if s.empty:
+        return found()
+    units_per = s.drop_duplicates(["text", "unit"]).groupby("text").size()
+    s = s.assign(others=s["text"].map(units_per) - 1)
+    per = s.groupby("report_id").agg(n=("text", "size"), template=("others", lambda o: int((o >= need).sum())),
+                                     least=("others", "min"))
+    bad = per.loc[(per["n"] >= 2) & (per["template"] == per["n"])]
+    msg = (_TITLE + "的 " + bad["n"].astype(str) + " 句话全部是套话：每句都一字不差地出现在至少 " + bad["least"].astype(str)
+           + " 个其他单位的报告中，未写本单位自己的问题和改进情况。")
+    return found(pd.Series(bad.index, dtype=object), msg, expected="本单位的具体问题", actual="全部为通用套话")
+
+
+@rule(
+    id="PROB-SAME-AS-LAST",
+    title="第五部分的问题与上年报告一字不差",
+    category="narrative",
+    severity="warning",
+    points=1,
+    description=(
+        "本报告五、存在的主要问题及改进情况 中写明问题的句子，全部与本单位上一年度报告第五部分的句子一字不差"
+        "（数字不计）。问题一年没有变化，说明上年的“改进情况”没有落实，或照抄了上年的内容。"
+        "至少 1 句写明问题的句子才判断；只看本单位相邻两年的报告。\n"
+        "The problems stated in section 五 are word for word those of the unit's previous report."
+    ),
+    fail_example={"reports": [{"report_id": "u2023", "year": 2023}, {"report_id": "u2024", "year": 2024}]},
+    pass_example={"reports": [{"report_id": "u2023", "year": 2023}, {"report_id": "u2024", "year": 2024, "sections": {
+        "problems": "存在的问题：依申请公开答复的说理不够充分。改进情况：开展答复文书评查。"}}]},
+)
+def same_as_last(corpus) -> pd.DataFrame:
+    pairs = previous_reports(corpus)
+    s = _problem_sentences(corpus)
+    if pairs.empty or s.empty:
+        return found()
+    s = s.loc[s["text"].str.replace(_NEGATED, "", regex=True).str.contains(PROBLEM_WORDS, regex=True)]
+    cur = s.merge(pairs[["report_id", "prev_id", "year"]], on="report_id")
+    prev = s[["report_id", "text"]].rename(columns={"report_id": "prev_id"}).assign(seen=True)
+    cur = cur.merge(prev, on=["prev_id", "text"], how="left")
+    per = cur.groupby(["report_id", "prev_id", "year"]).agg(n=("text", "size"), seen=("seen", "count")).reset_index()
+    bad = per.loc[per["n"] == per["seen"]]
+    msg = (_TITLE + "中写明问题的 " + bad["n"].astype(str) + " 句话与本单位上一年度报告（" + bad["prev_id"] + "，"
+           + (bad["year"] - 1).astype(str) + "年）第五部分一字不差，请核对上年的改进情况是否落实。")
+    return found(bad["report_id"], msg, expected="本年度的问题", actual="与" + bad["prev_id"] + "相同")
+
+
+RULES = [no_problem, no_measure, template_only, same_as_last]
+
+
+@hookimpl
+def audit_pack() -> Pack:
+    return Pack(name="problems_section", version=__version__, rules=RULES,
+                description="五、存在的主要问题及改进情况：未写问题、未写措施、只有套话、与上年一字不差。")

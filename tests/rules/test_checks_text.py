@@ -1,0 +1,63 @@
+"""Tests of the problems_section, corrections, unit_kind and fees packs on reports in real layouts."""
+
+from __future__ import annotations
+
+import pytest
+from audit.rules import problems_section
+
+from audit.testing.cases import check_examples
+from tests.rules.checks_text import FIVE, SIX, corpus_of, section, text_of
+
+PACKS = (problems_section,)
+
+
+@pytest.mark.parametrize("r", [r for p in PACKS for r in p.RULES], ids=lambda r: r.id)
+def test_examples(r):
+    check_examples(r)
+
+
+# -- 第五部分 ----------------------------------------------------------------------------------------
+
+def test_problems_stated_and_measures_are_silent():
+    c = corpus_of(text_of("edu-2023"), text_of("gov-2024"))
+    for r in problems_section.RULES:
+        assert r.run(c).empty, r.id
+
+
+@pytest.mark.parametrize(("body", "fires"), [
+    ("本年度我局政府信息公开工作运行良好，未发现明显问题。", ("PROB-NO-PROBLEM",)),
+    ("无。", ("PROB-NO-PROBLEM",)),
+    ("（一）存在的主要问题\n无\n（二）改进情况\n下一步，将继续加强政务公开工作。", ("PROB-NO-PROBLEM",)),
+    ("（一）存在的主要问题\n一是栏目更新不够及时。二是解读形式单一。", ("PROB-NO-MEASURE",)),
+])
+def test_problems_section_that_says_nothing(body, fires):
+    c = corpus_of(section(text_of("edu-2023"), FIVE, body, SIX))
+    got = {r.id for r in problems_section.RULES if len(r.run(c))}
+    assert got == set(fires)
+    if "PROB-NO-PROBLEM" in fires:
+        msg = problems_section.no_problem.run(c)["message"].iloc[0]
+        assert ("也未写明改进措施" in msg) == ("下一步" not in body)
+
+
+def test_template_only_fires_on_the_reports_whose_every_sentence_is_shared():
+    boiler = ("（一）存在的主要问题\n一是政务公开工作的主动性有待进一步增强。二是信息发布的及时性还需进一步提高。\n"
+              "（二）改进情况\n下一步，我们将进一步加强学习培训，不断提升政务公开工作水平。")
+    units = ["清河市教育局", "清河市民政局", "清河市财政局", "清河市商务局", "清河市文化和旅游局", "清河市卫生健康委员会"]
+    texts = [section(text_of("edu-2023").replace("清河市教育局", u), FIVE, boiler, SIX) for u in units]
+    own = section(text_of("edu-2023").replace("清河市教育局", "清河市审计局"), FIVE,
+                  boiler + "本局门户网站改版后有12个栏目链接失效，已于年底全部恢复。", SIX)
+    c = corpus_of(*texts, own)
+    out = problems_section.template_only.run(c)
+    assert sorted(out["report_id"]) == [f"t{i}" for i in range(1, 7)]  # not t7: it adds its own problem
+    assert "至少 6 个其他单位" in out["message"].iloc[0]
+    c.options = {"template_reports": 7}
+    assert problems_section.template_only.run(c).empty
+
+
+def test_same_problems_as_last_year_word_for_word():
+    last = text_of("land-2023")
+    this = section(text_of("land-2024"), FIVE, last[last.index(FIVE) + len(FIVE):last.index(SIX)].strip(), SIX)
+    c = corpus_of(last, this, ids=("land-2023", "land-2024"))
+    out = problems_section.same_as_last.run(c)
+    assert list(out["report_id"]) == ["land-2024"] and "land-2023" in out["message"].iloc[0]
+    assert problems_section.same_as_last.run(corpus_of(last, text_of("land-2024"))).empty

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from audit.rules import problems_section
+from audit.rules import corrections, problems_section
 
 from audit.testing.cases import check_examples
-from tests.rules.checks_text import FIVE, SIX, corpus_of, section, text_of
+from tests.rules.checks_text import FIVE, FOUR, SIX, corpus_of, section, text_of
 
-PACKS = (problems_section,)
+PACKS = (problems_section, corrections,)
 
 
 @pytest.mark.parametrize("r", [r for p in PACKS for r in p.RULES], ids=lambda r: r.id)
@@ -61,3 +61,15 @@ def test_same_problems_as_last_year_word_for_word():
     out = problems_section.same_as_last.run(c)
     assert list(out["report_id"]) == ["land-2024"] and "land-2023" in out["message"].iloc[0]
     assert problems_section.same_as_last.run(corpus_of(last, text_of("land-2024"))).empty
+
+
+# -- 纠正 ------------------------------------------------------------------------------------------
+
+def test_correction_explained_in_the_text_is_silent_and_unexplained_fires():
+    explained = text_of("land-2024")  # 表四 结果纠正 12 + 1; the text says what was corrected
+    assert corrections.unexplained.run(corpus_of(explained)).empty
+    silent = section(explained, FOUR, "本年度因政府信息公开被申请行政复议33件。\n"
+                     + explained[explained.index("行政复议\t\t\t\t\t行政诉讼"):explained.index(FIVE)], FIVE)
+    out = corrections.unexplained.run(corpus_of(silent))
+    assert len(out) == 1 and out["actual"].iloc[0] == "结果纠正 13 件，正文未提及"
+    assert "行政复议结果纠正 12 件、未经复议直接起诉结果纠正 1 件" in out["message"].iloc[0]

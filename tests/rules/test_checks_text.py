@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from audit.rules import corrections, problems_section
+from audit.rules import corrections, problems_section, unit_kind
 
 from audit.testing.cases import check_examples
 from tests.rules.checks_text import FIVE, FOUR, SIX, corpus_of, section, text_of
 
-PACKS = (problems_section, corrections,)
+PACKS = (problems_section, corrections, unit_kind,)
 
 
 @pytest.mark.parametrize("r", [r for p in PACKS for r in p.RULES], ids=lambda r: r.id)
@@ -73,3 +73,40 @@ def test_correction_explained_in_the_text_is_silent_and_unexplained_fires():
     out = corrections.unexplained.run(corpus_of(silent))
     assert len(out) == 1 and out["actual"].iloc[0] == "结果纠正 13 件，正文未提及"
     assert "行政复议结果纠正 12 件、未经复议直接起诉结果纠正 1 件" in out["message"].iloc[0]
+
+
+# -- kind of unit --------------------------------------------------------------------------------
+
+def test_art50_for_governments_only():
+    gov = text_of("gov-2024")
+    assert unit_kind.art50_missing.run(corpus_of(gov, text_of("edu-2024"), text_of("chengnan-2024"))).empty
+    cut = gov.replace("全年完成政务公开专项考核并通报排名，委托第三方开展社会评议，对评议发现的问题约谈相关单位，未启动责任追究。", "")
+    out = unit_kind.art50_missing.run(corpus_of(cut))
+    assert out["actual"].iloc[0] == "未提及工作考核、社会评议、责任追究"
+    town = unit_kind.art50_missing.run(corpus_of(text_of("liulin-2023")))  # a township government too
+    assert len(town) == 1
+
+
+def test_regulations_by_a_unit_without_rule_making_power():
+    town = text_of("chengnan-2024").replace("规章\t0\t0\t0", "规章\t3\t0\t3")
+    out = unit_kind.regulations_issued.run(corpus_of(town))
+    assert (out["row"].iloc[0], out["col"].iloc[0], out["actual"].iloc[0]) == ("regulations", "issued", 3)
+    city_gov = text_of("gov-2024").replace("规章\t0\t0\t0", "规章\t3\t0\t3")
+    office = town.replace("清河市城南街道办事处", "清河市人民政府办公室")
+    assert unit_kind.regulations_issued.run(corpus_of(city_gov, office)).empty
+
+
+def test_kind_from_the_units_file_beats_the_name():
+    import pandas as pd
+
+    town = text_of("chengnan-2024").replace("规章\t0\t0\t0", "规章\t3\t0\t3")
+    c = corpus_of(town)
+    c.options = {"units": pd.DataFrame({"unit": ["清河市城南街道办事处"], "region": "清河市", "level": "乡镇",
+                                        "parent": "清河市人民政府", "kind": ["人民政府"]})}
+    assert unit_kind.regulations_issued.run(c).empty
+
+
+def test_township_with_decisions_in_the_thousands():
+    big = text_of("chengnan-2024").replace("行政处罚\t15", "行政处罚\t2400")
+    out = unit_kind.township_large.run(corpus_of(big, text_of("land-2024").replace("行政许可\t102", "行政许可\t5000")))
+    assert list(out["report_id"]) == ["t1"] and out["actual"].iloc[0] == 2400  # a department may

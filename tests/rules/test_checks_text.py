@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from audit.rules import corrections, problems_section, unit_kind
+from audit.rules import corrections, fees, problems_section, unit_kind
 
 from audit.testing.cases import check_examples
 from tests.rules.checks_text import FIVE, FOUR, SIX, corpus_of, section, text_of
 
-PACKS = (problems_section, corrections, unit_kind,)
+PACKS = (problems_section, corrections, unit_kind, fees,)
 
 
 @pytest.mark.parametrize("r", [r for p in PACKS for r in p.RULES], ids=lambda r: r.id)
@@ -110,3 +110,32 @@ def test_township_with_decisions_in_the_thousands():
     big = text_of("chengnan-2024").replace("行政处罚\t15", "行政处罚\t2400")
     out = unit_kind.township_large.run(corpus_of(big, text_of("land-2024").replace("行政许可\t102", "行政许可\t5000")))
     assert list(out["report_id"]) == ["t1"] and out["actual"].iloc[0] == 2400  # a department may
+
+
+# -- fees ----------------------------------------------------------------------------------------
+
+def test_fee_confused_with_administrative_charges():
+    t = text_of("edu-2024")
+    c = corpus_of(t.replace("本年度未收取政府信息公开信息处理费。", "本年度行政事业性收费为0万元。"))
+    out = fees.confused.run(c)
+    assert len(out) == 1 and out["actual"].iloc[0] == "行政事业性收费"
+    assert fees.confused.run(corpus_of(t)).empty
+    amount = t.replace("行政事业性收费\t0", "行政事业性收费\t12.5").replace(
+        "本年度未收取政府信息公开信息处理费。", "本年度收取信息处理费12.5万元。")
+    got = fees.confused.run(corpus_of(amount))
+    assert (got["row"].iloc[0], got["actual"].iloc[0]) == ("fees", 12.5)
+
+
+def test_overdue_fee_notices_need_the_fee_mentioned():
+    t = text_of("edu-2024")
+    label = "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请\t\t"
+    row = t[t.index(label):].split("\n")[0]
+    notices = t.replace(row, label + "1\t0\t0\t0\t0\t0\t1").replace(
+        "\t(二) 部分公开 (区分处理的, 只计这一情形, 不计其他情形)\t\t3\t0\t0\t0\t0\t0\t3",
+        "\t(二) 部分公开 (区分处理的, 只计这一情形, 不计其他情形)\t\t2\t0\t0\t0\t0\t0\t2")
+    assert fees.overdue_unmentioned.run(corpus_of(notices)).empty  # says 未收取…信息处理费
+    no_fee = notices.replace("本年度未收取政府信息公开信息处理费。", "本局不涉及收费事项。")
+    out = fees.overdue_unmentioned.run(corpus_of(no_fee))
+    assert (out["row"].iloc[0], out["actual"].iloc[0]) == ("other_overdue_fee", 1)
+    silent = notices.replace("本年度未收取政府信息公开信息处理费。", "")  # SECT-FEE-MISSING's case, not this rule's
+    assert fees.overdue_unmentioned.run(corpus_of(silent)).empty

@@ -150,6 +150,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     except selection.UnknownSelector as exc:
         raise UsageError(str(exc)) from exc
     args.waivers = cfg["waivers"]
+    args._rubric = _load_rubric(args)  # before any report is read: a bad file stops here
     from audit.ingest.normalise import use_readers
 
     use_readers(registry.readers)
@@ -243,6 +244,8 @@ def _audit(args: argparse.Namespace, files: list[Path], skipped: list[Any], give
     scorecard = add_ratios(scorecard, corpus, corpus.options.get("min_cases"))
     meta["units_file"] = str(args.units) if args.units else None
     meta["missing_units"] = rollup.missing_records(units, corpus.reports["unit"])
+    if getattr(args, "_rubric", None) is not None:
+        meta.update(_rubric_meta(args._rubric, findings, corpus, scorecard, {r.id: r.title for r in chosen}))
     meta["finished"] = _now()
     raise_if_signalled()
     try:
@@ -285,6 +288,31 @@ def _exporter(registry: plugins.Registry, name: str) -> Exporter:
         names = ", ".join(e.name for e in registry.exporters)
         raise UsageError(f"参数 --format：没有名为 {name!r} 的输出格式（可用：{names}）")
     return exporter
+
+
+def _load_rubric(args: argparse.Namespace) -> Any:
+    """The ``--rubric`` file (``audit.review.rubric``), or None; a bad file is a usage error."""
+    if not getattr(args, "rubric", None):
+        return None
+    from audit.review.rubric import RubricError, load_rubric
+
+    try:
+        return load_rubric(args.rubric)
+    except RubricError as exc:
+        raise UsageError(f"{exc}（未读取任何报告）") from exc
+
+
+def _rubric_meta(rubric: Any, findings: pd.DataFrame, corpus: Any, scorecard: pd.DataFrame,
+                 titles: dict[str, str]) -> dict[str, Any]:
+    """The deduction sheet and the rubric's name and source, as the run's meta (JSON-ready)."""
+    from audit.review.rubric import deductions
+
+    sheet = deductions(rubric, findings, corpus, scorecard, titles)
+    rows = sheet.astype(object).where(sheet.notna(), None).to_dict("records")
+    for r in rows:
+        r["year"] = int(r["year"]) if r["year"] is not None else None
+        r["deduction"] = float(r["deduction"])
+    return {"rubric": {**rubric.meta, "file": rubric.path}, "deductions": rows}
 
 
 def _print_result(exporter: Exporter, written: list[Path], outputs: Any) -> None:
@@ -519,6 +547,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--only-new", action="store_true", help="与 --baseline 一起使用：只保留新增的问题")
     run.add_argument("--units", default=None, metavar="文件",
                      help="单位名单（CSV 或 XLSX，表头：单位名称、地区、层级、上级单位、类型）：列出未提交的单位，按地区汇总")
+    run.add_argument("--rubric", default=None, metavar="文件",
+                     help="本地考核细则（TOML）：按细则生成各单位扣分明细（写入 scorecard.xlsx 和 report.html）")
     run.add_argument("--allow-broken-packs", action="store_true",
                      help="规则包加载失败时仍继续运行（其规则不运行，摘要中说明）；不加此选项时，"
                           "这样的运行在读取任何报告之前以退出码 2 结束")

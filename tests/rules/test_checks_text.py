@@ -8,7 +8,7 @@ from audit.rules import corrections, fees, problems_section, unit_kind
 from audit.testing.cases import check_examples
 from tests.rules.checks_text import FIVE, FOUR, SIX, corpus_of, section, text_of
 
-PACKS = (problems_section, corrections, unit_kind, fees,)
+PACKS = (problems_section, corrections, unit_kind, fees)
 
 
 @pytest.mark.parametrize("r", [r for p in PACKS for r in p.RULES], ids=lambda r: r.id)

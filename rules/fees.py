@@ -18,7 +18,7 @@ import re
 
 import pandas as pd
 
-from audit.api import Pack, __version__, found, hookimpl, known_cells, rule, unreadable
+from audit.api import Pack, __version__, found, hookimpl, joined_by_report, known_cells, rule, unreadable
 
 FEE_WORDS = r"处理费|收费"  # what SECT-FEE-MISSING looks for
 ADMIN_FEE = "行政事业性收费"
@@ -31,7 +31,7 @@ def _other_text(corpus) -> pd.Series:
         ed = c.reports.set_index(c.reports["report_id"].astype(str))["edition"].astype(object)
         sec = c.sections.loc[(c.sections["canonical"] == "other").to_numpy()]
         sec = sec.loc[~sec["report_id"].astype(str).isin(unreadable(c))]
-        t = sec.groupby(sec["report_id"].astype(str), sort=False)["text"].agg("\n".join)
+        t = joined_by_report(sec["report_id"], sec["text"])
         return t.loc[(ed.reindex(t.index) == "2021").to_numpy()]
     return corpus.derived("fees:other_text", compute)
 

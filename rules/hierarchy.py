@@ -115,9 +115,10 @@ def _table_findings(corpus, table: str, kids: pd.DataFrame, missing: pd.Series) 
     if not len(gi):
         return found()
     cat = catalogue.load()
-    rows = np.array([key.split("/")[0] for key in keys], dtype=object)[kj]
-    cols = np.array([key.split("/")[1] for key in keys], dtype=object)[kj]
-    place = pd.Series([cat.place(table, r, c) for r, c in zip(rows, cols, strict=True)], dtype=object)
+    key_rows = np.array([key.split("/")[0] for key in keys], dtype=object)
+    key_cols = np.array([key.split("/")[1] for key in keys], dtype=object)
+    key_place = np.array([cat.place(table, r, c) for r, c in zip(key_rows, key_cols, strict=True)], dtype=object)
+    rows, cols, place = key_rows[kj], key_cols[kj], pd.Series(key_place[kj], dtype=object)
     n_kids = kids.groupby("parent_id").size()
     pid = pd.Series(parent_ids[gi], dtype=object)
     detail = _child_values(kids, child, group[0], gi, kj)
@@ -129,15 +130,25 @@ def _table_findings(corpus, table: str, kids: pd.DataFrame, missing: pd.Series) 
     return found(pid, msg, table=table, row=rows, col=cols, expected=sums[gi, kj], actual=parent[gi, kj])
 
 
+#: Units named in a finding, largest first; the others are counted.
+SHOWN_CHILDREN = 5
+
+
 def _child_values(kids: pd.DataFrame, child: np.ndarray, group: np.ndarray, gi: np.ndarray, kj: np.ndarray) -> pd.Series:
-    """For each flagged (parent group, cell): "child unit value、…" in the units' order."""
+    """For each flagged (parent group, cell): "unit value、…" of the units with a non-zero value,
+    largest first (at most ``SHOWN_CHILDREN``, then 等 N 个单位)."""
     names = kids["child"].to_numpy(dtype=object)
-    members = pd.Series(np.arange(len(group))).groupby(group).agg(list)
-    text = []
-    for g, j in zip(gi.tolist(), kj.tolist(), strict=True):  # one per finding (few), not per report
-        at = members[g]
-        text.append("、".join(f"{names[i]} {fmt_series(pd.Series([child[i, j]])).iloc[0]}" for i in at))
-    return pd.Series(text, dtype=object)
+    f = pd.DataFrame({"fid": np.arange(len(gi)), "g": gi, "j": kj})
+    m = f.merge(pd.DataFrame({"g": group, "i": np.arange(len(group))}), on="g")
+    m = m.assign(v=child[m["i"].to_numpy(), m["j"].to_numpy()])
+    m = m.loc[m["v"] > 0].sort_values(["fid", "v"], ascending=[True, False], kind="stable")
+    m = m.assign(rank=m.groupby("fid").cumcount())
+    top = m.loc[m["rank"] < SHOWN_CHILDREN]
+    text = pd.Series(names[top["i"].to_numpy()], index=top.index) + " " + fmt_series(top["v"])
+    joined = text.groupby(top["fid"].to_numpy()).agg("、".join).reindex(range(len(gi)), fill_value="")
+    n = m.groupby("fid").size().reindex(range(len(gi)), fill_value=0)
+    more = pd.Series(np.where(n > SHOWN_CHILDREN, "等 " + n.astype(str) + " 个单位", ""), index=n.index)
+    return (joined + more).reset_index(drop=True)
 
 
 RULES = [below_children]

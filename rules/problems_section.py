@@ -21,6 +21,7 @@ from audit.api import (
     __version__,
     found,
     hookimpl,
+    joined_by_report,
     option,
     previous_reports,
     rule,
@@ -43,7 +44,7 @@ def _problems_text(corpus) -> pd.Series:
     def compute(c) -> pd.Series:
         sec = c.sections.loc[(c.sections["canonical"] == "problems").to_numpy()]
         sec = sec.loc[~sec["report_id"].astype(str).isin(unreadable(c))]
-        return sec.groupby(sec["report_id"].astype(str), sort=False)["text"].agg("\n".join)
+        return joined_by_report(sec["report_id"], sec["text"])
     return corpus.derived("problems_section:text", compute)
 
 
@@ -141,8 +142,8 @@ def template_only(corpus) -> pd.DataFrame:
         return found()
     units_per = s.drop_duplicates(["text", "unit"]).groupby("text").size()
     s = s.assign(others=s["text"].map(units_per) - 1)
-    per = s.groupby("report_id").agg(n=("text", "size"), template=("others", lambda o: int((o >= need).sum())),
-                                     least=("others", "min"))
+    s = s.assign(shared=(s["others"] >= need).astype("int64"))
+    per = s.groupby("report_id").agg(n=("text", "size"), template=("shared", "sum"), least=("others", "min"))
     bad = per.loc[(per["n"] >= 2) & (per["template"] == per["n"])]
     msg = (_TITLE + "的 " + bad["n"].astype(str) + " 句话全部是套话：每句都一字不差地出现在至少 " + bad["least"].astype(str)
            + " 个其他单位的报告中，未写本单位自己的问题和改进情况。")

@@ -77,31 +77,52 @@ def text_repeated(corpus) -> pd.DataFrame:
     return found(bad["report_id"], msg, expected=f"≤{limit * 100:g}%", actual=pct)
 
 
+_BLANKS = ("", "/", "-", "—", "－", "无", "--", "–", "／", "——", "空")
+
+
+def _codes(col: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    cat = col.array if isinstance(col.dtype, pd.CategoricalDtype) else pd.Categorical(col)
+    return cat.codes.astype(np.int64), pd.Index(cat.categories)
+
+
 def _table_signatures(corpus) -> pd.DataFrame:
-    """Per report: a hash of every (table, row, col, value) of its tables, the number of cells,
-    of non-zero values, and whether every cell is known (a number or printed blank)."""
+    """Per report: an order-free hash of every (table, row, col, value) of its tables, the number
+    of cells, of non-zero values, and whether every cell is known (a number or printed blank)."""
     cells = corpus.cells
-    ids = corpus.reports["report_id"].astype(str)
+    ids = pd.Index(corpus.reports["report_id"].astype(str))
     value = cells["value"].to_numpy(dtype="float64")
-    raw = cells["raw"].astype(object)
-    state = cells["state"].astype(object).to_numpy() if "state" in cells else None
-    if state is not None:
-        unknown = ~np.isin(state, ["value", "blank"])
-    else:
-        blank = raw.notna().to_numpy() & raw.fillna("").astype(str).str.strip().isin(
-            ["", "/", "-", "—", "－", "无", "--", "–", "／"]).to_numpy()
+    if "state" in cells:
+        state = cells["state"].astype(object).to_numpy()
+        unknown = ~((state == "value") | (state == "blank"))
+    else:  # printed blank decided once per distinct raw text
+        raw, raw_cats = _codes(cells["raw"])
+        blank_cat = pd.Series(raw_cats.astype(str)).str.strip().isin(_BLANKS).to_numpy()
+        blank = (raw >= 0) & (blank_cat[np.clip(raw, 0, None)] if len(blank_cat) else False)
         unknown = np.isnan(value) & ~blank
-    v = np.where(np.isnan(value), 0.0, value)
-    place = pd.MultiIndex.from_arrays([cells[k].astype(object) for k in ("table", "row", "col")])
-    h = (pd.util.hash_array(pd.factorize(place)[0].astype(np.int64))
-         ^ pd.util.hash_array(np.round(v, 6)) * np.uint64(0x9E3779B97F4A7C15))
-    at = pd.Index(ids).get_indexer(cells["report_id"].astype(str))
+    v = np.where(np.isnan(value), 0.0, np.round(value, 6))
+    key = np.zeros(len(cells), dtype=np.int64)
+    for name in ("table", "row", "col"):
+        c, cats = _codes(cells[name])
+        key = key * (len(cats) + 1) + (c + 1)
+    h = key.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    h ^= v.view(np.uint64) * np.uint64(0xC2B2AE3D27D4EB4F)
+    h ^= h >> np.uint64(29)
+    rep, rep_cats = _codes(cells["report_id"])
+    at_cat = ids.get_indexer(rep_cats.astype(str))
+    at = np.where(rep >= 0, at_cat[np.clip(rep, 0, None)] if len(at_cat) else -1, -1)
     ok = at >= 0
+    at, h = at[ok], h[ok]
+    order = np.argsort(at, kind="stable") if len(at) and (np.diff(at) < 0).any() else None
+    if order is not None:
+        at, h = at[order], h[order]
     sig = np.zeros(len(ids), dtype=np.uint64)
-    np.add.at(sig, at[ok], h[ok])  # order-free: the same cells in any order give the same sum
-    n = np.bincount(at[ok], minlength=len(ids))
-    nonzero = np.bincount(at[ok], weights=(np.abs(v[ok]) > 1e-9).astype(float), minlength=len(ids))
-    bad = np.bincount(at[ok], weights=unknown[ok].astype(float), minlength=len(ids))
+    if len(at):
+        first = np.flatnonzero(np.r_[True, at[1:] != at[:-1]])
+        sig[at[first]] = np.add.reduceat(h, first)  # wraps: the same cells in any order, the same sum
+    n = np.bincount(at, minlength=len(ids))
+    nonzero = np.bincount(at, weights=(np.abs(v[ok]) > 1e-9) if order is None else (np.abs(v[ok]) > 1e-9)[order],
+                          minlength=len(ids))
+    bad = np.bincount(at, weights=unknown[ok] if order is None else unknown[ok][order], minlength=len(ids))
     return pd.DataFrame({"sig": sig, "n": n, "nonzero": nonzero, "known": bad == 0,
                          "edition": corpus.reports["edition"].astype(object).to_numpy()},
                         index=pd.Index(ids.to_numpy(dtype=object), name="report_id"))

@@ -102,6 +102,7 @@ __all__ += ["packaged_yaml_pack"]
 from audit import __version__  # noqa: E402
 from audit.corpus.lookups import (  # noqa: E402
     UNIT_KINDS,
+    joined_by_report,
     known_cells,
     option,
     previous_reports,
@@ -112,5 +113,5 @@ from audit.corpus.lookups import (  # noqa: E402
 )
 from audit.corpus.ratios import RATIOS, risk_ratios  # noqa: E402
 
-__all__ += ["__version__", "RATIOS", "risk_ratios", "UNIT_KINDS", "known_cells", "option", "previous_reports", "sentences", "unit_kinds", "units_frame", "unreadable"]
+__all__ += ["__version__", "RATIOS", "risk_ratios", "UNIT_KINDS", "joined_by_report", "known_cells", "option", "previous_reports", "sentences", "unit_kinds", "units_frame", "unreadable"]
 # end of the checks' look-ups

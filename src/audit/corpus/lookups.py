@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -45,38 +46,78 @@ def known_cells(corpus: Corpus, table: str, keys: Sequence[str]) -> pd.DataFrame
 def _known_cells(corpus: Corpus, table: str, keys: list[str]) -> pd.DataFrame:
     ids = corpus.reports["report_id"].astype(str)
     out = np.full((len(ids), len(keys)), np.nan)
-    cells = corpus.cells
-    sub = cells.loc[(cells["table"] == table).to_numpy()]
-    if len(sub):
-        rc = pd.MultiIndex.from_arrays([sub["row"].astype(object), sub["col"].astype(object)])
-        codes, uniq = pd.factorize(rc)  # decide per distinct (row, col), not per cell
-        j = pd.Index(keys).get_indexer([f"{r}/{c}" for r, c in uniq])[codes]
-        sub, j = sub.loc[j >= 0], j[j >= 0]
-        value = sub["value"].to_numpy(dtype="float64").copy()
-        if "state" in sub.columns:  # contract 1: the reader decided the state once
-            state = sub["state"].astype(object).to_numpy()
-            value = np.where(state == "value", value, np.where(state == "blank", 0.0, np.nan))
-        else:
-            raw = sub["raw"].astype(object)
-            blank = raw.notna().to_numpy() & raw.fillna("").astype(str).str.strip().str.strip("\u3000") \
-                .isin(_BLANK_MARKS).to_numpy()
-            value = np.where(np.isnan(value) & blank, 0.0, value)
-        i = pd.Index(ids).get_indexer(sub["report_id"].astype(str))
-        ok = i >= 0
-        out[i[ok], j[ok]] = value[ok]
+    t = _table_cells(corpus, table)
+    if len(t.pair):
+        j_of_pair = pd.Index(keys).get_indexer(t.names)  # per distinct (row, col), not per cell
+        j = j_of_pair[t.pair]
+        take = np.flatnonzero((j >= 0) & (t.report >= 0))
+        out[t.report[take], j[take]] = t.value[take]
         _unknown_flagged(corpus, table, keys, pd.Index(ids), out)
     return pd.DataFrame(out, index=pd.Index(ids.to_numpy(dtype=object), name="report_id"), columns=keys)
+
+
+@dataclass(frozen=True)
+class _TableCells:
+    """One table's cells as arrays: report position, (row, col) code, known value."""
+
+    report: np.ndarray
+    pair: np.ndarray
+    names: list[str]  # "row/col" of each pair code
+    value: np.ndarray
+
+
+def _table_cells(corpus: Corpus, table: str) -> _TableCells:
+    return corpus.derived(f"lookups:table:{table}", lambda c: _build_table_cells(c, table))
+
+
+def _build_table_cells(corpus: Corpus, table: str) -> _TableCells:
+    cells = corpus.cells
+    sub = cells.loc[(cells["table"] == table).to_numpy()]
+    row, col = (pd.Categorical(sub[k]) if not isinstance(sub[k].dtype, pd.CategoricalDtype) else sub[k].array
+                for k in ("row", "col"))
+    n_col = len(col.categories)
+    pair = row.codes.astype(np.int64) * n_col + col.codes
+    names = [f"{r}/{c}" for r in row.categories.astype(str) for c in col.categories.astype(str)]
+    value = sub["value"].to_numpy(dtype="float64").copy()
+    if "state" in sub.columns:  # contract 1: the reader decided the state once
+        state = sub["state"].astype(object).to_numpy()
+        value = np.where(state == "value", value, np.where(state == "blank", 0.0, np.nan))
+    else:
+        raw = sub["raw"]
+        if isinstance(raw.dtype, pd.CategoricalDtype):  # decide once per distinct raw text
+            marks = pd.Series(raw.cat.categories.astype(str)).str.strip().str.strip("\u3000").isin(_BLANK_MARKS)
+            codes = raw.cat.codes.to_numpy()
+            blank = (codes >= 0) & marks.to_numpy()[np.clip(codes, 0, None)] if len(marks) else codes < -1
+        else:
+            r = raw.astype(object)
+            blank = r.notna().to_numpy() & r.fillna("").astype(str).str.strip().str.strip("\u3000") \
+                .isin(_BLANK_MARKS).to_numpy()
+        value = np.where(np.isnan(value) & blank, 0.0, value)
+    rid = sub["report_id"]
+    reports = pd.Index(corpus.reports["report_id"].astype(str))
+    if isinstance(rid.dtype, pd.CategoricalDtype):  # one look-up per report, not per cell
+        at = reports.get_indexer(rid.cat.categories.astype(str))
+        codes = rid.cat.codes.to_numpy()
+        report = np.where(codes >= 0, at[np.clip(codes, 0, None)] if len(at) else -1, -1)
+    else:
+        report = reports.get_indexer(rid.astype(str))
+    return _TableCells(report=report, pair=pair, names=names, value=value)
 
 
 def _unknown_flagged(corpus: Corpus, table: str, keys: list[str], ids: pd.Index, out: np.ndarray) -> None:
     """Rows (or whole tables) the reader flagged as glued or short become unknown."""
     p = corpus.problems
     p = p.loc[p["kind"].isin(_INCOMPLETE).to_numpy() & (p["table"] == table).to_numpy()]
-    rows = np.array([k.split("/")[0] for k in keys], dtype=object)
-    for rid, row in zip(p["report_id"].astype(str), p["row"], strict=True):
-        i = ids.get_indexer([rid])[0]
-        if i >= 0:
-            out[i, rows == row if isinstance(row, str) else slice(None)] = np.nan
+    if p.empty:
+        return
+    at = ids.get_indexer(p["report_id"].astype(str))
+    row = p["row"].astype(object).to_numpy()
+    key_rows = np.array([k.split("/")[0] for k in keys], dtype=object)
+    whole = pd.isna(row)
+    out[at[whole & (at >= 0)]] = np.nan
+    hit = ~whole & (at >= 0)
+    r, j = np.nonzero(row[hit][:, None] == key_rows[None, :])
+    out[at[hit][r], j] = np.nan
 
 
 def option(corpus: Corpus, name: str, default: float) -> float:
@@ -107,13 +148,27 @@ def _previous(corpus: Corpus) -> pd.DataFrame:
 # -- prose -----------------------------------------------------------------------------------------
 
 # A sentence of prose: a run of text ended by a full stop, never crossing a line break, a tab or a
-# pipe (table rows are printed with those, and their labels carry no full stop). Found by one
-# split (linear in the text, also on a 100,000-digit run), keeping the pieces that end a sentence.
-_CUTS = re.compile(r"(?<=[。！？!?])|[\n\t|]")
-_ENDS = ("。", "！", "？", "!", "?")
+# pipe (table rows are printed with those, and their labels carry no full stop). Found with numpy
+# over the sections' code points, in chunks (linear in the text, also on a 100,000-digit run).
+_ENDS = "。！？!?"
+_CUTS = "\n\t|"
+_CHUNK_CHARS = 1 << 22
 _NOISE = re.compile(r"[\s\u3000*#>\-•·]+")
 _DIGITS = re.compile(r"[0-9０-９.．]+")
 MIN_SENTENCE_CHARS = 8
+
+
+def joined_by_report(ids: pd.Series, texts: pd.Series) -> pd.Series:
+    """``texts`` joined with line breaks per report id (index), in their order; a report with one
+    text (the usual case) costs no Python call."""
+    rid = ids.astype(str).to_numpy(dtype=object)
+    t = texts.astype(str).to_numpy(dtype=object)
+    dup = pd.Series(rid).duplicated(keep=False).to_numpy()
+    single = pd.Series(t[~dup], index=pd.Index(rid[~dup], name="report_id"), dtype=object)
+    if not dup.any():
+        return single
+    many = pd.Series(t[dup], dtype=object).groupby(rid[dup], sort=False).agg("\n".join)
+    return pd.concat([single, many]).rename_axis("report_id")
 
 
 def sentences(corpus: Corpus) -> pd.DataFrame:
@@ -126,15 +181,44 @@ def sentences(corpus: Corpus) -> pd.DataFrame:
 def _sentences(corpus: Corpus) -> pd.DataFrame:
     sec = corpus.sections
     sec = sec.loc[~sec["report_id"].astype(str).isin(unreadable(corpus))]
-    found = sec["text"].astype(str).str.split(_CUTS, regex=True)
-    frame = pd.DataFrame({"report_id": sec["report_id"].astype(str).to_numpy(dtype=object),
-                          "canonical": sec["canonical"].astype(object).to_numpy(), "text": found.to_numpy()})
-    frame = frame.explode("text", ignore_index=True).dropna(subset=["text"])
-    frame = frame.loc[frame["text"].str.endswith(_ENDS)]
+    texts = sec["text"].astype(str).tolist()
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    where, found = [], []
+    lo = 0
+    while lo < len(texts):  # sections in chunks of about _CHUNK_CHARS characters
+        hi = lo + max(1, int(np.searchsorted(np.cumsum(lengths[lo:] + 1), _CHUNK_CHARS)))
+        w, f = _chunk_sentences(texts[lo:hi])
+        where.append(w + lo)
+        found.extend(f)
+        lo = hi
+    at = np.concatenate(where) if where else np.zeros(0, dtype=np.int64)
+    frame = pd.DataFrame({"report_id": sec["report_id"].astype(str).to_numpy(dtype=object)[at],
+                          "canonical": sec["canonical"].astype(object).to_numpy()[at],
+                          "text": np.asarray(found, dtype=object)})
     codes, uniq = pd.factorize(frame["text"])  # boilerplate repeats across reports: normalise once
     norm = pd.Series(uniq, dtype=object).str.replace(_NOISE, "", regex=True).str.replace(_DIGITS, "#", regex=True)
     frame["text"] = norm.to_numpy(dtype=object)[codes] if len(codes) else frame["text"]
     return frame.loc[frame["text"].str.len() >= MIN_SENTENCE_CHARS].reset_index(drop=True)
+
+
+def _chunk_sentences(texts: list[str]) -> tuple[np.ndarray, list[str]]:
+    """(section index within ``texts``, sentence) of every sentence, in text order."""
+    joined = "\n".join(texts)
+    a = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    end = a == ord(_ENDS[0])
+    for c in _ENDS[1:]:
+        end |= a == ord(c)
+    boundary = end.copy()
+    for c in _CUTS:
+        boundary |= a == ord(c)
+    stops, marks = np.flatnonzero(end), np.flatnonzero(boundary)
+    k = np.searchsorted(marks, stops) - 1  # the boundary before each full stop
+    starts = np.where(k >= 0, marks[np.maximum(k, 0)] + 1, 0) if len(marks) else stops
+    keep = stops - starts >= 1  # at least one character before the full stop
+    starts, stops = starts[keep], stops[keep]
+    sentences = [joined[i:j + 1] for i, j in zip(starts.tolist(), stops.tolist(), strict=True)]
+    first = np.cumsum(np.r_[0, np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))[:-1] + 1])
+    return np.searchsorted(first, stops, "right") - 1, sentences
 
 
 # -- kinds of unit -----------------------------------------------------------------------------------

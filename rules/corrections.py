@@ -26,8 +26,7 @@ MENTION = r"纠正|纠错|撤销|确认[^，。；]{0,6}违法|责令|重新(?:�
     description=(
         "表四（行政复议、行政诉讼情况）中“结果纠正”大于 0，说明复议机关或法院认定本单位的依申请公开答复有误，"
         "报告正文应说明纠正了什么、作了哪些整改。正文（去掉表头“结果纠正”后）完全没有提到纠正、撤销、确认违法、"
-        "责令重新答复、败诉等内容的，报此问题。只提到没提到，不评判说明是否充分。\n"
-        "表四 结果纠正 > 0 while the text never mentions what was corrected."
+        "责令重新答复、败诉等内容的，报此问题。只提到没提到，不评判说明是否充分。"
     ),
     fail_example={"cells": {"appeals/review/corrected": 2, "appeals/review/total": 3}},
     pass_example={"cells": {"appeals/review/corrected": 2, "appeals/review/total": 3},

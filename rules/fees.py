@@ -58,8 +58,7 @@ def _confused(corpus) -> pd.DataFrame:
     description=(
         "第六部分应报告政府信息公开信息处理费（向申请人收取，依据国办函〔2020〕109号《政府信息公开信息处理费管理办法》）的"
         "收取情况。表二“行政事业性收费”（单位：万元）是本单位的行政事业性收费金额，与信息处理费无关。第六部分只谈"
-        "行政事业性收费、不提信息处理费的，或把表二的收费金额写成信息处理费金额的，报此问题。只检查 2021 版报告。\n"
-        "信息处理费 confused with 行政事业性收费 (the 表二 row in 万元)."
+        "行政事业性收费、不提信息处理费的，或把表二的收费金额写成信息处理费金额的，报此问题。只检查 2021 版报告。"
     ),
     fail_example={"sections": {"other": "本年度行政事业性收费0万元。无其他需要报告的事项。"}},
     pass_example={"sections": {"other": "本年度未收取信息处理费；行政事业性收费情况见表二。"}},
@@ -88,8 +87,7 @@ def confused(corpus) -> pd.DataFrame:
     description=(
         "表三（六）其他处理第 2 项“申请人逾期未按收费通知要求缴纳费用”大于 0，说明本单位向申请人发出过收费通知，"
         "正文应说明信息处理费的收取情况。第六部分谈到收费（如“不涉及收费”）而全文从未提到信息处理费的，报此问题"
-        "（第六部分完全不谈收费的由 SECT-FEE-MISSING 报告，只谈行政事业性收费的由 FEE-CONFUSED 报告）。只检查 2021 版报告。\n"
-        "（六）其他处理 2 is non-zero while the text never mentions 信息处理费."
+        "（第六部分完全不谈收费的由 SECT-FEE-MISSING 报告，只谈行政事业性收费的由 FEE-CONFUSED 报告）。只检查 2021 版报告。"
     ),
     fail_example={"cells": {"requests/new/natural": 4, "requests/new/total": 4,
                             "requests/other_overdue_fee/natural": 1, "requests/other_overdue_fee/total": 1,

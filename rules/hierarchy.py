@@ -75,9 +75,7 @@ def _families(corpus) -> pd.DataFrame:
         "人民政府的年度报告是本级政府的汇总报告，表三（收到和处理政府信息公开申请情况）和表四（行政复议、行政诉讼情况）"
         "的每个数据都应不小于所属部门、乡镇、街道同一年度报告同一单元格之和（单位隶属关系来自 --units 单位名单的“上级单位”列）。"
         "汇总数小于下级之和，说明汇总漏报了下级的申请或案件。只比较两边都读出的单元格；所属单位当年没有报告的，"
-        "在问题说明中列出（它们的数据不在下级之和中）。没有单位名单时不检查。\n"
-        "A government's summary report against the sum of its children's reports for the same year, "
-        "per cell of 表三 and 表四; only a summary below the sum is flagged."
+        "在问题说明中列出（它们的数据不在下级之和中）。没有单位名单时不检查。"
     ),
     fail_example={"options": {"units": _UNITS}, "reports": [
         {"report_id": "gov", "unit": "示例区人民政府"}, {"report_id": "edu", "unit": "示例区教育局"},

@@ -71,8 +71,7 @@ _TITLE = "「五、存在的主要问题及改进情况」"
     description=(
         "五、存在的主要问题及改进情况 应写明本单位政府信息公开工作存在的具体问题。只写“无”“未发现问题”，或只写工作措施、"
         "不写问题的，视为未写明问题（判断时去掉小标题，并把“无……问题”“未发现……不足”这类否定说法去掉后，"
-        "看是否还有“不足、有待、不够、滞后、薄弱”等说明问题的词）。\n"
-        "Section 五 states no problem (only 无, 未发现问题, or only measures)."
+        "看是否还有“不足、有待、不够、滞后、薄弱”等说明问题的词）。"
     ),
     fail_example={"sections": {"problems": "本年度政府信息公开工作运行平稳，未发现问题。"}},
     pass_example={"sections": {"problems": "存在的问题：政策解读形式较为单一。改进情况：增加图解和视频解读。"}},
@@ -93,8 +92,7 @@ def no_problem(corpus) -> pd.DataFrame:
     points=0.5,
     description=(
         "五、存在的主要问题及改进情况 写了问题，却没有写任何改进措施或改进情况（没有“改进、加强、完善、推进、整改、下一步、"
-        "将……”等说法）。只列问题不写改进，不符合该部分“改进情况”的要求。什么都没写的，只报 PROB-NO-PROBLEM。\n"
-        "Problems stated but no measure."
+        "将……”等说法）。只列问题不写改进，不符合该部分“改进情况”的要求。什么都没写的，只报 PROB-NO-PROBLEM。"
     ),
     fail_example={"sections": {"problems": "存在的问题：政策解读形式较为单一，信息更新不够及时。"}},
     pass_example={},
@@ -126,9 +124,8 @@ _BOILER = ("存在的问题：一是政务公开工作有待进一步加强。�
     points=1,
     description=(
         "五、存在的主要问题及改进情况 的每一句话都在语料中至少 5 个其他单位的报告里一字不差地出现（数字不计，可在配置 "
-        "[checks] template_reports 中修改单位数），即只有套话，没有写本单位自己的问题。至少 2 句才判断。"
-        "与 XR-COPIED-TEXT（两份报告整段相同）不同：这里是逐句看是否为众多单位通用的模板句。\n"
-        "Every sentence of section 五 is template wording shared by many other units' reports."
+        "[check_thresholds] template_reports 中修改单位数），即只有套话，没有写本单位自己的问题。至少 2 句才判断。"
+        "与 XR-COPIED-TEXT（两份报告整段相同）不同：这里是逐句看是否为众多单位通用的模板句。"
     ),
     fail_example={"reports": [{"report_id": f"t{i}", "unit": f"示例市第{i}局", "sections": {"problems": _BOILER}}
                               for i in range(1, 7)]},
@@ -159,8 +156,7 @@ def template_only(corpus) -> pd.DataFrame:
     description=(
         "本报告五、存在的主要问题及改进情况 中写明问题的句子，全部与本单位上一年度报告第五部分的句子一字不差"
         "（数字不计）。问题一年没有变化，说明上年的“改进情况”没有落实，或照抄了上年的内容。"
-        "至少 1 句写明问题的句子才判断；只看本单位相邻两年的报告。\n"
-        "The problems stated in section 五 are word for word those of the unit's previous report."
+        "至少 1 句写明问题的句子才判断；只看本单位相邻两年的报告。"
     ),
     fail_example={"reports": [{"report_id": "u2023", "year": 2023}, {"report_id": "u2024", "year": 2024}]},
     pass_example={"reports": [{"report_id": "u2023", "year": 2023}, {"report_id": "u2024", "year": 2024, "sections": {

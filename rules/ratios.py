@@ -5,7 +5,7 @@ handling of applications is at risk. They are shown in the scorecard for every r
 cases; these rules turn a ratio past its threshold into a warning for the supervisor to look at.
 They deduct no points (the report is not wrong; the handling it reports may need checking): a
 local policy or rubric can give them weight. Thresholds and the minimum number of cases are
-configurable (``[checks]``: max_correction_rate, min_disclosure_rate, max_denial_rate,
+configurable (``[check_thresholds]``: max_correction_rate, min_disclosure_rate, max_denial_rate,
 max_carry_rate, min_cases).
 """
 
@@ -54,8 +54,7 @@ def _flag(corpus, ratio: str, limit_key: str, above: bool, what: tuple[str, str,
     description=(
         "纠错率 =（行政复议结果纠正 + 行政诉讼结果纠正）÷ 已审结案件（结果维持 + 结果纠正 + 其他结果，三组合计）。"
         "纠错率高于阈值（默认 20%）说明依申请公开答复被复议机关或法院纠正的比例偏高，答复的合法性需要核查。"
-        "审结案件少于最少案件数（默认 30 件）时不计算（样本不足）。不扣分，供考核时参考。\n"
-        "Share of decided review and litigation cases that corrected the unit."
+        "审结案件少于最少案件数（默认 30 件）时不计算（样本不足）。不扣分，供考核时参考。"
     ),
     fail_example={"cells": {"appeals/review/upheld": 20, "appeals/review/corrected": 12, "appeals/review/total": 32}},
     pass_example={"cells": {"appeals/review/upheld": 30, "appeals/review/corrected": 2, "appeals/review/total": 32}},
@@ -73,7 +72,7 @@ def correction_high(corpus) -> pd.DataFrame:
     description=(
         "实质公开率 =（（一）予以公开 + （二）部分公开）÷（七）总计（总计列）。低于阈值（默认 30%）说明大部分申请"
         "未得到信息，需要核查不予公开、无法提供和不予处理的理由是否充分。办理总数少于最少案件数（默认 30 件）时不计算。"
-        "不扣分，供考核时参考。\nShare of handled applications answered with the information, fully or in part."
+        "不扣分，供考核时参考。"
     ),
     fail_example={"cells": {**_BUSY, "requests/granted/natural": 5, "requests/granted/total": 5,
                             "requests/unable_not_held/natural": 35, "requests/unable_not_held/total": 35}},
@@ -92,7 +91,7 @@ def disclosure_low(corpus) -> pd.DataFrame:
     description=(
         "不予公开率 = （三）不予公开 8 项之和 ÷（七）总计（总计列）。高于阈值（默认 20%）时，不予公开的理由"
         "（国家秘密、三安全一稳定、第三方权益、内部事务、过程性信息等）是否成立需要核查。办理总数少于最少案件数"
-        "（默认 30 件）时不计算。不扣分，供考核时参考。\nShare of handled applications refused."
+        "（默认 30 件）时不计算。不扣分，供考核时参考。"
     ),
     fail_example={"cells": {**_BUSY, "requests/unable_not_held/natural": 0, "requests/unable_not_held/total": 0,
                             "requests/denied_internal/natural": 10, "requests/denied_internal/total": 10}},
@@ -110,8 +109,7 @@ def denial_high(corpus) -> pd.DataFrame:
     points=0,
     description=(
         "结转率 = 四、结转下年度继续办理 ÷（一、本年新收 + 二、上年结转）（总计列）。高于阈值（默认 30%）说明大量申请"
-        "跨年未办结，可能超过法定答复期限。新收与上年结转合计少于最少案件数（默认 30 件）时不计算。不扣分，供考核时参考。\n"
-        "Share of the year's applications carried into the next year."
+        "跨年未办结，可能超过法定答复期限。新收与上年结转合计少于最少案件数（默认 30 件）时不计算。不扣分，供考核时参考。"
     ),
     fail_example={"cells": {**_BUSY, "requests/granted/natural": 10, "requests/granted/total": 10,
                             "requests/handled_total/natural": 20, "requests/handled_total/total": 20,

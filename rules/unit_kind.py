@@ -44,8 +44,7 @@ def _kinds(corpus) -> pd.Series:
     description=(
         "《政府信息公开条例》第五十条：各级人民政府的政府信息公开工作年度报告还应当包括工作考核、社会评议和责任追究结果情况。"
         "单位为人民政府（含乡、镇人民政府；类型取自 --units 单位名单，没有名单时取自单位名称）而正文没有提到其中某项"
-        "（考核、评议、追究或问责）的，报此问题，并列出缺少的项目。街道办事处和政府部门不适用。\n"
-        "A people's government's report must cover 工作考核、社会评议和责任追究 (条例 Art. 50)."
+        "（考核、评议、追究或问责）的，报此问题，并列出缺少的项目。街道办事处和政府部门不适用。"
     ),
     fail_example={"unit": _GOV},
     pass_example={"unit": _GOV, "extra_text": _ART50_TEXT},
@@ -73,8 +72,7 @@ def art50_missing(corpus) -> pd.DataFrame:
         "按《立法法》，只有国务院部门和省、设区的市的人民政府可以制定规章。乡镇、街道和地方政府部门在表二“规章”行"
         "填报本年制发件数（2019 版为本年新制作数量）大于 0，多半是把行政规范性文件填进了规章行，请核对。"
         "单位类型取自 --units 单位名单，没有名单时取自单位名称；国家部委、政府办公厅（室）和司法局（厅）"
-        "（它们报告的是本级政府的规章）不检查。\n"
-        "规章 本年制发 > 0 in a 乡镇, 街道 or department report."
+        "（它们报告的是本级政府的规章）不检查。"
     ),
     fail_example={"unit": "示例县河口镇人民政府", "cells": {"active/regulations/issued": 2, "active/regulations/in_force": 2}},
     pass_example={"unit": "示例市人民政府", "cells": {"active/regulations/issued": 2, "active/regulations/in_force": 2}},
@@ -104,10 +102,9 @@ def regulations_issued(corpus) -> pd.DataFrame:
     severity="info",
     points=0,
     description=(
-        "乡镇、街道在表二填报的行政许可或行政处罚本年处理决定数量达到上千件（默认 1000 件，可在配置 [checks] "
+        "乡镇、街道在表二填报的行政许可或行政处罚本年处理决定数量达到上千件（默认 1000 件，可在配置 [check_thresholds] "
         "township_decisions 中修改）。综合行政执法改革后确有可能，但也常见把全县（区）的数字、金额或累计数填进来，"
-        "请核对。只作提示，不扣分。\n"
-        "A township or sub-district reporting 行政处罚 or 行政许可 decisions in the thousands."
+        "请核对。只作提示，不扣分。"
     ),
     fail_example={"unit": "示例区城关街道办事处", "cells": {"active/penalty/decisions": 3200}},
     pass_example={"unit": "示例区城关街道办事处", "cells": {"active/penalty/decisions": 320}},

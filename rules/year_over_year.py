@@ -54,10 +54,8 @@ def _share(corpus) -> pd.DataFrame:
     points=0.5,
     description=(
         "年报正文（表格以外的文字）中，与本单位上一年度报告相同的句子所占比例超过阈值（默认 50%，可在配置 "
-        "[checks] repeat_share 中修改）。比较前去掉空白和列表符号，数字一律视为相同（只改了年份和数字的句子仍算重复）；"
-        "正文少于 5 句的报告不判断。依据：宿迁市部门政务公开考核表“年报内容50%以上与上年重复”扣 0.5 分，其他地方称“雷同”。\n"
-        "Sentences of the prose (outside the tables) found in the same unit's previous-year report, "
-        "over the report's sentences; numbers are ignored so a copy that only updates the figures counts."
+        "[check_thresholds] repeat_share 中修改）。比较前去掉空白和列表符号，数字一律视为相同（只改了年份和数字的句子仍算重复）；"
+        "正文少于 5 句的报告不判断。依据：宿迁市部门政务公开考核表“年报内容50%以上与上年重复”扣 0.5 分，其他地方称“雷同”。"
     ),
     fail_example={"reports": [{"report_id": "u2023", "year": 2023, "sections": _TEXT_2023},
                               {"report_id": "u2024", "year": 2024, "sections": _TEXT_2023}]},
@@ -137,8 +135,7 @@ def _table_signatures(corpus) -> pd.DataFrame:
     description=(
         "本报告三张统计表（主动公开、依申请公开、行政复议和行政诉讼）的每一个数据都与本单位上一年度报告相同。"
         "一年中主动公开、申请和复议诉讼的数字全部不变几乎不可能，通常是照抄了上年的表格。"
-        "只在两年表格版本相同、所有单元格都读出、且至少有 3 个非零数据时判断（全为 0 的小单位逐年相同属正常）。\n"
-        "All numbers of the three tables unchanged from the unit's previous-year report."
+        "只在两年表格版本相同、所有单元格都读出、且至少有 3 个非零数据时判断（全为 0 的小单位逐年相同属正常）。"
     ),
     fail_example={"reports": [{"report_id": "u2023", "year": 2023}, {"report_id": "u2024", "year": 2024}]},
     pass_example={"reports": [{"report_id": "u2023", "year": 2023},

@@ -217,7 +217,7 @@ def _audit(args: argparse.Namespace, files: list[Path], skipped: list[Any], give
     # Read and packed by the workers, streamed into the loader: no report dict reaches this process.
     corpus = loader.load_batches(packed_many(files, ids, jobs=args.jobs, progress=progress))
     corpus.options = {"deadline": config.deadline_for(cfg), "summary_deadline": config.deadline_for(cfg, "government"),
-                      "units": units, **(cfg.get("checks") or {})}
+                      "units": units, **(cfg.get("check_thresholds") or {})}
     findings, rule_errors = engine.run_rules(corpus, chosen, core=False)
 
     meta: dict[str, Any] = {

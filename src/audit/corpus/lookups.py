@@ -121,7 +121,7 @@ def _unknown_flagged(corpus: Corpus, table: str, keys: list[str], ids: pd.Index,
 
 
 def option(corpus: Corpus, name: str, default: float) -> float:
-    """A numeric run option (``corpus.options[name]``, set from the configuration's ``[checks]``)."""
+    """A numeric run option (``corpus.options[name]``, set from the configuration's ``[check_thresholds]``)."""
     v = (getattr(corpus, "options", None) or {}).get(name)
     return float(default if v is None else v)
 

@@ -56,10 +56,10 @@ DEFAULTS: dict[str, Any] = {
     "deadline": {"default": "01-31", "department": "01-31", "township": "01-31", "government": "03-31"},
     # Thresholds of the checks packs (year_over_year, ratios, problems_section, unit_kind); rules read
     # them from ``corpus.options`` under the same names.
-    "checks": {"repeat_share": 0.5, "min_cases": 30, "max_correction_rate": 0.2, "min_disclosure_rate": 0.3,
+    "check_thresholds": {"repeat_share": 0.5, "min_cases": 30, "max_correction_rate": 0.2, "min_disclosure_rate": 0.3,
                "max_denial_rate": 0.2, "max_carry_rate": 0.3, "template_reports": 5, "township_decisions": 1000},
 }
-_TABLES = ("severity", "points", "deadline", "checks")
+_TABLES = ("severity", "points", "deadline", "check_thresholds")
 _PATHS = ("waivers", "policy")
 
 

@@ -1,7 +1,7 @@
 """Risk ratios as scorecard columns (``audit.corpus.ratios``): 纠错率, 实质公开率, 不予公开率, 结转率.
 
 Each column holds the ratio as a fraction (4 decimals), 样本不足 when its base has fewer cases than
-the configured minimum (``[checks] min_cases``, default 30), or nothing when there is no case or
+the configured minimum (``[check_thresholds] min_cases``, default 30), or nothing when there is no case or
 the cells could not be read. They are shown beside the score, never part of it.
 """
 

@@ -375,8 +375,24 @@ def non_numeric(corpus):
                  col=_null(both["col"]), expected="数字", actual=both["raw"].to_numpy())
 
 
+@rule(
+    id="STRUCT-NUMBER-OVERFLOW", title="数值过大，无法精确核对",
+    category="structure", severity="warning", points=1,
+    description=(
+        "A printed count beyond 2^53 (about 9×10^15) has no exact float64: 9007199254740993 would be read "
+        "as …992 and an off-by-one total would pass unnoticed. The reader records `overflow` and does not "
+        "place the number as a value, so no comparison is made on an inexact count; this finding says so."
+    ),
+    fail_example={"problems": [{"kind": "overflow", "table": "requests", "row": "new", "col": "natural",
+                                "detail": "数值“9007199254740993”超过 2^53"}]},
+    pass_example={"cells": {"requests/new/natural": 9007199254740992}},
+)
+def number_overflow(corpus):
+    return _problem_findings(corpus, "overflow", "数值过大，无法精确表示，未参与核对", "请核实该数值")
+
+
 RULES = [table_missing, table_unread, table_blank, missing_cells, extra_cells, stray_cells, ambiguous_split,
-         glued_no_reading, unmapped_label, non_numeric]
+         glued_no_reading, unmapped_label, non_numeric, number_overflow]
 
 
 @hookimpl

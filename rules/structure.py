@@ -379,9 +379,9 @@ def non_numeric(corpus):
     id="STRUCT-NUMBER-OVERFLOW", title="数值过大，无法精确核对",
     category="structure", severity="warning", points=1,
     description=(
-        "A printed count beyond 2^53 (about 9×10^15) has no exact float64: 9007199254740993 would be read "
-        "as …992 and an off-by-one total would pass unnoticed. The reader records `overflow` and does not "
-        "place the number as a value, so no comparison is made on an inexact count; this finding says so."
+        "印出的数值超过 2^53（约 9×10^15）时，双精度浮点数无法精确表示：9007199254740993 会被读成 …992，"
+        "总计差 1 也无从发现。读取程序记录“数值溢出”问题，不把该数作为数值使用，因此不会对不精确的数字作任何核对；"
+        "本条提示指出该处。"
     ),
     fail_example={"problems": [{"kind": "overflow", "table": "requests", "row": "new", "col": "natural",
                                 "detail": "数值“9007199254740993”超过 2^53"}]},

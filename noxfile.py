@@ -1,4 +1,4 @@
-"""Developer sessions: tests (the README's test command), lint, typecheck, bench."""
+"""Developer sessions: tests (the README's test command), faults, lint, typecheck, bench."""
 
 from __future__ import annotations
 
@@ -18,6 +18,14 @@ def tests(session: nox.Session) -> None:
     """Install the package (non-editable, as users get it) and run the pytest suite."""
     session.install(".[test]")
     session.run("pytest", "-q", *session.posargs)
+
+
+@nox.session(python=False if os.environ.get("AUDIT_NOX_NO_VENV") else PY)
+def faults(session: nox.Session) -> None:
+    """The fault suite alone (tests/faults: hostile inputs, bad configuration, signals, the output set),
+    bounded in time: no test may take more than 3 minutes (each file sets tighter limits)."""
+    session.install(".[test]")
+    session.run("pytest", "-q", "tests/faults", "--timeout=180", *session.posargs)
 
 
 @nox.session(python=PY)

@@ -375,8 +375,24 @@ def non_numeric(corpus):
                  col=_null(both["col"]), expected="数字", actual=both["raw"].to_numpy())
 
 
+@rule(
+    id="STRUCT-NUMBER-OVERFLOW", title="数值过大，无法精确核对",
+    category="structure", severity="warning", points=1,
+    description=(
+        "印出的数值超过 2^53（约 9×10^15）时，双精度浮点数无法精确表示：9007199254740993 会被读成 …992，"
+        "总计差 1 也无从发现。读取程序记录“数值溢出”问题，不把该数作为数值使用，因此不会对不精确的数字作任何核对；"
+        "本条提示指出该处。"
+    ),
+    fail_example={"problems": [{"kind": "overflow", "table": "requests", "row": "new", "col": "natural",
+                                "detail": "数值“9007199254740993”超过 2^53"}]},
+    pass_example={"cells": {"requests/new/natural": 9007199254740992}},
+)
+def number_overflow(corpus):
+    return _problem_findings(corpus, "overflow", "数值过大，无法精确表示，未参与核对", "请核实该数值")
+
+
 RULES = [table_missing, table_unread, table_blank, missing_cells, extra_cells, stray_cells, ambiguous_split,
-         glued_no_reading, unmapped_label, non_numeric]
+         glued_no_reading, unmapped_label, non_numeric, number_overflow]
 
 
 @hookimpl

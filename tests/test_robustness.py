@@ -26,7 +26,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from audit.contracts import report as report_schema
-from tests.robustness.badinputs import BadInput, giant_numbers_report, seed_texts, write_bad_inputs
+from tests.robustness.badinputs import (
+    BadInput,
+    giant_numbers_report,
+    reports_of,
+    seed_texts,
+    write_bad_inputs,
+)
 
 normalise = pytest.importorskip("audit.ingest.normalise")
 cli = pytest.importorskip("audit.cli")
@@ -41,6 +47,7 @@ REASON_WORDS = {
     "random_bytes.txt": ("二进制", "编码", "无法"),
     "png_header.pdf": ("PDF", "pdf", "无法", "图片", "不是"),
     "zip_not_docx.docx": ("Word", "docx", "无法", "不是"),
+    "docx_bomb.docx": ("过大", "压缩炸弹"),
     "nul_bytes.txt": ("二进制", "空", "无法"),
 }
 
@@ -78,11 +85,14 @@ def test_every_input_is_one_report(bad_corpus, inprocess_run) -> None:
     folder, inputs = bad_corpus
     _, out = inprocess_run
     doc = _findings(out)
-    assert doc["run"]["report_count"] == len(inputs)
-    assert doc["run"]["input_count"] == len(inputs)
+    reports = reports_of(inputs)
+    assert doc["run"]["report_count"] == len(reports)
+    assert doc["run"]["input_count"] == len(reports)
     ids = _scorecard_ids(out)
-    assert len(ids) == len(inputs)
-    assert sorted(ids) == sorted(Path(b.name).stem for b in inputs)
+    assert len(ids) == len(reports)
+    assert sorted(ids) == sorted(b.report_id for b in reports)
+    skipped = sorted(Path(s["path"]).name for s in doc["run"]["skipped"])
+    assert skipped == sorted(b.name for b in inputs if b.skipped)
 
 
 def test_no_rule_crashed_on_bad_input(inprocess_run) -> None:
@@ -123,8 +133,8 @@ def test_cli_subprocess_on_bad_inputs(bad_corpus, tmp_path: Path) -> None:
                           capture_output=True, text=True, env=env, timeout=900)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "Traceback" not in proc.stderr
-    assert _findings(out)["run"]["report_count"] == len(inputs)
-    assert len(_scorecard_ids(out)) == len(inputs)
+    assert _findings(out)["run"]["report_count"] == len(reports_of(inputs))
+    assert len(_scorecard_ids(out)) == len(reports_of(inputs))
 
 
 @pytest.mark.timeout(60)

@@ -636,6 +636,9 @@ def _main(argv: Sequence[str] | None) -> int:
     except SystemExit as exc:  # --help / --version
         return int(exc.code or 0) if not isinstance(exc.code, str) else 2
     except KeyboardInterrupt as exc:
+        from audit.ingest.batch import stop_all_workers
+
+        stop_all_workers()
         if isinstance(exc, Terminated):
             _say("已终止（SIGTERM），未写出任何输出")
             return 128 + signal.SIGTERM

@@ -163,3 +163,11 @@ def test_full_disk_keeps_the_previous_outputs(src, tmp_path, capsys) -> None:
         assert sorted(p.name for p in mnt.iterdir() if p.name.startswith(".out.new-")) == []
     finally:
         _umount(mnt)
+
+
+@pytest.mark.parametrize("text,word", [(None, "units.csv"), ("地区,层级\n河南,县\n", "单位名称")])
+def test_bad_or_missing_units_file(src, tmp_path, capsys, no_reading, text, word) -> None:
+    u = tmp_path / "units.csv"
+    if text is not None:
+        u.write_text(text, encoding="utf-8")
+    _fails(capsys, ["run", str(src), "--out", str(tmp_path / "o"), "--units", str(u)], "units.csv", word)

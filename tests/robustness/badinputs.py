@@ -9,6 +9,7 @@ a ``parse`` finding (the file holds no readable report text at all).
 from __future__ import annotations
 
 import io
+import os
 import random
 import re
 import zipfile
@@ -30,9 +31,19 @@ TRADITIONAL = str.maketrans({
 
 @dataclass(frozen=True)
 class BadInput:
-    name: str  # file name in the folder
+    name: str  # file name in the folder (may hold surrogate-escaped bytes that are not UTF-8)
     kind: str  # what was done to it
     unreadable: bool  # no report text at all: must get a typed ``parse`` finding
+    skipped: bool = False  # not a report to read (a FIFO): must be listed in run.skipped instead
+
+    @property
+    def report_id(self) -> str:
+        return Path(os.fsencode(self.name).decode("utf-8", "backslashreplace")).stem
+
+
+def reports_of(inputs: list[BadInput]) -> list[BadInput]:
+    """The inputs that must each become one report."""
+    return [b for b in inputs if not b.skipped]
 
 
 def seed_texts() -> list[str]:
@@ -149,6 +160,21 @@ def write_bad_inputs(folder: Path, *, large_mb: int, n_fuzz: int, seed: int = 0)
     repeat = max(1, large_mb * 1024 * 1024 // len(filler.encode("utf-8")))
     put("large.txt", big + filler * repeat, f"~{large_mb} MB report")
 
+    # issue 12: names, NULs, nesting, archives, huge counts, formulas, non-regular files
+    put(os.fsdecode("舞钢市报告".encode("gbk") + b".txt"), base, "GBK bytes in the file name")
+    put("few_nuls.txt", base[:200] + "\x00" + base[200:1500] + "\x00\x00" + base[1500:], "three stray NUL bytes")
+    put("deep_divs.html", "<html><body>" + "<div>" * 3000 + _html(base) + "</div>" * 3000 + "</body></html>",
+        "report nested 3000 <div> levels deep")
+    put("deep_tables.html", "<html><body>" + "<table><tr><td>" * 800 + "x" + "</td></tr></table>" * 800
+        + _html(base) + "</body></html>", "800 nested tables before the report")
+    put("docx_bomb.docx", _docx_bomb(), "a .docx that inflates to 300 MB", unreadable=True)
+    put("overflow_counts.txt", re.sub(r"(?<=\t)\d+(?=\t)", "9007199254740993", base, count=3),
+        "counts beyond 2**53")
+    put("formula_cells.txt", base.replace("一、总体情况", "一、总体情况\n =HYPERLINK(\"http://x\",\"y\")", 1),
+        "a formula after a leading space")
+    os.mkfifo(folder / "named_pipe.txt")
+    out.append(BadInput("named_pipe.txt", "a FIFO inside the folder", unreadable=False, skipped=True))
+
     for i in range(n_fuzz):
         text = seeds[i % len(seeds)]
         for _ in range(1 + r.randrange(3)):
@@ -160,6 +186,20 @@ def write_bad_inputs(folder: Path, *, large_mb: int, n_fuzz: int, seed: int = 0)
             data = text.encode("utf-8", errors="surrogatepass")
         put(f"fuzz_{i:05d}.txt", data, f"fuzzed seed {i % len(seeds)} ({enc})")
     return out
+
+
+def _docx_bomb(inflated_mb: int = 300) -> bytes:
+    """A Word document plus a member of zeros declared and inflating to ``inflated_mb`` MB."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+                   'package/2006/content-types"/>')
+        z.writestr("word/document.xml", "<w:document/>")
+        with z.open("word/media/image1.png", "w", force_zip64=True) as fh:
+            chunk = b"\0" * (1 << 20)
+            for _ in range(inflated_mb):
+                fh.write(chunk)
+    return buf.getvalue()
 
 
 def giant_numbers_report(seed: int = 0) -> str:

@@ -41,7 +41,8 @@ def test_severities_follow_the_brief():
     sev = {r.id: r.severity for r in PACK.rules}
     assert sev == {"STRUCT-TABLE-MISSING": "error", "STRUCT-TABLE-UNREAD": "warning", "STRUCT-TABLE-BLANK": "info", "STRUCT-MISSING-CELLS": "error",
                    "STRUCT-EXTRA-CELLS": "warning", "STRUCT-STRAY-CELLS": "info", "STRUCT-AMBIGUOUS-SPLIT": "warning",
-                   "STRUCT-GLUED-NO-READING": "error", "STRUCT-UNMAPPED-LABEL": "warning", "STRUCT-NON-NUMERIC": "error"}
+                   "STRUCT-GLUED-NO-READING": "error", "STRUCT-UNMAPPED-LABEL": "warning", "STRUCT-NON-NUMERIC": "error",
+                   "STRUCT-NUMBER-OVERFLOW": "warning"}
 
 
 def test_missing_cells_located_with_detail():
@@ -121,3 +122,23 @@ def test_reader_chinese_detail_kept_verbatim():
     out = RULES["STRUCT-MISSING-CELLS"].run(build_corpus(
         {"problems": [{"kind": "missing_cells", "table": "requests", "row": "new", "detail": detail}]}))
     assert out.iloc[0]["message"].startswith(detail + "；")
+
+
+def test_count_beyond_2_53_is_not_a_value_and_is_reported():
+    """A printed 9007199254740993 is not silently rounded to …992: no value, a problem, a finding."""
+    from audit.ingest.normalise import normalise_text
+    from tests.robustness.badinputs import seed_texts
+
+    text = seed_texts()[0]
+    import re
+
+    m = re.search(r"(?m)^(一、本年新收政府信息公开申请数量\t)(\d+)", text)
+    assert m, "seed layout changed"
+    rep = normalise_text(text[:m.start(2)] + "9007199254740993" + text[m.end(2):], "r1")
+    over = [p for p in rep["problems"] if p["kind"] == "overflow"]
+    assert len(over) == 1 and "9007199254740993" in over[0]["detail"]
+    cell = next(c for c in rep["cells"] if c["raw"] == "9007199254740993")
+    assert cell["value"] is None and cell["state"] != "value"
+    out = RULES["STRUCT-NUMBER-OVERFLOW"].run(load([rep]))
+    assert len(out) == 1 and out.iloc[0]["row"] == over[0]["row"]
+    assert RULES["STRUCT-NON-NUMERIC"].run(load([rep])).empty  # it is a number, only too large

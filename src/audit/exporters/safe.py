@@ -3,7 +3,9 @@
 Report text is written by outside parties: a unit name or a quoted sentence such as
 ``=HYPERLINK("http://x","y")`` would run as a formula when a supervisor opens the CSV or XLSX.
 Text starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading apostrophe
-(the OWASP recommendation), so spreadsheets show it as text. Numbers stay numbers.
+(the OWASP recommendation), so spreadsheets show it as text. Numbers stay numbers. Leading white
+space does not hide a formula (`` =3+3`` is evaluated by some spreadsheets after trimming), so the
+test is made after it.
 """
 
 from __future__ import annotations
@@ -14,11 +16,16 @@ import numpy as np
 import pandas as pd
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_LEADING = " \n\u3000\xa0\u2000\u2001\u2002\u2003\u2009\u200b\ufeff"
+
+
+def _formula(v: Any) -> bool:
+    return isinstance(v, str) and (v.startswith(TRIGGERS) or v.lstrip(_LEADING).startswith(TRIGGERS))
 
 
 def neutralise(value: Any) -> Any:
     """One value: text that a spreadsheet would evaluate gets a leading ``'``; anything else unchanged."""
-    if isinstance(value, str) and value.startswith(TRIGGERS):
+    if _formula(value):
         return "'" + value
     return value
 
@@ -29,8 +36,8 @@ def _dangerous(values: np.ndarray) -> np.ndarray:
     try:
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
     except TypeError:  # unhashable values (lists in ``expected``): one plain pass
-        return np.fromiter([isinstance(v, str) and v.startswith(TRIGGERS) for v in values], bool, len(values))
-    bad = np.fromiter([isinstance(v, str) and v.startswith(TRIGGERS) for v in uniques], bool, len(uniques))
+        return np.fromiter([_formula(v) for v in values], bool, len(values))
+    bad = np.fromiter([_formula(v) for v in uniques], bool, len(uniques))
     return bad[codes] & (codes >= 0) if len(bad) else np.zeros(len(values), dtype=bool)
 
 

@@ -378,12 +378,26 @@ def _pool(workers: int) -> Iterator[ProcessPoolExecutor]:
     so nobody keeps the caller's pipes open (``audit run … | tee log`` finishes).
     """
     pool = ProcessPoolExecutor(max_workers=workers, initializer=worker_init, initargs=(os.getpid(),))
+    _LIVE_POOLS.add(pool)
     try:
         yield pool
     except BaseException:
         kill_workers(pool)
         raise
+    finally:
+        _LIVE_POOLS.discard(pool)
     pool.shutdown(wait=True)
+
+
+_LIVE_POOLS: set[ProcessPoolExecutor] = set()
+
+
+def stop_all_workers() -> None:
+    """Kill every reader pool still running: called on an interrupt, so a suspended reading
+    generator (not yet finalised) never leaves workers finishing queued chunks at exit."""
+    for pool in list(_LIVE_POOLS):
+        kill_workers(pool)
+        _LIVE_POOLS.discard(pool)
 
 
 def kill_workers(pool: ProcessPoolExecutor) -> None:

@@ -2,7 +2,8 @@
 
 Published reports come as UTF-8 (with or without BOM), GB18030/GBK from older CMSs and Word
 exports, and UTF-16 from Windows tools. The detected encoding is recorded in ``source.encoding``.
-Binary files (NUL bytes that are not UTF-16, control-character noise) are refused with a reason.
+Binary files (many NUL bytes that are not UTF-16, control-character noise) are refused with a
+reason; a few stray NULs in a text file are not.
 """
 
 from __future__ import annotations
@@ -74,6 +75,12 @@ def _looks_binary(text: str) -> bool:
     return bad > max(3, len(sample) * 0.01)
 
 
+def _nul_heavy(sample: bytes) -> bool:
+    """More NUL bytes than a text file picks up by accident (a few from a bad copy or a CMS export
+    are stripped later; a report is not "binary" for three of them)."""
+    return sample.count(0) > max(16, len(sample) // 200)
+
+
 def decode(data: bytes) -> Decoded:
     """Decode report bytes, never raising."""
     if not data:
@@ -90,7 +97,7 @@ def decode(data: bytes) -> Decoded:
             return _checked(data.decode(guess), guess)
         except UnicodeDecodeError:
             pass
-    if b"\x00" in data[:8192]:
+    if _nul_heavy(data[:8192]):
         return Decoded(None, None, ("binary", "文件是二进制数据（含 NUL 字节），不是文本、HTML、Word 或 PDF 报告"))
     try:
         return _checked(data.decode("utf-8"), "utf-8")

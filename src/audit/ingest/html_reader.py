@@ -51,18 +51,28 @@ def extract(data: bytes) -> Extracted:
     if _looks_binary(text):
         problems.append(problem("unreadable", "the file is not HTML text (binary content)"))
         return Extracted("", "html", encoding=encoding, layout="html", problems=problems)
+    source = _XML_DECL.sub("", text)
     try:
-        doc = lxml.html.document_fromstring(_XML_DECL.sub("", text))
+        doc, too_deep = _parse(source)
+        if too_deep:
+            # Nesting deeper than libxml2 allows (2048 with huge_tree) drops everything after it:
+            # read the page again without its layout wrappers (div, span, font…), tables kept.
+            doc, too_deep = _parse(_flatten(source))
+            if too_deep:
+                problems.append(problem("deep_nesting", f"网页标签嵌套超过 {_MAX_DEPTH} 层，超出部分的文字未能读取"))
+        published = _published_from_meta(doc)
+        body = _body(doc)
+    except RecursionError:  # nested deeper than Python's recursion limit: read it without wrappers
+        doc, _ = _parse(_flatten(source))
+        published = _published_from_meta(doc)
+        try:
+            body = _body(doc)
+        except RecursionError:  # tables inside tables, a thousand deep: the text, without the grid
+            body = "\n".join(line.strip() for line in doc.text_content().splitlines() if line.strip())
+            problems.append(problem("deep_nesting", "网页表格嵌套过深，已按纯文本读取，表格的行列结构未能保留"))
     except (lxml.etree.ParserError, ValueError) as exc:
         problems.append(problem("unreadable", f"the HTML could not be parsed: {exc}"))
         return Extracted("", "html", encoding=encoding, layout="html", problems=problems)
-    published = _published_from_meta(doc)
-    for bad in doc.xpath("|".join(f"//{t}" for t in _DROP_TAGS)):
-        if bad.getparent() is not None:
-            bad.drop_tree()
-    lines = _Lines()
-    _walk(doc, lines)
-    body = "\n".join(lines.done())
     if published is None:
         published = published_from_text(body)
     if not body.strip():
@@ -70,6 +80,33 @@ def extract(data: bytes) -> Extracted:
     if data.rstrip()[-1:] != b">" and b"</html" not in data[-2048:].lower() and "<html" in text[:2048].lower():
         problems.append(problem("truncated", "the HTML page ends before its closing </html> tag"))
     return Extracted(body, "html", encoding=encoding, layout="html", published=published, problems=problems)
+
+
+_MAX_DEPTH = 2048  # libxml2's limit with XML_PARSE_HUGE (256 without: pages ~255 levels deep came out empty)
+# Layout wrappers whose nesting carries no table structure: dropped (blocks become line breaks)
+# when a page is nested too deeply to parse as it is.
+_WRAPPER = re.compile(r"<(/?)(?:div|span|font|section|article|center|blockquote|b|i|u|em|strong|a|ul|ol|li|"
+                      r"small|big|sup|sub|label|form|main|header|footer|nav|aside)\b[^>]*>", re.I)
+
+
+def _parse(source: str) -> tuple[lxml.html.HtmlElement, bool]:
+    """The document, and whether the parser stopped at its nesting limit (text after it is lost)."""
+    parser = lxml.html.HTMLParser(huge_tree=True)
+    doc = lxml.html.document_fromstring(source, parser=parser)
+    return doc, any("Excessive depth" in e.message for e in parser.error_log)
+
+
+def _flatten(source: str) -> str:
+    return _WRAPPER.sub(lambda m: "" if m.group(1) else "<br>", source)
+
+
+def _body(doc: lxml.html.HtmlElement) -> str:
+    for bad in doc.xpath("|".join(f"//{t}" for t in _DROP_TAGS)):
+        if bad.getparent() is not None:
+            bad.drop_tree()
+    lines = _Lines()
+    _walk(doc, lines)
+    return "\n".join(lines.done())
 
 
 def published_from_text(text: str) -> str | None:

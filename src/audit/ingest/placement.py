@@ -67,7 +67,7 @@ def assemble(reads: dict[str, TableRead], edition: str | None,
             if vals is None:
                 cells.extend({"table": table, "row": r, "col": c, "value": None, "raw": None,
                               "state": values.UNPLACED} for c in cols)
-            elif any(kind == values.TEXT for kind, _, _ in vals):
+            elif any(kind in (values.TEXT, values.OVERFLOW) for kind, _, _ in vals):
                 cells.extend(_cell(table, r, c, kind, v, raw, problems) for c, (kind, v, raw) in zip(cols, vals, strict=True))
             else:  # the common case, without a call per cell
                 cells.extend({"table": table, "row": r, "col": c, "value": v, "raw": raw,
@@ -88,6 +88,10 @@ def _cell(table: str, row: str, col: str, kind: str | None, v: float | None, raw
         problems.append(problem("non_numeric", f"{catalogue.load().place(table, row, col)}的内容“{raw}”不是数字",
                                 table, row, col))
         return {"table": table, "row": row, "col": col, "value": None, "raw": raw, "state": values.TEXT}
+    if kind == values.OVERFLOW:
+        problems.append(problem("overflow", f"{catalogue.load().place(table, row, col)}的数值“{raw}”超过 2^53，"
+                                "无法精确表示，未作为数值参与核对", table, row, col))
+        return {"table": table, "row": row, "col": col, "value": None, "raw": raw, "state": values.UNPLACED}
     return {"table": table, "row": row, "col": col, "value": v, "raw": raw,
             "state": values.STATE_OF_KIND.get(kind, values.UNPLACED)}
 

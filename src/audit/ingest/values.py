@@ -20,6 +20,10 @@ from functools import lru_cache
 from audit.contracts.report import CELL_STATES
 
 NUMBER, BLANK, TEXT = "number", "blank", "text"
+# A count beyond 2**53 has no exact float64: it is not placed as a value (no comparison is made on
+# an inexact number); the reader records an ``overflow`` problem and the cell is ``unplaced``.
+OVERFLOW = "overflow"
+MAX_EXACT = 2 ** 53
 
 # Compared after ``clean``, i.e. after NFKC: full-width "－" and "／" arrive as "-" and "/", and an
 # ellipsis "…" as "..." (so the list holds what NFKC gives, not what is printed).
@@ -28,7 +32,7 @@ _BLANKS = frozenset({"", "/", "-", "--", "—", "——", "–", "––", "..."
 VALUE, UNPLACED = "value", "unplaced"
 STATES = CELL_STATES  # value, blank, text, unplaced: BLANK and TEXT are both a parse kind and a state
 #: A parse kind as a cell state.
-STATE_OF_KIND = {NUMBER: VALUE, BLANK: BLANK, TEXT: TEXT}
+STATE_OF_KIND = {NUMBER: VALUE, BLANK: BLANK, TEXT: TEXT, OVERFLOW: UNPLACED}
 _UNITS = r"(?:万元|人次|件|个|条|项|元|次|家|户|份|宗|起|篇)"
 _NUMBER_RE = re.compile(
     r"^(?P<sign>[+\-])?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)" + _UNITS
@@ -58,12 +62,15 @@ def _parse(cell: str) -> tuple[str, float | None]:
     m = _NUMBER_RE.match(c)
     if not m:
         return TEXT, None
+    num = m.group("num").replace(",", "")
     try:
-        v = float(m.group("num").replace(",", ""))
+        v = float(num)
     except ValueError:
         return TEXT, None
     if not math.isfinite(v):
         return TEXT, None
+    if abs(v) >= MAX_EXACT and (int(num) if "." not in num else abs(v)) > MAX_EXACT:
+        return OVERFLOW, None
     if m.group("sign") == "-":
         v = -v
     return NUMBER, v

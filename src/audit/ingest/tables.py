@@ -180,8 +180,28 @@ def _is_appeals_label(cell: str) -> bool:
     return bool(pattern.fullmatch(cell.strip())) or values.clean(cell) in ("结果", "维持", "纠正", "其他", "尚未", "审结")
 
 
+@cache
+def _printed_labels(table: str) -> tuple[str, ...]:
+    """The table's catalogue labels and aliases as ``_label_text`` gives them (for fragment tests)."""
+    labels = [lab for lab in catalogue.load().labels if lab.table == table]
+    return tuple(_label_text(x) for lab in labels for x in (lab.label, *lab.aliases))
+
+
+def _label_text(label: str) -> str:
+    return values.clean(label).strip("、，,.:：;；")
+
+
+def _is_label_fragment(label: str, table: str) -> bool:
+    """A piece of a standard label that the page wrapped over lines (「行政机关不再处理其政府信息公」 of
+    1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请): not an unknown label. The
+    row it belongs to is left unplaced and reported as unread, so nothing is lost."""
+    text = _label_text(label)
+    return len(text) >= 4 and any(text in full for full in _printed_labels(table))
+
+
 def _unmapped_rows(region: str, table: str) -> list[str]:
-    """Tab/pipe lines that carry values under a label the catalogue does not know."""
+    """Tab/pipe lines that carry values under a label the catalogue does not know (a wrapped
+    piece of a known label is not one: see ``_is_label_fragment``)."""
     pattern, _ = _token_regex(table)
     out = []
     for line in region.split("\n"):
@@ -190,6 +210,8 @@ def _unmapped_rows(region: str, table: str) -> list[str]:
         if len(cells) < 2 or pattern.search(line):
             continue
         label = cells[0]
+        if _is_label_fragment(label, table):
+            continue
         if values.parse(label)[0] == values.TEXT and any(values.parse(c)[0] == values.NUMBER for c in cells[1:]):
             out.append(label[:40])
     return out

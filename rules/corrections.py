@@ -25,7 +25,7 @@ MENTION = r"纠正|纠错|撤销|确认[^，。；]{0,6}违法|责令|重新(?:�
     points=1,
     description=(
         "表四（行政复议、行政诉讼情况）中“结果纠正”大于 0，说明复议机关或法院认定本单位的依申请公开答复有误，"
-        "报告正文应说明纠正了什么、作了哪些整改。正文（去掉表头“结果纠正”后）完全没有提到纠正、撤销、确认违法、"
+        "报告正文应说明纠正了什么、作了哪些整改。正文（去掉表头“结果纠正”后；正文写明“结果纠正 N 件”也算提到）完全没有提到纠正、撤销、确认违法、"
         "责令重新答复、败诉等内容的，报此问题。只提到没提到，不评判说明是否充分。"
     ),
     fail_example={"cells": {"appeals/review/corrected": 2, "appeals/review/total": 3}},
@@ -38,7 +38,9 @@ def unexplained(corpus) -> pd.DataFrame:
     cand = corrected.loc[(corrected > 0) & ~corrected.index.isin(unreadable(corpus))]
     if cand.empty:
         return found()
-    text = corpus.report_text().reindex(cand.index).fillna("").str.replace("结果纠正", "", regex=False)
+    # The table's own header word goes; a sentence stating the count (结果纠正 64 件) is a mention.
+    text = corpus.report_text().reindex(cand.index).fillna("").str.replace(r"结果纠正(?![ \t\u3000]*\d)", "",
+                                                                           regex=True)
     bad = cand.loc[~text.str.contains(MENTION, regex=True).to_numpy()]
     where = pd.Series([_groups(k.loc[rid]) for rid in bad.index], index=bad.index, dtype=object)
     msg = ("「四、政府信息公开行政复议、行政诉讼情况」表中" + where + "，共 " + bad.astype(int).astype(str)

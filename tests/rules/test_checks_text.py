@@ -73,6 +73,10 @@ def test_correction_explained_in_the_text_is_silent_and_unexplained_fires():
     out = corrections.unexplained.run(corpus_of(silent))
     assert len(out) == 1 and out["actual"].iloc[0] == "结果纠正 13 件，正文未提及"
     assert "行政复议结果纠正 12 件、未经复议直接起诉结果纠正 1 件" in out["message"].iloc[0]
+    # 淮安市 2024: the text states the count (其中结果维持 72 件，结果纠正 64 件): it is mentioned
+    counted = section(explained, FOUR, "本年度行政复议33件，其中结果维持 20 件，结果纠正 12 件。\n"
+                      + explained[explained.index("行政复议\t\t\t\t\t行政诉讼"):explained.index(FIVE)], FIVE)
+    assert corrections.unexplained.run(corpus_of(counted)).empty
 
 
 # -- kind of unit --------------------------------------------------------------------------------

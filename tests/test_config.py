@@ -65,10 +65,10 @@ def test_precedence_and_provenance(tmp_path):
 def test_explicit_config_file_and_schema_errors(tmp_path):
     f = tmp_path / "custom.toml"
     f.write_text('select = "ARITH"\n', encoding="utf-8")
-    with pytest.raises(config.ConfigError, match=r"custom.toml: field 'select'"):
+    with pytest.raises(config.ConfigError, match=r"custom.toml：字段“select”"):
         config.load_config(f)
     f.write_text('[deadline]\ndefault = "13-01"\n', encoding="utf-8")
-    with pytest.raises(config.ConfigError, match=r"field 'deadline.default'"):
+    with pytest.raises(config.ConfigError, match=r"字段“deadline.default”"):
         config.load_config(f)
     f.write_text('colour = "red"\n', encoding="utf-8")
     with pytest.raises(config.ConfigError, match="colour"):

@@ -233,10 +233,10 @@ def test_bad_policy_names_file_and_field(tmp_path, text, field):
 
 def test_bad_toml_and_missing_file(tmp_path):
     path = write(tmp_path, "start = = 100\n")
-    with pytest.raises(PolicyError, match="not valid TOML") as exc:
+    with pytest.raises(PolicyError, match="不是有效的 TOML") as exc:
         load_policy(path)
     assert path in str(exc.value)
-    with pytest.raises(PolicyError, match="cannot read"):
+    with pytest.raises(PolicyError, match="文件无法读取"):
         load_policy(str(tmp_path / "missing.toml"))
 
 

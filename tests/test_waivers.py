@@ -57,9 +57,9 @@ def test_targets_prefixes_expiry_and_unused():
 
 
 def test_schema_errors_name_entry_and_field(tmp_path):
-    with pytest.raises(waivers.WaiverError, match=r"waiver #1: field 'reason'"):
+    with pytest.raises(waivers.WaiverError, match=r"第 1 条豁免的字段“reason”：缺少必填项 reason"):
         waivers.parse_waivers({"waivers": [{"rule": "X", "unit": "u", "approved_by": "a"}]})
-    with pytest.raises(waivers.WaiverError, match="either report_id, or unit"):
+    with pytest.raises(waivers.WaiverError, match="须写明 report_id，或写明 unit"):
         waivers.parse_waivers({"waivers": [{"rule": "X", "reason": "r", "approved_by": "a"}]})
     f = tmp_path / "w.yaml"
     f.write_text("waivers:\n  - {rule: X, report_id: a, reason: r, approved_by: b, expires: 2024-13-01}\n")

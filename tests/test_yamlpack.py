@@ -92,12 +92,12 @@ def test_schema_error_names_file_rule_and_field(tmp_path):
     f.write_text(yaml.safe_dump(_pack(_rule(severity="fatal")), allow_unicode=True), encoding="utf-8")
     with pytest.raises(yamlpack.PackLoadError) as e:
         yamlpack.load_yaml_pack(f)
-    assert "bad.yaml" in str(e.value) and "rule T-X-ONE" in str(e.value) and "'severity'" in str(e.value)
+    assert "bad.yaml" in str(e.value) and "规则 T-X-ONE" in str(e.value) and "“severity”" in str(e.value)
     missing = _rule()
     del missing["message"]
-    assert any("rule T-X-ONE" in p and "'message'" in p for p in yamlpack.validate_pack(_pack(missing)))
+    assert any("规则 T-X-ONE" in p and "“message”" in p for p in yamlpack.validate_pack(_pack(missing)))
     two = _rule(threshold={"cell": "requests/new/total", "op": ">", "value": 0})
-    assert any("exactly one of" in p for p in yamlpack.validate_pack(_pack(two)))
+    assert any("须且只须写明" in p for p in yamlpack.validate_pack(_pack(two)))
 
 
 @pytest.mark.parametrize("expr", [

@@ -31,6 +31,7 @@ from typing import Any
 
 import jsonschema
 
+from audit.contracts.schema_errors import explain, field_path
 from audit.packs.rule import Rule
 from audit.packs.selection import is_selected, select_rules, specificity, unknown_selectors
 
@@ -97,8 +98,7 @@ def validate(data: Mapping[str, Any], name: str = "<config>") -> None:
     errs = sorted(cls(schema()).iter_errors(dict(data)), key=lambda e: list(map(str, e.absolute_path)))
     if errs:
         e = errs[0]
-        where = ".".join(map(str, e.absolute_path)) or "<top>"
-        raise ConfigError(f"{name}: field '{where}': {e.message}")
+        raise ConfigError(f"{name}：字段“{field_path(e)}”：{explain(e)}")
 
 
 def find_config_file(cwd: str | Path | None = None) -> tuple[Path, dict[str, Any]] | None:

@@ -40,6 +40,8 @@ from typing import Any
 import jsonschema
 import pandas as pd
 
+from audit.contracts.schema_errors import explain
+
 FACT_RULES = {"late": "META-LATE", "repeated": "YOY-TEXT-REPEATED"}
 CASE_FACTS = {"review_corrected": (("review",), "行政复议"),
               "litigation_corrected": (("litigation_direct", "litigation_after_review"), "行政诉讼")}
@@ -83,24 +85,9 @@ def load_rubric(path: str | Path) -> Rubric:
 
 def _zh(e: jsonschema.ValidationError) -> str:
     """The schema error in Chinese (the field is named by the caller)."""
-    v = e.validator
-    if v == "required":
-        missing = [m for m in e.validator_value if isinstance(e.instance, dict) and m not in e.instance]
-        return "缺少必填项 " + "、".join(missing)
-    if v == "additionalProperties":
-        extra = sorted(set(e.instance) - set(e.schema.get("properties", {}))) if isinstance(e.instance, dict) else []
-        return "有未知的项 " + "、".join(extra)
-    if v == "anyOf":
+    if e.validator == "anyOf":
         return "应至少写明 rules、categories 或 facts 之一"
-    if v == "enum":
-        return f"取值 {e.instance!r} 不在允许的范围内（{'、'.join(map(str, e.validator_value))}）"
-    if v == "type":
-        return f"类型应为 {e.validator_value}，实际为 {e.instance!r}"
-    if v in ("exclusiveMinimum", "minimum"):
-        return f"应大于 {e.validator_value}，实际为 {e.instance!r}"
-    if v in ("minItems", "minLength"):
-        return "不能为空"
-    return e.message
+    return explain(e)
 
 
 FACT_LABELS = {"late": "逾期发布年度报告", "repeated": "年报正文大量沿用上年报告", "review_corrected": "行政复议结果纠正",

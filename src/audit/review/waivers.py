@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from audit.contracts.schema_errors import explain, field_path
 from audit.packs.core import WAIVER_EXPIRED_RULE_ID, WAIVER_UNUSED_RULE_ID
 from audit.packs.extensions import FindingFilter
 from audit.packs.hookspecs import hookimpl
@@ -90,14 +91,11 @@ def parse_waivers(doc: Any, name: str = "<waivers>") -> pd.DataFrame:
     errs = sorted(cls(schema()).iter_errors(doc), key=lambda e: (e.validator == "oneOf", list(map(str, e.absolute_path))))
     if errs:
         e = errs[0]
-        path = list(e.absolute_path)
-        if e.validator == "required":
-            missing = [k for k in e.validator_value if k not in (e.instance or {})]
-            path = [*path, *missing[:1]]
-        where = f"waiver #{path[1] + 1}: " if len(path) >= 2 and path[0] == "waivers" else ""
-        fieldname = ".".join(map(str, path[2:])) if where else ".".join(map(str, path))
-        msg = ("needs either report_id, or unit (with an optional year)" if e.validator == "oneOf" else e.message)
-        raise WaiverError(f"{name}: {where}field '{fieldname or '<entry>'}': {msg}")
+        path = field_path(e).split(".")
+        where = f"第 {int(path[1]) + 1} 条豁免的" if len(path) >= 2 and path[0] == "waivers" else ""
+        fieldname = ".".join(path[2:]) if where else ".".join(path)
+        msg = "须写明 report_id，或写明 unit（可另加 year）" if e.validator == "oneOf" else explain(e)
+        raise WaiverError(f"{name}：{where}字段“{fieldname or '（整条）'}”：{msg}")
     rows = [{"index": i, **{k: w.get(k) for k in WAIVER_COLUMNS if k != "index"}}
             for i, w in enumerate(doc["waivers"])]
     df = pd.DataFrame(rows, columns=WAIVER_COLUMNS)

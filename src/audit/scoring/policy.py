@@ -27,6 +27,7 @@ import jsonschema
 import numpy as np
 import pandas as pd
 
+from audit.contracts.schema_errors import explain
 from audit.packs.rule import CATEGORIES, SEVERITIES
 
 DEFAULT_POLICY = "policy.toml"
@@ -87,11 +88,11 @@ def _read_toml(path: str | None) -> tuple[dict[str, Any], str]:
         try:
             text = Path(path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            raise PolicyError(f"policy {name}: cannot read the file ({exc})") from exc
+            raise PolicyError(f"评分策略 {name}：文件无法读取（{exc}）") from exc
     try:
         return tomllib.loads(text), name
     except tomllib.TOMLDecodeError as exc:
-        raise PolicyError(f"policy {name}: not valid TOML ({exc})") from exc
+        raise PolicyError(f"评分策略 {name}：不是有效的 TOML（{exc}）") from exc
 
 
 def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
@@ -122,14 +123,14 @@ def validate_policy(data: Mapping[str, Any], name: str = "<policy>") -> None:
     validator = jsonschema.Draft202012Validator(_schema())
     errors = sorted(validator.iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message))
     if errors:
-        lines = [f"field {_field(e)}: {e.message}" for e in errors[:5]]
-        more = [f"... and {len(errors) - 5} more"] if len(errors) > 5 else []
-        raise PolicyError(f"policy {name}: " + "; ".join(lines + more))
+        lines = [f"字段 {_field(e)}：{explain(e)}" for e in errors[:5]]
+        more = [f"……另有 {len(errors) - 5} 处"] if len(errors) > 5 else []
+        raise PolicyError(f"评分策略 {name}：" + "；".join(lines + more))
     if data["floor"] >= data["start"]:
-        raise PolicyError(f"policy {name}: field floor: {data['floor']} must be below start ({data['start']})")
+        raise PolicyError(f"评分策略 {name}：字段 floor：{data['floor']} 应小于 start（{data['start']}）")
     names = [g["grade"] for g in data["grades"]]
     if len(set(names)) != len(names):
-        raise PolicyError(f"policy {name}: field grades: grade names must be unique, got {names}")
+        raise PolicyError(f"评分策略 {name}：字段 grades：等级名称不能重复，实际为 {names}")
 
 
 def load_policy(path: str | None = None, overrides: dict | None = None) -> Policy:

@@ -19,6 +19,7 @@ import jsonschema
 import pluggy
 import yaml
 
+from audit.contracts.schema_errors import explain, field_path
 from audit.packs import hookspecs
 from audit.packs.rule import Pack, Rule
 from audit.packs.yamlpack.common import CASE_FILE_PREFIX, YAML_SUFFIXES, LoadError, PackLoadError
@@ -42,7 +43,7 @@ def _validator() -> jsonschema.protocols.Validator:
 
 
 def _describe(error: jsonschema.ValidationError, doc: Any) -> str:
-    """``rule X: field 'a.b': message`` from a jsonschema error path."""
+    """``规则 X 的字段“a.b”：why`` from a jsonschema error path (in Chinese: a supervisor reads it)."""
     path = list(error.absolute_path)
     where = ""
     if len(path) >= 2 and path[0] == "rules" and isinstance(path[1], int):
@@ -50,19 +51,15 @@ def _describe(error: jsonschema.ValidationError, doc: Any) -> str:
         rid = None
         if isinstance(rules, list) and path[1] < len(rules) and isinstance(rules[path[1]], dict):
             rid = rules[path[1]].get("id")
-        where = f"rule {rid or f'#{path[1] + 1}'}: "
+        where = f"规则 {rid or f'第 {path[1] + 1} 条'} 的"
         path = path[2:]
-    field = ".".join(map(str, path)) or "<top>"
-    msg = error.message
+    field = field_path(error)
+    if where:  # the path inside the rule: drop its leading rules.<i>
+        field = ".".join(field.split(".")[2:]) or "（整条）"
+    msg = explain(error)
     if error.validator == "oneOf" and not path:
-        msg = "needs exactly one of equation, section, pattern, threshold"
-    elif error.validator == "oneOf":
-        msg = f"does not match any allowed form ({msg[:120]})"
-    if error.validator == "required" and error.validator_value:
-        missing = [k for k in error.validator_value if k not in (error.instance or {})]
-        if missing:
-            field = ".".join(map(str, [*path, missing[0]]))
-    return f"{where}field '{field}': {msg}"
+        msg = "须且只须写明 equation、section、pattern、threshold 之一"
+    return f"{where}字段“{field}”：{msg}"
 
 
 def validate_pack(doc: Any) -> list[str]:

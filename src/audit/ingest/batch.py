@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from audit.children import worker_init
 from audit.contracts.report import Report, add_problem, new_report
 from audit.ingest import columnar, safeio
+from audit.ingest.children import worker_init
 from audit.ingest.columnar import Batch
 from audit.ingest.safeio import shown
 

@@ -34,7 +34,8 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
 def cmd_normalise(args: argparse.Namespace) -> int:
     from audit.exporters import atomic
-    from audit.ingest.batch import MissingPath, assign_ids, dumped_many, scan
+    from audit.ingest.batch import dumped_many
+    from audit.ingest.discovery import MissingPath, assign_ids, scan
 
     try:
         found = scan(args.paths)

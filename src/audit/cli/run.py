@@ -68,7 +68,7 @@ class RunPlan:
 
     args: argparse.Namespace
     files: list[Path]  # the report files found
-    skipped: list[Any]  # files that are not reports (``audit.ingest.batch.Skipped``)
+    skipped: list[Any]  # files that are not reports (``audit.ingest.discovery.Skip``)
     given: list[Path]  # the paths as given (or the default inputs)
     origin: str  # "arguments", or the status line saying which default inputs were used
     started: str
@@ -81,7 +81,7 @@ class RunPlan:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from audit.ingest.batch import MissingPath, scan
+    from audit.ingest.discovery import MissingPath, scan
     from audit.scoring import policy as scoring
 
     started = _now()
@@ -100,7 +100,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if skipped and not args.quiet:
         _say(f"跳过 {len(skipped)} 个不是报告的文件，例如 {skipped[0]}")
     if not files:
-        from audit.ingest.batch import report_suffixes
+        from audit.ingest.discovery import report_suffixes
 
         where = "、".join(str(p) for p in given)
         raise UsageError(f"在 {where} 中没有找到任何报告文件（可读取的扩展名："
@@ -182,7 +182,8 @@ def _read_corpus(plan: RunPlan) -> Any:
     """The corpus, read and packed by the workers and streamed into the loader (no report dict
     reaches this process), with the run's options for the rules."""
     from audit.corpus import loader
-    from audit.ingest.batch import assign_ids, packed_many
+    from audit.ingest.batch import packed_many
+    from audit.ingest.discovery import assign_ids
     from audit.packs import config
 
     args, cfg = plan.args, plan.cfg

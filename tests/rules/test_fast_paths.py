@@ -2,8 +2,8 @@
 
 The packs read tables as numpy grids (``audit.api.grid``), scan text only on the lines that can hold
 a count (``audit.api.number_lines``) and hash normalised sentences from code points
-(``cross_report.section_sentences``). Each is checked here against the plain pandas / regex
-computation it replaces, on inputs chosen for their edge cases.
+(``copying.section_sentences``, helper of the cross_report pack). Each is checked here against the
+plain pandas / regex computation it replaces, on inputs chosen for their edge cases.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from audit.rules import cross_report, narrative, zeros
+from audit.rules import copying, narrative, zeros
 
 from audit.api import grid
 from audit.contracts.findings import sort_findings
@@ -60,11 +60,11 @@ def _reference_sentences(sections: pd.DataFrame) -> pd.DataFrame:
     s = sections[["report_id", "canonical", "text"]]
     parts = s["text"].astype(str).str.split(r"[。！？；;!?\n]+", regex=True)
     long = s[["report_id", "canonical"]].assign(sent=parts).explode("sent", ignore_index=True)
-    long = long.loc[~long["sent"].fillna("").astype(str).str.contains(cross_report.TEMPLATE_SENTENCE, regex=True)]
+    long = long.loc[~long["sent"].fillna("").astype(str).str.contains(copying.TEMPLATE_SENTENCE, regex=True)]
     norm = (long["sent"].fillna("").astype(str)
             .str.replace(r"\d+(?:\.\d+)?[年月日号件个条项次起宗%％]?", "", regex=True)
             .str.replace(r"[\W_a-zA-Z]+", "", regex=True))
-    return long.assign(sent=norm).loc[norm.str.len() >= cross_report.MIN_SENTENCE_CHARS].drop_duplicates()
+    return long.assign(sent=norm).loc[norm.str.len() >= copying.MIN_SENTENCE_CHARS].drop_duplicates()
 
 
 def test_section_sentences_match_the_regex_pipeline():
@@ -76,7 +76,7 @@ def test_section_sentences_match_the_regex_pipeline():
     sections = pd.DataFrame({"report_id": [f"r{i % 3}" for i in range(len(texts))],
                              "canonical": ["overview", "problems"] * 3 + ["overview"], "text": texts})
     ref = _reference_sentences(sections)
-    got = cross_report.section_sentences(sections)
+    got = copying.section_sentences(sections)
     assert got[["report_id", "canonical"]].to_numpy().tolist() == ref[["report_id", "canonical"]].to_numpy().tolist()
     pairs = pd.DataFrame({"sent": ref["sent"].to_numpy(), "h": got["h"].to_numpy()}).drop_duplicates()
     assert pairs["sent"].is_unique and pairs["h"].is_unique  # equal sentences, equal hashes; and only those

@@ -16,7 +16,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from audit.children import die_with_parent
+from audit.ingest.children import die_with_parent
 
 
 class BackgroundError(RuntimeError):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from audit.api import Pack, __version__, found, hookimpl, option, risk_ratios, rule, unreadable
+from audit.api import Pack, Rule, __version__, found, hookimpl, option, risk_ratios, rule, unreadable
 
 DEFAULTS = {"max_correction_rate": 0.2, "min_disclosure_rate": 0.3, "max_denial_rate": 0.2, "max_carry_rate": 0.3}
 
@@ -45,79 +45,55 @@ def _flag(corpus, ratio: str, limit_key: str, above: bool, what: tuple[str, str,
                  actual=_pct(bad[ratio]))
 
 
-@rule(
-    id="RATIO-CORRECTION-HIGH",
-    title="行政复议、行政诉讼纠错率偏高",
-    category="risk",
-    severity="warning",
-    points=0,
-    description=(
-        "纠错率 =（行政复议结果纠正 + 行政诉讼结果纠正）÷ 已审结案件（结果维持 + 结果纠正 + 其他结果，三组合计）。"
-        "纠错率高于阈值（默认 20%）说明依申请公开答复被复议机关或法院纠正的比例偏高，答复的合法性需要核查。"
-        "审结案件少于最少案件数（默认 30 件）时不计算（样本不足）。不扣分，供考核时参考。"
-    ),
-    fail_example={"cells": {"appeals/review/upheld": 20, "appeals/review/corrected": 12, "appeals/review/total": 32}},
-    pass_example={"cells": {"appeals/review/upheld": 30, "appeals/review/corrected": 2, "appeals/review/total": 32}},
-)
-def correction_high(corpus) -> pd.DataFrame:
-    return _flag(corpus, "correction_rate", "max_correction_rate", True, ("纠错率", "结果纠正", "审结"))
+def _ratio_rule(id: str, title: str, description: str, fail_example: dict, pass_example: dict, ratio: str,
+                limit_key: str, above: bool, what: tuple[str, str, str]) -> Rule:
+    """One risk-ratio rule: a warning of no points when ``ratio`` is past the ``limit_key`` threshold."""
+
+    def check(corpus) -> pd.DataFrame:
+        return _flag(corpus, ratio, limit_key, above, what)
+
+    return rule(id=id, title=title, category="risk", severity="warning", points=0, description=description,
+                fail_example=fail_example, pass_example=pass_example)(check)
 
 
-@rule(
-    id="RATIO-DISCLOSURE-LOW",
-    title="实质公开率偏低",
-    category="risk",
-    severity="warning",
-    points=0,
-    description=(
-        "实质公开率 =（（一）予以公开 + （二）部分公开）÷（七）总计（总计列）。低于阈值（默认 30%）说明大部分申请"
-        "未得到信息，需要核查不予公开、无法提供和不予处理的理由是否充分。办理总数少于最少案件数（默认 30 件）时不计算。"
-        "不扣分，供考核时参考。"
-    ),
-    fail_example={"cells": {**_BUSY, "requests/granted/natural": 5, "requests/granted/total": 5,
-                            "requests/unable_not_held/natural": 35, "requests/unable_not_held/total": 35}},
-    pass_example={"cells": _BUSY},
-)
-def disclosure_low(corpus) -> pd.DataFrame:
-    return _flag(corpus, "disclosure_rate", "min_disclosure_rate", False, ("实质公开率", "予以公开和部分公开", "办理"))
+correction_high = _ratio_rule(
+    "RATIO-CORRECTION-HIGH", "行政复议、行政诉讼纠错率偏高",
+    "纠错率 =（行政复议结果纠正 + 行政诉讼结果纠正）÷ 已审结案件（结果维持 + 结果纠正 + 其他结果，三组合计）。"
+    "纠错率高于阈值（默认 20%）说明依申请公开答复被复议机关或法院纠正的比例偏高，答复的合法性需要核查。"
+    "审结案件少于最少案件数（默认 30 件）时不计算（样本不足）。不扣分，供考核时参考。",
+    {"cells": {"appeals/review/upheld": 20, "appeals/review/corrected": 12, "appeals/review/total": 32}},
+    {"cells": {"appeals/review/upheld": 30, "appeals/review/corrected": 2, "appeals/review/total": 32}},
+    "correction_rate", "max_correction_rate", True, ("纠错率", "结果纠正", "审结"))
 
+disclosure_low = _ratio_rule(
+    "RATIO-DISCLOSURE-LOW", "实质公开率偏低",
+    "实质公开率 =（（一）予以公开 + （二）部分公开）÷（七）总计（总计列）。低于阈值（默认 30%）说明大部分申请"
+    "未得到信息，需要核查不予公开、无法提供和不予处理的理由是否充分。办理总数少于最少案件数（默认 30 件）时不计算。"
+    "不扣分，供考核时参考。",
+    {"cells": {**_BUSY, "requests/granted/natural": 5, "requests/granted/total": 5,
+               "requests/unable_not_held/natural": 35, "requests/unable_not_held/total": 35}},
+    {"cells": _BUSY},
+    "disclosure_rate", "min_disclosure_rate", False, ("实质公开率", "予以公开和部分公开", "办理"))
 
-@rule(
-    id="RATIO-DENIAL-HIGH",
-    title="不予公开率偏高",
-    category="risk",
-    severity="warning",
-    points=0,
-    description=(
-        "不予公开率 = （三）不予公开 8 项之和 ÷（七）总计（总计列）。高于阈值（默认 20%）时，不予公开的理由"
-        "（国家秘密、三安全一稳定、第三方权益、内部事务、过程性信息等）是否成立需要核查。办理总数少于最少案件数"
-        "（默认 30 件）时不计算。不扣分，供考核时参考。"
-    ),
-    fail_example={"cells": {**_BUSY, "requests/unable_not_held/natural": 0, "requests/unable_not_held/total": 0,
-                            "requests/denied_internal/natural": 10, "requests/denied_internal/total": 10}},
-    pass_example={"cells": _BUSY},
-)
-def denial_high(corpus) -> pd.DataFrame:
-    return _flag(corpus, "denial_rate", "max_denial_rate", True, ("不予公开率", "不予公开", "办理"))
+denial_high = _ratio_rule(
+    "RATIO-DENIAL-HIGH", "不予公开率偏高",
+    "不予公开率 = （三）不予公开 8 项之和 ÷（七）总计（总计列）。高于阈值（默认 20%）时，不予公开的理由"
+    "（国家秘密、三安全一稳定、第三方权益、内部事务、过程性信息等）是否成立需要核查。办理总数少于最少案件数"
+    "（默认 30 件）时不计算。不扣分，供考核时参考。",
+    {"cells": {**_BUSY, "requests/unable_not_held/natural": 0, "requests/unable_not_held/total": 0,
+               "requests/denied_internal/natural": 10, "requests/denied_internal/total": 10}},
+    {"cells": _BUSY},
+    "denial_rate", "max_denial_rate", True, ("不予公开率", "不予公开", "办理"))
 
-
-@rule(
-    id="RATIO-CARRY-HIGH",
-    title="结转下年度比例偏高",
-    category="risk",
-    severity="warning",
-    points=0,
-    description=(
-        "结转率 = 四、结转下年度继续办理 ÷（一、本年新收 + 二、上年结转）（总计列）。高于阈值（默认 30%）说明大量申请"
-        "跨年未办结，可能超过法定答复期限。新收与上年结转合计少于最少案件数（默认 30 件）时不计算。不扣分，供考核时参考。"
-    ),
-    fail_example={"cells": {**_BUSY, "requests/granted/natural": 10, "requests/granted/total": 10,
-                            "requests/handled_total/natural": 20, "requests/handled_total/total": 20,
-                            "requests/carried_next/natural": 20, "requests/carried_next/total": 20}},
-    pass_example={"cells": _BUSY},
-)
-def carry_high(corpus) -> pd.DataFrame:
-    return _flag(corpus, "carry_rate", "max_carry_rate", True, ("结转率", "结转下年度", "新收和上年结转"))
+carry_high = _ratio_rule(
+    "RATIO-CARRY-HIGH", "结转下年度比例偏高",
+    "结转率 = 四、结转下年度继续办理 ÷（一、本年新收 + 二、上年结转）（总计列）。高于阈值（默认 30%）说明大量申请"
+    "跨年未办结，可能超过法定答复期限。新收与上年结转合计少于最少案件数（默认 30 件）时不计算。不扣分，供考核时参考。",
+    {"cells": {**_BUSY, "requests/granted/natural": 10, "requests/granted/total": 10,
+               "requests/handled_total/natural": 20, "requests/handled_total/total": 20,
+               "requests/carried_next/natural": 20, "requests/carried_next/total": 20}},
+    {"cells": _BUSY},
+    "carry_rate", "max_carry_rate", True, ("结转率", "结转下年度", "新收和上年结转"))
 
 
 RULES = [correction_high, disclosure_low, denial_high, carry_high]

@@ -160,22 +160,22 @@ def _compute_relations(corpus) -> list[_Relations]:
     then those across rows (a total row per column)."""
     out = []
     idents = [i for i in api.load_catalogue().identities if i.total is not None]
-    for ident in [i for i in idents if i.across == "columns"]:
-        g = api.grid(corpus, ident.table)
-        t = g.c(ident.total)
-        if g.empty or t < 0:
-            continue
-        s, zero, uns = api.sum_parts(corpus, ident.table, ident.parts)
-        hit = np.nonzero(g.present[:, :, t] & ~g.blank[:, :, t] & ~g.unsure[:, :, t] & ~uns)
-        out.append(_Relations(g, hit, True, ident.total, g.value[:, :, t][hit], s[hit], zero[hit], ident.lhs_name))
-    for ident in [i for i in idents if i.across == "rows"]:
-        g = api.grid(corpus, ident.table)
-        h = g.r(ident.total)
-        if g.empty or h < 0:
-            continue
-        sums, zero, uns = api.row_sums(corpus, ident.table, ident.parts)
-        hit = g.col_hits(g.present[:, h, :] & ~g.blank[:, h, :] & ~g.unsure[:, h, :] & ~uns)
-        out.append(_Relations(g, hit, False, ident.total, g.value[:, h, :][hit], sums[hit], zero[hit], ident.lhs_name))
+    for across in ("columns", "rows"):
+        by_col = across == "columns"
+        for ident in [i for i in idents if i.across == across]:
+            g = api.grid(corpus, ident.table)
+            at = g.c(ident.total) if by_col else g.r(ident.total)
+            if g.empty or at < 0:
+                continue
+            sums, zero, uns = (api.sum_parts if by_col else api.row_sums)(corpus, ident.table, ident.parts)
+
+            def total(a: np.ndarray, by_col=by_col, at=at) -> np.ndarray:
+                """The total column (across columns) or total row (across rows) of a report × row × col array."""
+                return a[:, :, at] if by_col else a[:, at, :]
+
+            ok = total(g.present) & ~total(g.blank) & ~total(g.unsure) & ~uns
+            hit = np.nonzero(ok) if by_col else g.col_hits(ok)
+            out.append(_Relations(g, hit, by_col, ident.total, total(g.value)[hit], sums[hit], zero[hit], ident.lhs_name))
     return out
 
 

@@ -15,6 +15,7 @@ from audit import cli
 from audit.review.rubric import RubricError, deductions, load_rubric
 from audit.testing.build import build_corpus
 from audit.testing.cases import run_rule
+from tests.guards import forbid_reading
 
 CITY = Path(__file__).parent / "fixtures" / "city"
 SHIPPED = resources.files("audit").joinpath("data/rubrics")
@@ -69,12 +70,7 @@ def test_bad_rubric_names_file_and_field(tmp_path, text, field):
 
 
 def test_bad_rubric_is_exit_2_before_any_report_is_read(tmp_path, capsys, monkeypatch):
-    import audit.ingest.batch as batch
-
-    def no_reading(*a, **k):
-        raise AssertionError("reports were read")
-
-    monkeypatch.setattr(batch, "packed_many", no_reading)
+    forbid_reading(monkeypatch)
     p = write(tmp_path, GOOD.replace("deduction = 2", "deduction = 0"))
     assert cli.main(["run", str(CITY), "--out", str(tmp_path / "out"), "--rubric", str(p)]) == 2
     err = capsys.readouterr().err

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from audit import cli
 from audit.contracts.units import UnitsError, load_units
 from audit.scoring.rollup import by_region, enrich, region_from_name
+from tests.guards import forbid_reading
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = sorted((REPO / "reports").glob("*.txt"))
@@ -60,12 +61,7 @@ def test_a_bad_units_file_names_the_file_and_the_field(tmp_path, text, field):
 
 
 def test_a_bad_units_file_stops_the_run_before_any_report_is_read(tmp_path, monkeypatch, capsys):
-    from audit.ingest import batch
-
-    def no_reading(*args, **kwargs):
-        raise AssertionError("a report was read")
-
-    monkeypatch.setattr(batch, "packed_many", no_reading)
+    forbid_reading(monkeypatch)
     bad = tmp_path / "units.csv"
     bad.write_text("机构\n甲\n", encoding="utf-8")
     assert cli.main(["run", str(SEEDS[0]), "--units", str(bad), "--out", str(tmp_path / "o")]) == 2
@@ -134,17 +130,8 @@ def test_rollup_by_region_ranks_within_the_region_and_skips_unrated():
 
 # -- usage problems known before reading (issue 13, CLI) -----------------------------------------
 
-def _no_reading(monkeypatch):
-    from audit.ingest import batch
-
-    def refuse(*args, **kwargs):
-        raise AssertionError("a report was read")
-
-    monkeypatch.setattr(batch, "packed_many", refuse)
-
-
 def test_a_folder_without_reports_is_a_usage_error_before_reading(tmp_path, monkeypatch, capsys):
-    _no_reading(monkeypatch)
+    forbid_reading(monkeypatch)
     empty = tmp_path / "空文件夹"
     empty.mkdir()
     (empty / "README.md").write_text("说明", encoding="utf-8")
@@ -154,7 +141,7 @@ def test_a_folder_without_reports_is_a_usage_error_before_reading(tmp_path, monk
 
 
 def test_out_naming_a_file_is_a_usage_error_before_reading(tmp_path, monkeypatch, capsys):
-    _no_reading(monkeypatch)
+    forbid_reading(monkeypatch)
     target = tmp_path / "report.txt"
     target.write_text("x", encoding="utf-8")
     assert cli.main(["run", str(SEEDS[0]), "--out", str(target)]) == 2

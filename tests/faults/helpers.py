@@ -14,6 +14,16 @@ from tests.robustness.badinputs import seed_texts
 REPO = Path(__file__).resolve().parents[2]
 
 
+def generated_corpus(folder: Path, n: int, seed: int) -> Path:
+    """``n`` synthetic reports (benchmarks/generate.py) written into ``folder``: a corpus large enough
+    for a run to be interrupted or raced while it is working."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    import generate
+
+    generate.write_corpus(n, folder, seed=seed)
+    return folder
+
+
 def seed() -> str:
     return seed_texts()[0]
 

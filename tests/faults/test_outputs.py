@@ -15,7 +15,7 @@ import pytest
 
 from audit import cli
 from audit.exporters import outset
-from tests.faults.helpers import REPO, findings, run_cli
+from tests.faults.helpers import REPO, findings, generated_corpus, run_cli
 from tests.test_interrupt import _assert_complete
 
 pytestmark = pytest.mark.timeout(180)
@@ -24,12 +24,7 @@ REPORTS = REPO / "reports"
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    import generate
-
-    folder = tmp_path_factory.mktemp("outputs_raw")
-    generate.write_corpus(400, folder, seed=11)
-    return folder
+    return generated_corpus(tmp_path_factory.mktemp("outputs_raw"), 400, seed=11)
 
 
 def test_second_run_on_the_same_out_is_refused_while_the_first_runs(corpus: Path, tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.faults.helpers import REPO
+from tests.faults.helpers import REPO, generated_corpus
 from tests.test_interrupt import _assert_complete
 
 pytestmark = [pytest.mark.timeout(180), pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc")]
@@ -25,12 +25,7 @@ pytestmark = [pytest.mark.timeout(180), pytest.mark.skipif(not Path("/proc").is_
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    sys.path.insert(0, str(REPO / "benchmarks"))
-    import generate
-
-    folder = tmp_path_factory.mktemp("signals_raw")
-    generate.write_corpus(600, folder, seed=5)
-    return folder
+    return generated_corpus(tmp_path_factory.mktemp("signals_raw"), 600, seed=5)
 
 
 def _session(sid: int) -> list[int]:

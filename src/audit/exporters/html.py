@@ -318,19 +318,23 @@ def _unrated(card: pd.DataFrame, records: list[dict[str, Any]]) -> str:
     rows = [records[i] for i in range(len(card)) if records[i].get("status") == "unrated"]
     if not rows:
         return ""
-    body = "".join(f"<tr><td>{_e(r.get('report_id'))}</td><td>{_e(r.get('unit'))}</td><td>{_e(r.get('year'))}</td>"
-                   f"<td>{_e(r.get('status_reason'))}</td><td>{_e(r.get('source'))}</td></tr>" for r in rows)
-    return (f'<section id="unrated"><h2>无法评定：{len(rows)} 份报告（不计入排名、平均分和图表，请人工核查）</h2>'
-            "<table><thead><tr><th>报告编号</th><th>单位</th><th>年度</th><th>原因</th><th>源文件</th></tr></thead>"
-            f"<tbody>{body}</tbody></table></section>")
+    return _listing("unrated", f"无法评定：{len(rows)} 份报告（不计入排名、平均分和图表，请人工核查）",
+                    ["报告编号", "单位", "年度", "原因", "源文件"],
+                    [[_e(r.get(k)) for k in ("report_id", "unit", "year", "status_reason", "source")] for r in rows])
 
 
 def _missing(missing: list[Mapping[str, Any]]) -> str:
     """The expected units (units file) that sent no report: 未提交（应报尽报）."""
     if not missing:
         return ""
-    rows = "".join(f"<tr><td>{_e(m.get('unit'))}</td><td>{_e(m.get('region'))}</td><td>{_e(m.get('level'))}</td>"
-                   f"<td>{_e(m.get('parent'))}</td><td>{_e(m.get('kind'))}</td><td>未提交</td></tr>" for m in missing)
-    return (f'<section id="missing"><h2>未提交（应报尽报）：{len(missing)} 个单位没有报告</h2>'
-            "<table><thead><tr><th>单位名称</th><th>地区</th><th>层级</th><th>上级单位</th><th>类型</th><th>状态</th>"
-            f"</tr></thead><tbody>{rows}</tbody></table></section>")
+    return _listing("missing", f"未提交（应报尽报）：{len(missing)} 个单位没有报告",
+                    ["单位名称", "地区", "层级", "上级单位", "类型", "状态"],
+                    [[_e(m.get(k)) for k in ("unit", "region", "level", "parent", "kind")] + ["未提交"] for m in missing])
+
+
+def _listing(section_id: str, heading: str, headers: list[str], rows: list[list[str]]) -> str:
+    """A section holding one plain table: ``heading``, a header row, and cells already escaped."""
+    head = "".join(f"<th>{h}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return (f'<section id="{section_id}"><h2>{heading}</h2>'
+            f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></section>")

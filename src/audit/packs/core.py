@@ -79,35 +79,26 @@ def _made_by_the_waivers_step(corpus: Corpus) -> pd.DataFrame:
 _WAIVER = {"rule": "ARITH-REQ-BALANCE", "report_id": "r1", "reason": "原表印刷错误，已书面更正",
            "approved_by": "市政务公开办"}
 
-waiver_expired = rule(
-    id=WAIVER_EXPIRED_RULE_ID,
-    title="豁免已过期",
-    category="metadata",
-    severity="info",
-    points=0,
-    description=(
-        "豁免文件（--waivers）中的一条豁免已超过有效期（expires），不再生效，它原先豁免的问题重新计分。"
-        "每份被该豁免指向的报告各列一条提示，请续批或删除该豁免。由豁免步骤生成，不扣分。"
-        "示例为豁免文件中的条目，不是报告补丁。"
-    ),
-    fail_example={"waiver": {**_WAIVER, "expires": "2020-12-31"}},
-    pass_example={"waiver": {**_WAIVER, "expires": "2099-12-31"}},
-)(_made_by_the_waivers_step)
 
-waiver_unused = rule(
-    id=WAIVER_UNUSED_RULE_ID,
-    title="豁免未匹配任何问题",
-    category="metadata",
-    severity="info",
-    points=0,
-    description=(
-        "豁免文件（--waivers）中的一条豁免没有匹配到任何问题：规则编号或对象（报告、单位、年度）可能写错，"
-        "或问题已经改正。每份被该豁免指向的报告各列一条提示，请核实后修改或删除该豁免。由豁免步骤生成，不扣分。"
-        "示例为豁免文件中的条目，不是报告补丁。"
-    ),
-    fail_example={"waiver": {**_WAIVER, "rule": "ARITH-NO-SUCH-RULE"}},
-    pass_example={"waiver": _WAIVER},
-)(_made_by_the_waivers_step)
+def _waiver_notice(id: str, title: str, description: str, fail_example: dict, pass_example: dict) -> Rule:
+    """A notice about a waivers-file entry: metadata, info, no points; made by the waivers step."""
+    return rule(id=id, title=title, category="metadata", severity="info", points=0, description=description,
+                fail_example={"waiver": fail_example}, pass_example={"waiver": pass_example})(_made_by_the_waivers_step)
+
+
+waiver_expired = _waiver_notice(
+    WAIVER_EXPIRED_RULE_ID, "豁免已过期",
+    "豁免文件（--waivers）中的一条豁免已超过有效期（expires），不再生效，它原先豁免的问题重新计分。"
+    "每份被该豁免指向的报告各列一条提示，请续批或删除该豁免。由豁免步骤生成，不扣分。"
+    "示例为豁免文件中的条目，不是报告补丁。",
+    {**_WAIVER, "expires": "2020-12-31"}, {**_WAIVER, "expires": "2099-12-31"})
+
+waiver_unused = _waiver_notice(
+    WAIVER_UNUSED_RULE_ID, "豁免未匹配任何问题",
+    "豁免文件（--waivers）中的一条豁免没有匹配到任何问题：规则编号或对象（报告、单位、年度）可能写错，"
+    "或问题已经改正。每份被该豁免指向的报告各列一条提示，请核实后修改或删除该豁免。由豁免步骤生成，不扣分。"
+    "示例为豁免文件中的条目，不是报告补丁。",
+    {**_WAIVER, "rule": "ARITH-NO-SUCH-RULE"}, _WAIVER)
 
 CORE: Pack = Pack(name=CORE_PACK, version=CORE_PACK_VERSION,
                   rules=(parse_unreadable, waiver_expired, waiver_unused))

@@ -87,3 +87,19 @@ def test_audit_config_command_prints_values_and_sources(tmp_path, capsys, monkey
     assert "# default" in out
     (tmp_path / "audit.toml").write_text('select = 1\n', encoding="utf-8")
     assert cli.main(["config"]) == 2
+
+
+def test_schema_errors_are_explained_in_chinese():
+    import jsonschema
+
+    from audit.contracts.schema_errors import explain, field_path
+
+    schema = {"type": "object", "required": ["a"], "properties": {"a": {"type": "integer", "minimum": 1},
+                                                                     "b": {"enum": ["x", "y"]}},
+              "additionalProperties": False}
+    errs = {e.validator: e for e in jsonschema.Draft202012Validator(schema).iter_errors({"b": "z", "c": 1})}
+    assert explain(errs["required"]) == "缺少必填项 a" and field_path(errs["required"]) == "a"
+    assert explain(errs["enum"]) == "取值 'z' 不在允许的范围内（x、y）"
+    assert explain(errs["additionalProperties"]) == "有未知的项 c"
+    low = next(jsonschema.Draft202012Validator(schema).iter_errors({"a": 0}))
+    assert explain(low) == "应不小于 1，实际为 0" and field_path(low) == "a"

@@ -16,6 +16,9 @@ _TYPES = {"string": "文字", "integer": "整数", "number": "数字", "boolean"
           "object": "表（键值对）", "null": "空值"}
 
 
+_BOUNDS = {"minimum": "不小于", "exclusiveMinimum": "大于", "maximum": "不大于", "exclusiveMaximum": "小于"}
+
+
 def _type_name(t: Any) -> str:
     names = t if isinstance(t, list) else [t]
     return "或".join(_TYPES.get(str(n), str(n)) for n in names)
@@ -36,10 +39,8 @@ def explain(e: jsonschema.ValidationError) -> str:
         return f"取值 {got!r} 不在允许的范围内（{'、'.join(map(str, want))}）"
     if v == "const":
         return f"应为 {want!r}，实际为 {got!r}"
-    if v in ("minimum", "exclusiveMinimum"):
-        return f"应{'不小于' if v == 'minimum' else '大于'} {want}，实际为 {got!r}"
-    if v in ("maximum", "exclusiveMaximum"):
-        return f"应{'不大于' if v == 'maximum' else '小于'} {want}，实际为 {got!r}"
+    if v in _BOUNDS:
+        return f"应{_BOUNDS[v]} {want}，实际为 {got!r}"
     if v in ("minItems", "minLength", "minProperties"):
         return "不能为空" if want == 1 else f"至少应有 {want} 项"
     if v in ("maxItems", "maxLength"):

@@ -42,7 +42,7 @@ def unexplained(corpus) -> pd.DataFrame:
     text = corpus.report_text().reindex(cand.index).fillna("").str.replace(r"结果纠正(?![ \t\u3000]*\d)", "",
                                                                            regex=True)
     bad = cand.loc[~text.str.contains(MENTION, regex=True).to_numpy()]
-    where = pd.Series([_groups(k.loc[rid]) for rid in bad.index], index=bad.index, dtype=object)
+    where = _groups(k.loc[bad.index])
     msg = ("「四、政府信息公开行政复议、行政诉讼情况」表中" + where + "，共 " + bad.astype(int).astype(str)
            + " 件，但报告正文未说明纠正了什么、作了哪些整改。")
     return found(pd.Series(bad.index, dtype=object), msg, table="appeals", col="corrected",
@@ -52,12 +52,12 @@ def unexplained(corpus) -> pd.DataFrame:
 _LABEL = {"review": "行政复议", "litigation_direct": "未经复议直接起诉", "litigation_after_review": "复议后起诉"}
 
 
-def _groups(row: pd.Series) -> str:
-    """"行政复议结果纠正 2 件、复议后起诉结果纠正 1 件" for one report (findings only)."""
-    parts = [f"{_LABEL[g]}结果纠正 {int(v)} 件" for g in GROUPS
-             if not np.isnan(v := row[f"{g}/corrected"]) and v > 0]
-    return "、".join(parts)
-
+def _groups(k: pd.DataFrame) -> pd.Series:
+    """"行政复议结果纠正 2 件、复议后起诉结果纠正 1 件" per report, the groups with a correction only."""
+    pieces = pd.DataFrame({g: np.where(k[f"{g}/corrected"].fillna(0).to_numpy() > 0,
+                                       _LABEL[g] + "结果纠正 " + k[f"{g}/corrected"].fillna(0).astype(int).astype(str)
+                                       + " 件、", "") for g in GROUPS}, index=k.index)
+    return pieces.sum(axis=1).astype(str).str.rstrip("、")
 
 RULES = [unexplained]
 

@@ -57,7 +57,7 @@ def art50_missing(corpus) -> pd.DataFrame:
     text = corpus.report_text().reindex(gov).fillna("")
     lacking = pd.DataFrame({item: ~text.str.contains(p, regex=True) for item, p in ART50.items()})
     bad = lacking.loc[lacking.any(axis=1)]
-    items = pd.Series(["、".join(c for c in ART50 if row[c]) for _, row in bad.iterrows()], index=bad.index, dtype=object)
+    items = bad.astype(object).dot(pd.Series([f"{c}、" for c in ART50], index=list(ART50))).str.rstrip("、")
     msg = "人民政府的年度报告应当包括工作考核、社会评议和责任追究结果情况（条例第五十条），本报告未提及：" + items + "。"
     return found(pd.Series(bad.index, dtype=object), msg, expected="工作考核、社会评议和责任追究结果", actual="未提及" + items)
 

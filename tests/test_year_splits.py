@@ -315,12 +315,23 @@ def test_a_reading_that_leaves_a_negative_stock_the_year_before_is_no_reading() 
 
 
 def test_a_report_that_breaks_on_its_other_side_places_nothing() -> None:
-    """1230: (1, 2, 30), (1, 23, 0) or (12, 3, 0) (−9 the year before). Next year's 0 in force fits
-    (1, 23, 0) only; but when that report is itself not continued by the year after it (0 → 40 with
-    nothing issued), its figures are no ground for a value: the row stays ambiguous."""
+    """1230: (1, 2, 30), (1, 23, 0) or (12, 3, 0) (−9 the year before). Next year's 2 issued, 2 in
+    force fits (1, 23, 0) only; but when that report is itself not continued by the year after it
+    (2 → 40 with nothing issued), its figures are no ground for a value: the row stays ambiguous."""
     readings = [[1, 2, 30], [1, 23, 0], [12, 3, 0]]
-    two = load([_glued_docs("m", 2022, readings, "1230"), _docs("z", 2023, [0, 0, 0])])
+    two = load([_glued_docs("m", 2022, readings, "1230"), _docs("z", 2023, [2, 0, 2])])
     assert _row(two, "m", "active", "normative_documents", DOCS)[0] == [1, 23, 0]
-    three = load([_glued_docs("m", 2022, readings, "1230"), _docs("z", 2023, [0, 0, 0]), _docs("y", 2024, [0, 0, 40])])
+    three = load([_glued_docs("m", 2022, readings, "1230"), _docs("z", 2023, [2, 0, 2]), _docs("y", 2024, [0, 0, 40])])
     assert _problem(three, "m", "active", "normative_documents")[0] == "ambiguous_split"
     assert _row(three, "m", "active", "normative_documents", DOCS)[1] == ["unplaced"] * 3
+
+
+def test_a_row_printed_all_zero_places_nothing() -> None:
+    """1330: (1, 3, 30), (1, 33, 0) or (13, 3, 0) (−10 the year before). A next year printed 0, 0, 0
+    (a table left unfilled looks like that) fits (1, 33, 0) only, as it fits any reading ending in 0:
+    no ground for a value (the generated corpus has 1, 3, 30 there)."""
+    c = load([_glued_docs("m", 2021, [[1, 3, 30], [1, 33, 0], [13, 3, 0]], "1330"), _docs("z", 2022, [0, 0, 0])])
+    assert _problem(c, "m", "active", "normative_documents")[0] == "ambiguous_split"
+    # It still contradicts a reading-less row: every reading against 0 in force the year before.
+    c = load([_docs("a", 2020, [0, 0, 0]), _glued_docs("m", 2021, [[1, 3, 30], [1, 33, 0], [13, 3, 0]], "1330")])
+    assert _problem(c, "m", "active", "normative_documents")[0] == "other_year_conflict"

@@ -11,8 +11,11 @@ that were read):
 Once the corpus frames are built and before any rule runs, each ambiguous row is held against the
 same unit's reports of the year before and the year after (``audit.corpus.lookups.previous_reports``
 pairs them): a reading is kept when the other year's row continues it (a row read there, or any
-reading of that row when it is glued too). Requests rows then go through the table's column
-identities again. Exactly one reading left: the cells are placed (state ``value``) and the problem
+reading of that row when it is glued too); a reading that implies a negative stock the year before
+is none. Requests rows then go through the table's column identities again. Exactly one reading
+left, and every report it rests on says something (not a row printed all zero, which any reading
+ending in 0 "continues") and itself continues into its own other neighbour where the corpus has it
+(the generated corpus places wrong values without these two): the cells are placed (state ``value``) and the problem
 becomes a ``split_by_other_year`` note saying which report decided it. None left: whatever the
 digits mean, the reports disagree (an ``other_year_conflict`` problem at the row). Several left:
 the row stays ambiguous, as the reader left it. Never guess.
@@ -93,10 +96,8 @@ def resolve(reports: pd.DataFrame, cells: pd.DataFrame, problems: pd.DataFrame) 
         return cells, problems
     readings = problems["readings"].to_numpy(dtype=object)
     problems = problems.drop(columns="readings")
-    tables = {lk.table for lk in LINKS}
-    pick = np.flatnonzero(pd.notna(readings) & (problems["kind"] == "ambiguous_split").to_numpy()
-                          & problems["table"].isin(tables).to_numpy() & problems["row"].notna().to_numpy())
-    glued = [g for g in (_glued(problems, readings, i) for i in pick.tolist()) if g is not None]
+    keys = [problems[k].to_numpy(dtype=object) for k in ("report_id", "table", "row")]
+    glued = [g for g in (_glued(keys, readings, i) for i in _linked(problems, readings).tolist()) if g is not None]
     if not glued:
         return cells, problems
     prev_of, next_of = _neighbours(reports, problems, {g.report for g in glued})
@@ -105,7 +106,7 @@ def resolve(reports: pd.DataFrame, cells: pd.DataFrame, problems: pd.DataFrame) 
     edition = dict(zip(reports["report_id"].astype(str), reports["edition"].astype(object), strict=True))
     year = dict(zip(reports["report_id"].astype(str), reports["year"].astype(object), strict=True))
     involved = {g.report for g in glued} | set(prev_of.values()) | set(next_of.values())
-    rows = _known_rows(cells, problems, involved)
+    rows = _known_rows(cells, problems, involved, {g.report for g in glued if g.table == "requests"})
     by_row = {(g.report, g.table, g.row): g for g in glued}
     for g in glued:
         _check(g, prev_of, next_of, edition, year, rows, by_row)
@@ -119,9 +120,12 @@ def resolve(reports: pd.DataFrame, cells: pd.DataFrame, problems: pd.DataFrame) 
                                                        g.readings[g.kept[0]]))
             elif not g.kept:
                 notes[g.at] = (CONFLICT, text.conflict(g.table, g.row, g.digits, len(g.readings), g.checks))
-    for rid in dict.fromkeys(g.report for g in glued if g.table == "requests"):
-        _requests(rid, [g for g in glued if g.report == rid and g.table == "requests"], edition.get(rid),
-                  rows, placed, notes)
+    by_report: dict[str, list[Glued]] = {}
+    for g in glued:
+        if g.table == "requests":
+            by_report.setdefault(g.report, []).append(g)
+    for rid, mine in by_report.items():
+        _requests(rid, mine, edition.get(rid), rows, placed, notes)
     if not notes:
         return cells, problems
     problems = problems.copy()
@@ -131,13 +135,29 @@ def resolve(reports: pd.DataFrame, cells: pd.DataFrame, problems: pd.DataFrame) 
     return (_place(cells, placed) if placed else cells), problems
 
 
-def _glued(problems: pd.DataFrame, readings: np.ndarray, i: int) -> Glued | None:
+def _linked(problems: pd.DataFrame, readings: np.ndarray) -> np.ndarray:
+    """Positions of the ambiguous rows another year could decide: rows of a link, and every glued
+    requests row of a report whose 上年结转 or 结转下年度 is glued (the columns may then decide it)."""
+    table, row = (problems[k].to_numpy(dtype=object) for k in ("table", "row"))
+    rid = problems["report_id"].to_numpy(dtype=object)
+    glued = pd.notna(readings) & (problems["kind"] == "ambiguous_split").to_numpy()
+    linked = np.zeros(len(problems), dtype=bool)
+    for lk in LINKS:
+        linked |= (table == lk.table) & pd.Index(row).isin([lk.earlier, lk.later])
+    linked &= glued
+    requests = glued & (table == "requests") & pd.Index(rid).isin(list(set(rid[linked & (table == "requests")])))
+    return np.flatnonzero(linked | requests)
+
+
+def _glued(keys: list[np.ndarray], readings: np.ndarray, i: int) -> Glued | None:
+    """The ambiguous row at position ``i`` (``keys``: report_id, table, row of every problem)."""
     r = readings[i]
     if not isinstance(r, Mapping) or r.get("capped") or not r.get("values"):
         return None
     cols = list(r["cols"])
-    return Glued(at=i, report=str(problems["report_id"].iat[i]), table=str(problems["table"].iat[i]),
-                 row=str(problems["row"].iat[i]), digits=str(r.get("digits") or ""),
+    if keys[1][i] == "active" and "in_force" not in cols:
+        return None  # a 2019-edition row: nothing continues from one year to the next
+    return Glued(at=i, report=str(keys[0][i]), table=str(keys[1][i]), row=str(keys[2][i]), digits=str(r.get("digits") or ""),
                  readings=[dict(zip(cols, map(float, v), strict=True)) for v in r["values"]])
 
 
@@ -157,28 +177,35 @@ def _neighbours(reports: pd.DataFrame, problems: pd.DataFrame, wanted: set[str])
             dict(zip(nxt["prev_id"], nxt["report_id"], strict=True)))
 
 
-def _known_rows(cells: pd.DataFrame, problems: pd.DataFrame, ids: set[str]) -> dict[tuple[str, str, str], dict[str, float]]:
-    """(report, table, row) → its cells that are known (a number, or a printed blank as 0), for the
-    reports ``ids``, leaving out rows (and tables) the reader flagged as glued or short."""
-    cats = cells["report_id"].cat.categories.astype(str)
-    codes = np.flatnonzero(cats.isin(list(ids)))
-    sub = cells.iloc[np.flatnonzero(np.isin(cells["report_id"].cat.codes.to_numpy(), codes))]
-    sub = sub.loc[sub["table"].isin({lk.table for lk in LINKS}).to_numpy()]
-    state = sub["state"].astype(str).to_numpy()
+def _known_rows(cells: pd.DataFrame, problems: pd.DataFrame, ids: set[str], whole: set[str]
+                ) -> dict[tuple[str, str, str], dict[str, float]]:
+    """(report, table, row) → its cells that are known (a number, or a printed blank as 0): the
+    linked rows of the reports ``ids`` and every requests row of the reports ``whole``, leaving out
+    rows (and tables) the reader flagged as glued or short."""
+    at = pd.Index(cells["report_id"].cat.categories.astype(str))
+    rep = cells["report_id"].cat.codes.to_numpy()
+    near = np.flatnonzero(np.isin(rep, at.get_indexer(list(ids))))
+    linked = {lk.table: set() for lk in LINKS}
+    for lk in LINKS:
+        linked[lk.table] |= {lk.earlier, lk.later}
+    table, row = (cells[k].to_numpy(dtype=object)[near] for k in ("table", "row"))
+    keep = np.zeros(len(near), dtype=bool)
+    for t, rs in linked.items():
+        keep |= (table == t) & pd.Index(row).isin(list(rs))
+    keep |= (table == "requests") & np.isin(rep[near], at.get_indexer(list(whole)))
+    sub = cells.iloc[near[keep]]
+    state = sub["state"].to_numpy(dtype=object)
     value = np.where(state == "blank", 0.0, sub["value"].to_numpy(dtype=float))
     known = (state == "value") | (state == "blank")
-    out: dict[tuple[str, str, str], dict[str, float]] = {}
-    for rid, t, r, c, v, ok in zip(sub["report_id"].astype(str), sub["table"].astype(str), sub["row"].astype(str),
-                                   sub["col"].astype(str), value.tolist(), known.tolist(), strict=True):
-        if ok:
-            out.setdefault((rid, t, r), {})[c] = v
+    flagged_rows, flagged_tables = set(), set()
     p = problems.loc[problems["kind"].isin(_UNSURE_KINDS).to_numpy() & problems["report_id"].isin(list(ids)).to_numpy()]
-    for rid, t, r in zip(p["report_id"].astype(str), p["table"], p["row"], strict=True):
-        if isinstance(r, str):
-            out.pop((rid, str(t), r), None)
-        else:
-            for key in [k for k in out if k[0] == rid and k[1] == t]:
-                out.pop(key)
+    for rid, t, r in zip(*(p[k].to_numpy(dtype=object).tolist() for k in ("report_id", "table", "row")), strict=True):
+        (flagged_rows.add((rid, str(t), r)) if isinstance(r, str) else flagged_tables.add((rid, str(t))))
+    out: dict[tuple[str, str, str], dict[str, float]] = {}
+    for rid, t, r, c, v, ok in zip(*(sub[k].to_numpy(dtype=object).tolist() for k in ("report_id", "table", "row", "col")),
+                                   value.tolist(), known.tolist(), strict=True):
+        if ok and (rid, t, r) not in flagged_rows and (rid, t) not in flagged_tables:
+            out.setdefault((rid, t, r), {})[c] = v
     return out
 
 
@@ -216,7 +243,8 @@ def _check(g: Glued, prev_of: dict, next_of: dict, edition: dict, year: dict, ro
                                        link_rule=lk.rule, cols=lk.earlier_cols if side == "prev" else lk.later_cols,
                                        values=opts[0] if digits is None else None, digits=digits,
                                        n_other=len(by_row[(other, g.table, theirs)].readings) if digits is not None else 1,
-                                       fits=len(fits), trusted=_continues(lk, side, other, prev_of, next_of, edition, rows, by_row)))
+                                       fits=len(fits), trusted=_informative(opts, lk.earlier_cols if side == "prev" else lk.later_cols)
+                                       and _continues(lk, side, other, prev_of, next_of, edition, rows, by_row)))
             keep &= fits
     g.kept = sorted(keep)
 
@@ -240,6 +268,12 @@ def _side(lk: Link, side: str, other: str, rows: dict, by_row: dict) -> tuple[li
         return got
     opts = [o for o in got[0] if _admissible(lk, o)]
     return (opts, got[1]) if opts else None
+
+
+def _informative(opts: list[dict[str, float]], cols: tuple[str, ...]) -> bool:
+    """Whether the other report's row says anything: a row printed all zero is what a table left
+    unfilled looks like, and a reading ending in 0 always "continues" it, so it places nothing."""
+    return any(abs(o[c]) > TOLERANCE for o in opts for c in cols)
 
 
 def _continues(lk: Link, side: str, other: str, prev_of: dict, next_of: dict, edition: dict, rows: dict,
@@ -304,11 +338,18 @@ def _place(cells: pd.DataFrame, placed: dict[tuple[str, str, str], dict[str, flo
     names = ("report_id", "table", "row", "col")
     key = [(rid, t, r, c, v) for (rid, t, r), vals in placed.items() for c, v in vals.items()]
     cats = {n: pd.Index(cells[n].cat.categories.astype(str)) for n in names}
-    want = [tuple(int(cats[n].get_loc(x)) for n, x in zip(names, k[:4], strict=True)) for k in key]
-    near = np.flatnonzero(np.isin(cells["report_id"].cat.codes.to_numpy(), [w[0] for w in want]))
+    want = np.stack([cats[n].get_indexer([k[j] for k in key]) for j, n in enumerate(names)], axis=1).astype(np.int64)
+    near = np.flatnonzero(np.isin(cells["report_id"].cat.codes.to_numpy(), want[:, 0]))
     have = np.stack([cells[n].cat.codes.to_numpy()[near].astype(np.int64) for n in names], axis=1)
-    at = {tuple(h): int(i) for h, i in zip(have.tolist(), near.tolist(), strict=True)}
-    pos = np.array([at[w] for w in want], dtype=np.int64)
+    sizes = [len(cats[n]) + 1 for n in names]
+
+    def flat(a: np.ndarray) -> np.ndarray:  # one int64 per (report, table, row, col)
+        out = np.zeros(len(a), dtype=np.int64)
+        for j, size in enumerate(sizes):
+            out = out * size + a[:, j] + 1
+        return out
+
+    pos = near[pd.Index(flat(have)).get_indexer(flat(want))]
     raws = [glued_rows.number_raw(v) for *_, v in key]
     old = cells["raw"].cat.categories.astype(str)
     new = pd.Index(sorted(set(old) | set(raws)))  # sorted, as the loader builds them

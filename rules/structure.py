@@ -327,6 +327,53 @@ def glued_no_reading(corpus):
                              "请核对该处数据并更正")
 
 
+_SPLIT_NOTE_DETAIL = ("「二、主动公开政府信息情况」表“行政规范性文件”行的数字“72150”粘连在一起，本报告内有 6 种可能的拆分；"
+                      "与下一年度报告（u2022，2022年）“行政规范性文件”行（本年制发件数 20、本年废止件数 5、现行有效件数 165）"
+                      "衔接的只有一种（后一年度的现行有效件数应等于前一年度的现行有效件数加后一年度本年制发件数、减本年废止件数，"
+                      "由此推得的上年现行有效件数不能为负）：本年制发件数 7、本年废止件数 2、现行有效件数 150，已按此读取")
+
+
+@rule(
+    id="STRUCT-SPLIT-BY-OTHER-YEAR", title="粘连数字按相邻年度报告拆分",
+    category="structure", severity="info", points=0,
+    description=(
+        "页面文字中一行的数字粘连在一起（如 72150），本报告内有多种拆分都说得通。同一单位上一年度或下一年度的报告也在本次审核中时，"
+        "按两年之间应当衔接的数字核对每一种拆分（现行有效件数 = 上年现行有效件数 + 本年制发件数 − 本年废止件数；上年结转 = "
+        "上年“结转下年度继续办理”同列；推得上年现行有效件数为负的拆分不算）：恰好只有一种衔接时按这一种读取，并以本条写明依据"
+        "（哪份报告、哪一行），供核实。另一年的该行全印为 0（像未填写的表），或另一年的报告与它自己的相邻年度也不衔接时，"
+        "不据以读取，该行仍按“数字粘连无法唯一拆分”提示。只作说明，不扣分。"
+    ),
+    fail_example={"problems": [{"kind": "split_by_other_year", "table": "active", "row": "normative_documents",
+                                "detail": _SPLIT_NOTE_DETAIL}]},
+    pass_example={"problems": [{"kind": "ambiguous_split", "table": "active", "row": "normative_documents",
+                                "detail": "72150 has 6 splits"}]},
+)
+def split_by_other_year(corpus):
+    return _problem_findings(corpus, "split_by_other_year", "粘连数字已按相邻年度报告拆分",
+                             "仅作说明；如与原件不符，请核实")
+
+
+@rule(
+    id="STRUCT-SPLIT-OTHER-YEAR-CONFLICT", title="粘连数字无论怎样拆分都与相邻年度报告不衔接",
+    category="structure", severity="warning", points=2,
+    description=(
+        "页面文字中一行的数字粘连在一起，本报告内有多种拆分。同一单位上一年度或下一年度的报告也在本次审核中，但没有一种拆分"
+        "能与之衔接（现行有效件数 = 上年现行有效件数 + 本年制发件数 − 本年废止件数；上年结转 = 上年“结转下年度继续办理”同列；"
+        "另一年的该行也粘连时，与它的任何一种拆分都不衔接）：无论原意如何，两份报告的数字必有一处有误，或两年的数据不是出自"
+        "同一台账。该行数值不予放入；本条代替“数字粘连无法唯一拆分”，定位到该行并写明另一份报告，与 XR-IN-FORCE 同级。"
+    ),
+    fail_example={"problems": [{"kind": "other_year_conflict", "table": "active", "row": "normative_documents",
+                                "detail": "「二、主动公开政府信息情况」表“行政规范性文件”行的数字“77132470”粘连在一起，本报告内有 21 "
+                                          "种可能的拆分，没有一种与上一年度报告（u2022，2022年）“行政规范性文件”行（现行有效件数 698）"
+                                          "衔接"}]},
+    pass_example={"problems": [{"kind": "split_by_other_year", "table": "active", "row": "normative_documents",
+                                "detail": _SPLIT_NOTE_DETAIL}]},
+)
+def split_other_year_conflict(corpus):
+    return _problem_findings(corpus, "other_year_conflict", "粘连数字无论怎样拆分都与相邻年度报告不衔接",
+                             "请核对两份报告中该行的数据")
+
+
 @rule(
     id="STRUCT-UNMAPPED-LABEL", title="无法识别的表格标签",
     category="structure", severity="warning", points=1,
@@ -392,7 +439,7 @@ def number_overflow(corpus):
 
 
 RULES = [table_missing, table_unread, table_blank, missing_cells, extra_cells, stray_cells, ambiguous_split,
-         glued_no_reading, unmapped_label, non_numeric, number_overflow]
+         glued_no_reading, split_by_other_year, split_other_year_conflict, unmapped_label, non_numeric, number_overflow]
 
 
 @hookimpl

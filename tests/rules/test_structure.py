@@ -41,7 +41,8 @@ def test_severities_follow_the_brief():
     sev = {r.id: r.severity for r in PACK.rules}
     assert sev == {"STRUCT-TABLE-MISSING": "error", "STRUCT-TABLE-UNREAD": "warning", "STRUCT-TABLE-BLANK": "info", "STRUCT-MISSING-CELLS": "error",
                    "STRUCT-EXTRA-CELLS": "warning", "STRUCT-STRAY-CELLS": "info", "STRUCT-AMBIGUOUS-SPLIT": "warning",
-                   "STRUCT-GLUED-NO-READING": "error", "STRUCT-UNMAPPED-LABEL": "warning", "STRUCT-NON-NUMERIC": "error",
+                   "STRUCT-GLUED-NO-READING": "error", "STRUCT-SPLIT-BY-OTHER-YEAR": "info",
+                   "STRUCT-SPLIT-OTHER-YEAR-CONFLICT": "warning", "STRUCT-UNMAPPED-LABEL": "warning", "STRUCT-NON-NUMERIC": "error",
                    "STRUCT-NUMBER-OVERFLOW": "warning"}
 
 

@@ -87,9 +87,13 @@ def new_report(report_id: str, path: str = "", *, fmt: str | None = None, sha256
 
 
 def problem(kind: str, detail: str, table: str | None = None, row: str | None = None,
-            col: str | None = None) -> dict[str, Any]:
-    """One reader problem entry."""
-    return {"kind": kind, "table": table, "row": row, "col": col, "detail": detail}
+            col: str | None = None, *, readings: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One reader problem entry; ``readings`` (optional) are the splits still possible for an
+    ``ambiguous_split`` row: ``{"digits", "cols", "values": [[…], …], "count", "capped"}``."""
+    out = {"kind": kind, "table": table, "row": row, "col": col, "detail": detail}
+    if readings is not None:
+        out["readings"] = readings
+    return out
 
 
 def add_problem(report: Report, kind: str, detail: str, table: str | None = None, row: str | None = None,

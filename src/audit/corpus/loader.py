@@ -16,7 +16,7 @@ import pandas as pd
 from pandera.errors import SchemaWarning
 
 from audit.contracts import catalogue
-from audit.corpus import frames
+from audit.corpus import frames, year_splits
 from audit.ingest import columnar
 
 if TYPE_CHECKING:
@@ -154,6 +154,8 @@ def load_batches(batches: Iterable[columnar.Batch], *, validate: bool = True) ->
     problems_df = pd.DataFrame(prob_cols)
     for c in ("table", "row", "col"):
         problems_df[c] = problems_df[c].astype(object).where(problems_df[c].notna(), None)
+    # Glued rows the same unit's other years decide (consumes the problems' ``readings``).
+    cells_df, problems_df = year_splits.resolve(reports_df, cells_df, problems_df)
 
     if validate:
         # In place: the frames are ours, and a copy of 20 million cells would double peak memory.

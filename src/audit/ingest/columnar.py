@@ -26,7 +26,8 @@ _STATE_CODE = {s: i for i, s in enumerate(CELL_STATES)}
 REPORT_COLS = ["report_id", "path", "format", "encoding", "layout", "unit", "year", "published", "edition",
                "edition_evidence", "n_cells", "n_problems"]
 SECTION_COLS = ["report_id", "position", "number", "title", "canonical", "text"]
-PROBLEM_COLS = ["report_id", "kind", "table", "row", "col", "detail"]
+# ``readings`` (an ambiguous row's possible splits) is used by the loader's pass over the years and not kept.
+PROBLEM_COLS = ["report_id", "kind", "table", "row", "col", "detail", "readings"]
 
 
 @dataclass
@@ -101,7 +102,7 @@ def pack(reports: Iterable[dict[str, Any]]) -> Batch:
             states.extend([_STATE_CODE[c.get("state") or state_of(c["value"], c["raw"])] for c in cells])
         for p in problems:
             prob["report_id"].append(rid)
-            for k in ("kind", "table", "row", "col", "detail"):
+            for k in PROBLEM_COLS[1:]:
                 prob[k].append(p.get(k))
     b.cell_report = np.asarray(rids, dtype=np.int32)
     b.cell_table = np.asarray(t_codes, dtype=np.int16)

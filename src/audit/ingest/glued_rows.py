@@ -18,16 +18,23 @@ possible readings (``audit.ingest.splitter``). What decides among them, in this 
    wrong: one ``identity_broken`` problem for the table.
 
 A row is placed only when exactly one reading survives; otherwise it stays unplaced with an
-``ambiguous_split`` problem. Never guess.
+``ambiguous_split`` problem. Never guess. The problem carries the readings still possible
+(``readings``: at most ``MAX_CARRIED`` of them, none beyond) so that the corpus can try the same
+unit's reports of the years before and after (``audit.corpus.year_splits``).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from audit.contracts import catalogue
 from audit.contracts.identities import TOLERANCE
 from audit.contracts.report import problem
 from audit.ingest import splitter, values
 from audit.ingest.table_read import Typed
+
+#: At most this many readings travel with an ambiguous row; beyond, none do (``capped``).
+MAX_CARRIED = 64
 
 
 def identity_names(table: str, across: str) -> str:
@@ -42,6 +49,14 @@ def as_cells(split: splitter.Split) -> list[Typed]:
 
 def number_raw(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else str(v)
+
+
+def carried(digits: str, cols: list[str], options: list[splitter.Split]) -> dict:
+    """The ``readings`` of an ``ambiguous_split`` problem: every reading the report itself allows,
+    in ``cols`` order, or none when there are more than ``MAX_CARRIED``."""
+    capped = len(options) > MAX_CARRIED
+    return {"digits": digits, "cols": list(cols), "count": len(options), "capped": capped,
+            "values": [] if capped else [[int(v) if float(v).is_integer() else v for v in s] for s in options]}
 
 
 def readings(table: str, row: str | None, cols: list[str] | list[tuple[str, str]], chunks: list[str],
@@ -79,6 +94,7 @@ def place(table: str, rows: dict[str, list[str]], glued: dict[str, list[str]], p
     """Place the glued rows of one table into ``placed`` (rows already placed are fixed)."""
     cat = catalogue.load()
     pending: dict[str, list[splitter.Split]] = {}
+    printed_of: dict[str, str] = {}
     for r, chunks in glued.items():
         cols = rows[r]
         n = len(cols)
@@ -98,15 +114,16 @@ def place(table: str, rows: dict[str, list[str]], glued: dict[str, list[str]], p
             problems.append(problem("identity_broken", f"{where}的数字“{printed}”粘连在一起，共有 {total} 种拆分方式，"
                                     f"没有一种满足{identity_names(table, 'columns')}：无论怎样拆分，该行数字都有误", table, r))
         elif verdict == "many" and table == "requests":
-            pending[r] = options
+            pending[r], printed_of[r] = options, printed
         elif verdict == "none":
             problems.append(problem("missing_cells", f"{where}的数字“{printed}”无法拆分为 {n} 个数值"
                                     "（位数不足，或负号落在不能为负的列）", table, r))
         else:
             problems.append(problem("ambiguous_split",
-                                    f"{where}的数字“{printed}”粘连在一起，无法唯一拆分为 {n} 个数值", table, r))
+                                    f"{where}的数字“{printed}”粘连在一起，无法唯一拆分为 {n} 个数值", table, r,
+                                    readings=carried(printed, cols, options) if options else None))
     if pending:
-        _resolve_columns(table, rows, placed, pending, problems)
+        _resolve_columns(table, rows, placed, pending, problems, printed_of)
 
 
 class _LazyPlace:
@@ -121,16 +138,13 @@ class _LazyPlace:
         return format(self.cat.place(self.table, self.row), spec)
 
 
-def _resolve_columns(table: str, rows: dict[str, list[str]], placed: dict[str, list[Typed]],
-                     pending: dict[str, list[splitter.Split]], problems: list[dict]) -> None:
-    """Choose among glued-row splits with the table's identities across rows (the catalogue's: 一 + 二 =
-    （七） + 四, （七）总计 = the handling results), each checked in every column once all the rows it
-    has in this report are placed or pending."""
-    cat = catalogue.load()
-    fixed = {r: tuple(v or 0.0 for _, v, _ in cells) for r, cells in placed.items()}
+def columns_check(table: str, rows: list[str], fixed: dict[str, splitter.Split], n_cols: int
+                  ) -> Callable[[dict[str, splitter.Split]], bool]:
+    """The table's identities across rows (the catalogue's: 一 + 二 = （七） + 四, （七）总计 = the handling
+    results) for rows chosen on top of ``fixed``, each checked in every column once all the rows it
+    has (of ``rows``, the edition's) are fixed or chosen."""
     sides = [([r for r in rows if r in ident.lhs], [r for r in rows if r in ident.rhs])
-             for ident in cat.identities_of(table, "rows")]
-    n_cols = len(next(iter(rows.values()))) if rows else 0
+             for ident in catalogue.load().identities_of(table, "rows")]
 
     def ok(chosen: dict[str, splitter.Split]) -> bool:
         allv = {**fixed, **chosen}
@@ -142,7 +156,16 @@ def _resolve_columns(table: str, rows: dict[str, list[str]], placed: dict[str, l
                     return False
         return True
 
-    seen = splitter.consistent(pending, ok)
+    return ok
+
+
+def _resolve_columns(table: str, rows: dict[str, list[str]], placed: dict[str, list[Typed]],
+                     pending: dict[str, list[splitter.Split]], problems: list[dict], printed_of: dict[str, str]) -> None:
+    """Choose among glued-row splits with the table's identities across rows (``columns_check``)."""
+    cat = catalogue.load()
+    fixed = {r: tuple(v or 0.0 for _, v, _ in cells) for r, cells in placed.items()}
+    n_cols = len(next(iter(rows.values()))) if rows else 0
+    seen = splitter.consistent(pending, columns_check(table, list(rows), fixed, n_cols))
     if seen is not None and not any(seen.values()):
         names = "、".join(f"“{cat.row_label(table, r)}”" for r in pending)
         problems.append(problem("identity_broken", f"「{cat.table_title(table)}」表{names}等行的数字粘连在一起，"
@@ -154,5 +177,7 @@ def _resolve_columns(table: str, rows: dict[str, list[str]], placed: dict[str, l
         if len(idx) == 1:
             placed[r] = as_cells(options[next(iter(idx))])
         else:
+            # Every reading of the row travels (``seen`` may stop early): the corpus checks the columns again.
             problems.append(problem("ambiguous_split", f"{cat.place(table, r)}的数字粘连在一起，有 {len(options)} 种拆分方式"
-                                    "均符合本行合计，且无法由各列勾稽关系唯一确定", table, r))
+                                    "均符合本行合计，且无法由各列勾稽关系唯一确定", table, r,
+                                    readings=carried(printed_of[r], rows[r], options)))

@@ -12,7 +12,8 @@ that no built-in rule should flag, and applies the patch. Patch keys:
 - ``section_titles``: ``{canonical: title}`` prints another heading;
 - ``section_order``: list of canonical names, the order the sections are printed in (others follow);
 - ``extra_text``: appended to the overview section's text;
-- ``problems``: reader problems to add (dicts with kind/detail/table/row/col).
+- ``problems``: reader problems to add (dicts with kind/detail/table/row/col, and readings on an
+  ``ambiguous_split`` row).
 """
 
 from __future__ import annotations
@@ -136,7 +137,7 @@ def build_report(patch: dict[str, Any] | None = None, **overrides: Any) -> dict[
         rep["sections"][0]["text"] += p["extra_text"]
     for pr in p.get("problems") or []:
         rep["problems"].append(problem(pr["kind"], pr.get("detail", ""), pr.get("table"), pr.get("row"),
-                                       pr.get("col")))
+                                       pr.get("col"), readings=pr.get("readings")))
     return rep
 
 

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from audit.contracts.report import PARSE_KINDS
+from audit.corpus.grids import BLANK, VALUE, cell_codes, cell_report_positions
 
 if TYPE_CHECKING:
     from audit.corpus.loader import Corpus
@@ -72,6 +73,9 @@ def _table_cells(corpus: Corpus, table: str) -> _TableCells:
 
 def _build_table_cells(corpus: Corpus, table: str) -> _TableCells:
     cells = corpus.cells
+    if "state" in cells.columns and all(isinstance(cells[k].dtype, pd.CategoricalDtype)
+                                        for k in ("report_id", "table", "row", "col")):
+        return _table_cells_from_codes(corpus, table)
     sub = cells.loc[(cells["table"] == table).to_numpy()]
     row, col = (pd.Categorical(sub[k]) if not isinstance(sub[k].dtype, pd.CategoricalDtype) else sub[k].array
                 for k in ("row", "col"))
@@ -102,6 +106,22 @@ def _build_table_cells(corpus: Corpus, table: str) -> _TableCells:
     else:
         report = reports.get_indexer(rid.astype(str))
     return _TableCells(report=report, pair=pair, names=names, value=value)
+
+
+def _table_cells_from_codes(corpus: Corpus, table: str) -> _TableCells:
+    """``_build_table_cells`` for a loaded corpus (categorical keys, a state column), from the
+    shared cell codes: no copy of the cells frame, no object arrays."""
+    cc = cell_codes(corpus)
+    t = int(cc.tables.get_indexer([table])[0])
+    idx = np.flatnonzero(cc.table == t) if t >= 0 else np.zeros(0, dtype=np.int64)
+    n_col = len(cc.cols)
+    pair = cc.row[idx].astype(np.int64)
+    pair *= n_col
+    pair += cc.col[idx]
+    names = [f"{r}/{c}" for r in cc.rows for c in cc.cols]
+    state = cc.state[idx]
+    value = np.where(state == VALUE, cc.value[idx], np.where(state == BLANK, 0.0, np.nan))
+    return _TableCells(report=cell_report_positions(corpus)[idx], pair=pair, names=names, value=value)
 
 
 def _unknown_flagged(corpus: Corpus, table: str, keys: list[str], ids: pd.Index, out: np.ndarray) -> None:
@@ -175,10 +195,22 @@ def sentences(corpus: Corpus) -> pd.DataFrame:
     """Prose sentences outside the tables, one row each: report_id, canonical (section), text
     (normalised: no white space or list marks, every number as ``#``, so a copy that only updates
     the figures and years still matches). Sentences shorter than ``MIN_SENTENCE_CHARS`` are left out."""
-    return corpus.derived("lookups:sentences", _sentences)
+    return corpus.derived("lookups:sentences", lambda c: _sentences_and_keys(c)[0])
 
 
-def _sentences(corpus: Corpus) -> pd.DataFrame:
+def sentence_keys(corpus: Corpus) -> pd.DataFrame:
+    """Integer keys of ``sentences(corpus)``, row for row (same index): ``report``, the position of
+    the sentence's report in ``corpus.reports`` (-1 when absent), and ``text``, a code of the
+    normalised text (equal codes, equal texts). Comparing sentences on these is comparing
+    integers, not strings."""
+    return corpus.derived("lookups:sentence_keys", lambda c: _sentences_and_keys(c)[1])
+
+
+def _sentences_and_keys(corpus: Corpus) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return corpus.derived("lookups:sentences_and_keys", _sentences)
+
+
+def _sentences(corpus: Corpus) -> tuple[pd.DataFrame, pd.DataFrame]:
     sec = corpus.sections
     sec = sec.loc[~sec["report_id"].astype(str).isin(unreadable(corpus))]
     texts = sec["text"].astype(str).tolist()
@@ -192,13 +224,21 @@ def _sentences(corpus: Corpus) -> pd.DataFrame:
         found.extend(f)
         lo = hi
     at = np.concatenate(where) if where else np.zeros(0, dtype=np.int64)
-    frame = pd.DataFrame({"report_id": sec["report_id"].astype(str).to_numpy(dtype=object)[at],
-                          "canonical": sec["canonical"].astype(object).to_numpy()[at],
-                          "text": np.asarray(found, dtype=object)})
-    codes, uniq = pd.factorize(frame["text"])  # boilerplate repeats across reports: normalise once
+    # Boilerplate repeats across reports: each distinct sentence is normalised once, and equal
+    # normalised texts get one code.
+    codes, uniq = pd.factorize(np.asarray(found, dtype=object))
     norm = pd.Series(uniq, dtype=object).str.replace(_NOISE, "", regex=True).str.replace(_DIGITS, "#", regex=True)
-    frame["text"] = norm.to_numpy(dtype=object)[codes] if len(codes) else frame["text"]
-    return frame.loc[frame["text"].str.len() >= MIN_SENTENCE_CHARS].reset_index(drop=True)
+    norm = norm.to_numpy(dtype=object)
+    norm_code, _ = pd.factorize(norm)
+    long_enough = np.fromiter(map(len, norm), dtype=np.int64, count=len(norm)) >= MIN_SENTENCE_CHARS
+    keep = np.flatnonzero(long_enough[codes]) if len(codes) else np.zeros(0, dtype=np.int64)
+    codes, at = codes[keep], at[keep]
+    rid = sec["report_id"].astype(str).to_numpy(dtype=object)
+    frame = pd.DataFrame({"report_id": rid[at], "canonical": sec["canonical"].astype(object).to_numpy()[at],
+                          "text": norm[codes]})
+    report = pd.Index(corpus.reports["report_id"].astype(str)).get_indexer(pd.Index(rid)) if len(rid) else rid
+    keys = pd.DataFrame({"report": np.asarray(report, dtype=np.int64)[at], "text": norm_code[codes].astype(np.int64)})
+    return frame, keys
 
 
 def _chunk_sentences(texts: list[str]) -> tuple[np.ndarray, list[str]]:

@@ -49,36 +49,41 @@ def _content_hash(corpus, ids: np.ndarray) -> np.ndarray:
             cat = pd.Categorical(cells[col]) if not isinstance(cells[col].dtype, pd.CategoricalDtype) else cells[col].array
             return cat.codes, cat.categories
 
-        slot = np.zeros(len(cells), dtype=np.int64)
-        for col in ("table", "row", "col"):  # (table, row, col) as one number, in place
-            c, names = codes(col)
-            slot *= len(names) + 1
-            slot += c
-            slot += 1
-        cell_h = slot.view(np.uint64)
-        cell_h *= _M1
-        del slot
-        cell_h ^= _mix(cells["value"].to_numpy(dtype="float64").view(np.uint64)) * _M2
-        raw, raw_names = codes("raw")
+        codes_of = {col: codes(col) for col in ("table", "row", "col", "raw", "report_id")}
+        raw_names = codes_of["raw"][1]
         raw_h = np.r_[np.fromiter(map(hash, raw_names.astype(str).to_numpy(dtype=object)), dtype=np.int64,
                                   count=len(raw_names)).view(np.uint64), np.uint64(0)]
-        cell_h ^= raw_h[raw] * _M3  # code -1 (no raw text) reads the last entry
-        cell_h = _mix(cell_h)
-        rep, rep_names = codes("report_id")
-        at = np.r_[index.get_indexer(rep_names.astype(str)), -1][rep]
+        rep, rep_names = codes_of["report_id"]
+        at_of = np.r_[index.get_indexer(rep_names.astype(str)), -1]  # code -1 reads the last entry
+        value = cells["value"].to_numpy(dtype="float64").view(np.uint64)
         summed = np.zeros(len(ids), dtype=np.uint64)
-        ok = at >= 0
-        if not ok.all():
-            at, cell_h = at[ok], cell_h[ok]
-        if len(at) and not (np.diff(at) < 0).any():  # cells in report order (the usual case)
-            first = np.flatnonzero(np.r_[True, at[1:] != at[:-1]])
-            summed[at[first]] = np.add.reduceat(cell_h, first)
-        else:
-            np.add.at(summed, at, cell_h)
+        for lo in range(0, len(cells), _BLOCK):  # blocks: the temporaries stay in the CPU cache
+            b = slice(lo, lo + _BLOCK)
+            slot = np.zeros(len(value[b]), dtype=np.int64)
+            for col in ("table", "row", "col"):  # (table, row, col) as one number, in place
+                c, names = codes_of[col]
+                slot *= len(names) + 1
+                slot += c[b]
+                slot += 1
+            cell_h = slot.view(np.uint64)
+            cell_h *= _M1
+            cell_h ^= _mix(value[b]) * _M2
+            cell_h ^= raw_h[codes_of["raw"][0][b]] * _M3  # code -1 (no raw text) reads the last entry
+            cell_h = _mix(cell_h)
+            at = at_of[rep[b]]
+            ok = at >= 0
+            if not ok.all():
+                at, cell_h = at[ok], cell_h[ok]
+            if len(at) and not (np.diff(at) < 0).any():  # cells in report order (the usual case)
+                first = np.flatnonzero(np.r_[True, at[1:] != at[:-1]])
+                summed[at[first]] += np.add.reduceat(cell_h, first)  # each report once per block
+            else:
+                np.add.at(summed, at, cell_h)
         h = h ^ summed
     return h
 
 
+_BLOCK = 1 << 20
 _M1, _M2, _M3 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0xD6E8FEB86659FD93)
 
 

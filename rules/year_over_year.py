@@ -118,35 +118,58 @@ def _table_signatures(corpus) -> pd.DataFrame:
         rep, rep_cats = _codes(cells["report_id"])
         at_cat = ids.get_indexer(rep_cats.astype(str))
         at = np.where(rep >= 0, at_cat[np.clip(rep, 0, None)] if len(at_cat) else -1, -1)
-    v = _rounded(value)
-    key = np.zeros(len(cells), dtype=np.int64 if len(cells) and _key_span(cells) >= 2**31 else np.int32)
-    for name in ("table", "row", "col"):  # ((t + 1) * (n_r + 1) + r + 1) * (n_c + 1) + c + 1, in place
-        c, cats = _codes(cells[name])
-        key *= len(cats) + 1
-        key += c
-        key += 1
-    h = key.astype(np.uint64)
-    del key
-    h *= np.uint64(0x9E3779B97F4A7C15)
-    h ^= v.view(np.uint64) * np.uint64(0xC2B2AE3D27D4EB4F)
-    h ^= h >> np.uint64(29)
-    nonzero_cell = np.abs(v) > 1e-9
+    keys = [_codes(cells[name]) for name in ("table", "row", "col")]
+    wide = bool(len(cells)) and _key_span(cells) >= 2**31
     ok = at >= 0
-    if not ok.all():
-        at, h, nonzero_cell, unknown = at[ok], h[ok], nonzero_cell[ok], unknown[ok]
-    if len(at) and (np.diff(at) < 0).any():
-        order = np.argsort(at, kind="stable")
-        at, h, nonzero_cell, unknown = at[order], h[order], nonzero_cell[order], unknown[order]
-    sig = np.zeros(len(ids), dtype=np.uint64)
-    if len(at):
-        first = np.flatnonzero(np.r_[True, at[1:] != at[:-1]])
-        sig[at[first]] = np.add.reduceat(h, first)  # wraps: the same cells in any order, the same sum
+    in_order = bool(ok.all()) and not (len(at) and (np.diff(at) < 0).any())  # cells in report order (usual)
+    sig, nonzero = np.zeros(len(ids), dtype=np.uint64), np.zeros(len(ids), dtype=np.int64)
+    parts = []
+    for lo in range(0, len(cells), _BLOCK):  # blocks: the temporaries stay in the CPU cache
+        b = slice(lo, lo + _BLOCK)
+        h, nz = _cell_hashes(value[b], [(c[b], cats) for c, cats in keys], wide)
+        if in_order:
+            a = at[b]
+            first = np.flatnonzero(np.r_[True, a[1:] != a[:-1]])
+            sig[a[first]] += np.add.reduceat(h, first)  # wraps: the same cells in any order, the same sum
+            nonzero += np.bincount(a[nz], minlength=len(ids))
+        else:
+            parts.append((h, nz))
+    if not in_order:
+        h = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.uint64)
+        nonzero_cell = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=bool)
+        if not ok.all():
+            at, h, nonzero_cell, unknown = at[ok], h[ok], nonzero_cell[ok], unknown[ok]
+        if len(at) and (np.diff(at) < 0).any():
+            order = np.argsort(at, kind="stable")
+            at, h, nonzero_cell, unknown = at[order], h[order], nonzero_cell[order], unknown[order]
+        if len(at):
+            first = np.flatnonzero(np.r_[True, at[1:] != at[:-1]])
+            sig[at[first]] = np.add.reduceat(h, first)
+        nonzero = np.bincount(at[nonzero_cell], minlength=len(ids))
     n = np.bincount(at, minlength=len(ids))
-    nonzero = np.bincount(at[nonzero_cell], minlength=len(ids))
     bad = np.bincount(at[unknown], minlength=len(ids))
     return pd.DataFrame({"sig": sig, "n": n, "nonzero": nonzero, "known": bad == 0,
                          "edition": corpus.reports["edition"].astype(object).to_numpy()},
                         index=pd.Index(ids.to_numpy(dtype=object), name="report_id"))
+
+
+_BLOCK = 1 << 20
+
+
+def _cell_hashes(value: np.ndarray, keys: list[tuple[np.ndarray, pd.Index]], wide: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Per cell: the hash of its (table, row, col) key and rounded value, and whether the value is
+    non-zero. The key is ((t + 1) * (n_r + 1) + r + 1) * (n_c + 1) + c + 1, built in place."""
+    v = _rounded(value)
+    key = np.zeros(len(value), dtype=np.int64 if wide else np.int32)
+    for c, cats in keys:
+        key *= len(cats) + 1
+        key += c
+        key += 1
+    h = key.astype(np.uint64)
+    h *= np.uint64(0x9E3779B97F4A7C15)
+    h ^= v.view(np.uint64) * np.uint64(0xC2B2AE3D27D4EB4F)
+    h ^= h >> np.uint64(29)
+    return h, np.abs(v) > 1e-9
 
 
 def _codes(col: pd.Series) -> tuple[np.ndarray, pd.Index]:

@@ -142,3 +142,30 @@ def test_rounding_of_the_table_signature_is_numpys():
                   np.inf, -np.inf, np.nan, 12345.0000004, 7.9999999])
     expected = np.where(np.isnan(v), 0.0, np.round(v, 6))
     np.testing.assert_array_equal(year_over_year._rounded(v).view(np.uint64), expected.view(np.uint64))
+
+
+def test_table_signatures_and_content_hashes_do_not_depend_on_the_cells_order(real):
+    from audit.rules import duplicates
+
+    shuffled = _fresh(real, cells=real.cells.sample(frac=1.0, random_state=5).reset_index(drop=True))
+    a, b = year_over_year._table_signatures(_fresh(real)), year_over_year._table_signatures(shuffled)
+    pd.testing.assert_frame_equal(a, b)
+    assert (a["n"] > 0).sum() >= 5
+    ids = real.reports["report_id"].astype(str).to_numpy(dtype=object)
+    np.testing.assert_array_equal(duplicates._content_hash(_fresh(real), ids), duplicates._content_hash(shuffled, ids))
+
+
+def test_content_hashes_tell_identical_reports_from_changed_ones(real):
+    from audit.rules import duplicates
+
+    first = real.reports["report_id"].iloc[0]
+    rep = real.reports.iloc[[0, 0, 0]].assign(report_id=["x", "y", "z"]).astype(real.reports.dtypes.to_dict())
+    sec = pd.concat([real.sections.loc[real.sections["report_id"] == first].assign(report_id=r) for r in "xyz"],
+                    ignore_index=True).astype(real.sections.dtypes.to_dict())
+    one = real.cells.loc[real.cells["report_id"] == first]
+    cells = pd.concat([one.assign(report_id=r) for r in "xyz"], ignore_index=True)
+    cells["report_id"] = pd.Categorical(cells["report_id"].astype(str), categories=["x", "y", "z"])
+    cells.loc[len(one) * 2, "value"] += 1  # z: one number changed
+    c = Corpus(reports=rep, sections=sec, cells=cells, problems=real.problems.iloc[:0])
+    h = duplicates._content_hash(c, np.array(["x", "y", "z"], dtype=object))
+    assert h[0] == h[1] != h[2]

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from audit.contracts.report import PARSE_KINDS
-from audit.corpus.grids import BLANK, VALUE, cell_codes, cell_report_positions
+from audit.corpus.grids import grid, has_duplicate_cells, report_positions
 
 if TYPE_CHECKING:
     from audit.corpus.loader import Corpus
@@ -47,6 +47,9 @@ def known_cells(corpus: Corpus, table: str, keys: Sequence[str]) -> pd.DataFrame
 def _known_cells(corpus: Corpus, table: str, keys: list[str]) -> pd.DataFrame:
     ids = corpus.reports["report_id"].astype(str)
     out = np.full((len(ids), len(keys)), np.nan)
+    if _loaded(corpus.cells) and not has_duplicate_cells(corpus):
+        _known_from_grid(corpus, table, keys, out)
+        return pd.DataFrame(out, index=pd.Index(ids.to_numpy(dtype=object), name="report_id"), columns=keys)
     t = _table_cells(corpus, table)
     if len(t.pair):
         j_of_pair = pd.Index(keys).get_indexer(t.names)  # per distinct (row, col), not per cell
@@ -71,11 +74,31 @@ def _table_cells(corpus: Corpus, table: str) -> _TableCells:
     return corpus.derived(f"lookups:table:{table}", lambda c: _build_table_cells(c, table))
 
 
+def _loaded(cells: pd.DataFrame) -> bool:
+    """Whether the cells frame is as the loader builds it (categorical keys, a state column)."""
+    return "state" in cells.columns and all(isinstance(cells[k].dtype, pd.CategoricalDtype)
+                                            for k in ("report_id", "table", "row", "col"))
+
+
+def _known_from_grid(corpus: Corpus, table: str, keys: list[str], out: np.ndarray) -> None:
+    """``known_cells`` read from the table's grid (shared by every pack): a number read, 0 for a
+    printed blank, NaN for an unsure cell (text, unplaced, a row or table flagged as incomplete:
+    the grid marks exactly those) or an absent one. Frames with a cell twice take the cells path."""
+    g = grid(corpus, table)
+    pos = report_positions(corpus, g.ids)
+    ok = np.flatnonzero(pos >= 0)
+    for k, key in enumerate(keys):
+        row, _, col = key.partition("/")
+        i, j = g.r(row), g.c(col)
+        if i < 0 or j < 0:
+            continue
+        v = np.where(g.blank[ok, i, j], 0.0, g.value[ok, i, j])
+        v[g.unsure[ok, i, j]] = np.nan
+        out[pos[ok], k] = v
+
+
 def _build_table_cells(corpus: Corpus, table: str) -> _TableCells:
     cells = corpus.cells
-    if "state" in cells.columns and all(isinstance(cells[k].dtype, pd.CategoricalDtype)
-                                        for k in ("report_id", "table", "row", "col")):
-        return _table_cells_from_codes(corpus, table)
     sub = cells.loc[(cells["table"] == table).to_numpy()]
     row, col = (pd.Categorical(sub[k]) if not isinstance(sub[k].dtype, pd.CategoricalDtype) else sub[k].array
                 for k in ("row", "col"))
@@ -106,22 +129,6 @@ def _build_table_cells(corpus: Corpus, table: str) -> _TableCells:
     else:
         report = reports.get_indexer(rid.astype(str))
     return _TableCells(report=report, pair=pair, names=names, value=value)
-
-
-def _table_cells_from_codes(corpus: Corpus, table: str) -> _TableCells:
-    """``_build_table_cells`` for a loaded corpus (categorical keys, a state column), from the
-    shared cell codes: no copy of the cells frame, no object arrays."""
-    cc = cell_codes(corpus)
-    t = int(cc.tables.get_indexer([table])[0])
-    idx = np.flatnonzero(cc.table == t) if t >= 0 else np.zeros(0, dtype=np.int64)
-    n_col = len(cc.cols)
-    pair = cc.row[idx].astype(np.int64)
-    pair *= n_col
-    pair += cc.col[idx]
-    names = [f"{r}/{c}" for r in cc.rows for c in cc.cols]
-    state = cc.state[idx]
-    value = np.where(state == VALUE, cc.value[idx], np.where(state == BLANK, 0.0, np.nan))
-    return _TableCells(report=cell_report_positions(corpus)[idx], pair=pair, names=names, value=value)
 
 
 def _unknown_flagged(corpus: Corpus, table: str, keys: list[str], ids: pd.Index, out: np.ndarray) -> None:
@@ -242,7 +249,8 @@ def _sentences(corpus: Corpus) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _chunk_sentences(texts: list[str]) -> tuple[np.ndarray, list[str]]:
-    """(section index within ``texts``, sentence) of every sentence, in text order."""
+    """(section index within ``texts``, sentence) of every sentence that can be long enough to
+    keep, in text order."""
     joined = "\n".join(texts)
     a = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     end = a == ord(_ENDS[0])
@@ -254,7 +262,9 @@ def _chunk_sentences(texts: list[str]) -> tuple[np.ndarray, list[str]]:
     stops, marks = np.flatnonzero(end), np.flatnonzero(boundary)
     k = np.searchsorted(marks, stops) - 1  # the boundary before each full stop
     starts = np.where(k >= 0, marks[np.maximum(k, 0)] + 1, 0) if len(marks) else stops
-    keep = stops - starts >= 1  # at least one character before the full stop
+    # At least one character before the full stop, and as long as a kept sentence can be: the
+    # normalisation only ever shortens a sentence, so a shorter one never reaches MIN_SENTENCE_CHARS.
+    keep = stops - starts + 1 >= max(2, MIN_SENTENCE_CHARS)
     starts, stops = starts[keep], stops[keep]
     sentences = [joined[i:j + 1] for i, j in zip(starts.tolist(), stops.tolist(), strict=True)]
     first = np.cumsum(np.r_[0, np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))[:-1] + 1])

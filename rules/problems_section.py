@@ -156,10 +156,18 @@ def template_only(corpus) -> pd.DataFrame:
     s = _problem_sentences(corpus)
     if s.empty:
         return found()
-    units_per = s.drop_duplicates(["text", "unit"]).groupby("text").size()
-    s = s.assign(others=s["text"].map(units_per) - 1)
-    s = s.assign(shared=(s["others"] >= need).astype("int64"))
-    per = s.groupby("report_id").agg(n=("text", "size"), template=("shared", "sum"), least=("others", "min"))
+    # On integer codes: units per sentence text, then per report (in report id order, as a groupby).
+    text, _ = pd.factorize(s["text"])
+    unit, units = pd.factorize(s["unit"])
+    pair = np.unique(text.astype(np.int64) * max(len(units), 1) + unit)
+    others = np.bincount(pair // max(len(units), 1), minlength=text.max() + 1)[text] - 1
+    report, ids = pd.factorize(s["report_id"], sort=True)
+    order = np.argsort(report, kind="stable")
+    first = np.flatnonzero(np.r_[True, np.diff(report[order]) != 0])
+    per = pd.DataFrame({"n": np.bincount(report, minlength=len(ids)),
+                        "template": np.bincount(report, weights=others >= need, minlength=len(ids)).astype(np.int64),
+                        "least": np.minimum.reduceat(others[order], first)},
+                       index=pd.Index(ids, name="report_id"))
     bad = per.loc[(per["n"] >= 2) & (per["template"] == per["n"])]
     msg = (_TITLE + "的 " + bad["n"].astype(str) + " 句话全部是套话：每句都一字不差地出现在至少 " + bad["least"].astype(str)
            + " 个其他单位的报告中，未写本单位自己的问题和改进情况。")

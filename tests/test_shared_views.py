@@ -169,3 +169,12 @@ def test_content_hashes_tell_identical_reports_from_changed_ones(real):
     c = Corpus(reports=rep, sections=sec, cells=cells, problems=real.problems.iloc[:0])
     h = duplicates._content_hash(c, np.array(["x", "y", "z"], dtype=object))
     assert h[0] == h[1] != h[2]
+
+
+def test_known_cells_when_the_reports_frame_is_in_another_order(real):
+    reordered = _fresh(real, reports=real.reports.iloc[::-1].reset_index(drop=True))
+    keys = ["new/total", "granted/natural", "carried_over/total", "no_such_row/total"]
+    fast = lookups.known_cells(reordered, "requests", keys)
+    plain = lookups.known_cells(_plain_cells(reordered), "requests", keys)
+    pd.testing.assert_frame_equal(fast, plain)
+    assert list(fast.index) == list(reordered.reports["report_id"])

@@ -85,16 +85,18 @@ def _known_from_grid(corpus: Corpus, table: str, keys: list[str], out: np.ndarra
     printed blank, NaN for an unsure cell (text, unplaced, a row or table flagged as incomplete:
     the grid marks exactly those) or an absent one. Frames with a cell twice take the cells path."""
     g = grid(corpus, table)
+    at = [(k, g.r(row), g.c(col)) for k, (row, _, col) in enumerate(key.partition("/") for key in keys)]
+    k, i, j = (np.array([x[n] for x in at if x[1] >= 0 and x[2] >= 0], dtype=np.int64) for n in range(3))
+    if not len(k):
+        return
+    v = np.where(g.blank[:, i, j], 0.0, g.value[:, i, j])  # [report, key], all keys in one gather
+    v[g.unsure[:, i, j]] = np.nan
     pos = report_positions(corpus, g.ids)
-    ok = np.flatnonzero(pos >= 0)
-    for k, key in enumerate(keys):
-        row, _, col = key.partition("/")
-        i, j = g.r(row), g.c(col)
-        if i < 0 or j < 0:
-            continue
-        v = np.where(g.blank[ok, i, j], 0.0, g.value[ok, i, j])
-        v[g.unsure[ok, i, j]] = np.nan
-        out[pos[ok], k] = v
+    if len(pos) == len(out) and (pos == np.arange(len(pos))).all():  # the grid's reports are the corpus'
+        out[:, k] = v
+    else:
+        ok = np.flatnonzero(pos >= 0)
+        out[pos[ok][:, None], k[None, :]] = v[ok]
 
 
 def _build_table_cells(corpus: Corpus, table: str) -> _TableCells:

@@ -8,6 +8,7 @@ cross-report pairs stay as frequent as in a real corpus. Nothing is written into
 
     python benchmarks/bench_rules.py 100000 --corpus /tmp/c10k.pkl [--repeat 3]
     python benchmarks/bench_rules.py 10000 --raw /tmp/g10k          # parse raw files first (slow)
+    python benchmarks/bench_rules.py 10000 --raw /tmp/g10k --save /tmp/c10k.pkl  # ... and keep the Corpus
 
 Prints the engine total (``engine.run_rules``: every rule plus stamping, validation and sorting),
 each rule's seconds (the best of ``--repeat`` runs, each on a fresh corpus so shared views are
@@ -140,9 +141,13 @@ def main(argv: list[str] | None = None) -> int:
     src.add_argument("--raw", help="a folder of raw reports to parse and tile")
     ap.add_argument("--repeat", type=int, default=3, help="runs; each rule's best time is printed")
     ap.add_argument("--top", type=int, default=0, help="print only the slowest rules (0: all)")
+    ap.add_argument("--save", help="also pickle the base corpus (before tiling) here, for --corpus next time")
     args = ap.parse_args(argv)
 
     base = load_base(args)
+    if args.save:
+        with open(args.save, "wb") as fh:
+            pickle.dump(fresh(base), fh, protocol=pickle.HIGHEST_PROTOCOL)
     t = time.perf_counter()
     corpus = tile(base, args.n)
     del base

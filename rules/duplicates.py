@@ -29,12 +29,17 @@ def duplicate_groups(corpus) -> pd.DataFrame:
 
 
 def _content_hash(corpus, ids: np.ndarray) -> np.ndarray:
-    """One 64-bit hash per report of its section texts and its cells (value and raw), in ``ids`` order."""
+    """One 64-bit hash per report of its section texts and its cells (value and raw), in ``ids`` order.
+
+    Only equality matters (within one run): texts are hashed with Python's own string hash
+    (computed once per string object and cached), cells with numpy from their codes and value
+    bits; per report the hashes are summed (order-free; uint64 wraps around)."""
     sec = corpus.sections
     index = pd.Index(ids)
     # Each section hashed on its own (no joined copy of the corpus text), mixed with its position.
-    sec_h = pd.util.hash_array(sec["text"].astype(str).to_numpy(dtype=object))
-    sec_h = pd.util.hash_array(sec_h ^ sec["position"].to_numpy().astype(np.uint64))
+    texts = sec["text"].astype(str).to_numpy(dtype=object)
+    sec_h = np.fromiter(map(hash, texts), dtype=np.int64, count=len(texts)).view(np.uint64)
+    sec_h = _mix(sec_h ^ _mix(sec["position"].to_numpy().astype(np.uint64)))
     at = index.get_indexer(sec["report_id"].astype(str).to_numpy(dtype=object))
     h = np.zeros(len(ids), dtype=np.uint64)
     np.add.at(h, at[at >= 0], sec_h[at >= 0])
@@ -44,17 +49,52 @@ def _content_hash(corpus, ids: np.ndarray) -> np.ndarray:
             cat = pd.Categorical(cells[col]) if not isinstance(cells[col].dtype, pd.CategoricalDtype) else cells[col].array
             return cat.codes, cat.categories
 
-        rep, rep_names = codes("report_id")
-        raw, raw_names = codes("raw")
-        raw_h = np.r_[pd.util.hash_array(raw_names.astype(str).to_numpy(dtype=object)), np.uint64(0)]
-        parts = pd.DataFrame({"t": codes("table")[0], "w": codes("row")[0], "c": codes("col")[0],
-                              "v": cells["value"].to_numpy(dtype="float64"), "raw": raw_h[raw]})
-        cell_h = pd.util.hash_pandas_object(parts, index=False).to_numpy(dtype=np.uint64)
-        at = np.where(rep >= 0, index.get_indexer(rep_names.astype(str))[rep], -1)
+        codes_of = {col: codes(col) for col in ("table", "row", "col", "raw", "report_id")}
+        raw_names = codes_of["raw"][1]
+        raw_h = np.r_[np.fromiter(map(hash, raw_names.astype(str).to_numpy(dtype=object)), dtype=np.int64,
+                                  count=len(raw_names)).view(np.uint64), np.uint64(0)]
+        rep, rep_names = codes_of["report_id"]
+        at_of = np.r_[index.get_indexer(rep_names.astype(str)), -1]  # code -1 reads the last entry
+        value = cells["value"].to_numpy(dtype="float64").view(np.uint64)
         summed = np.zeros(len(ids), dtype=np.uint64)
-        np.add.at(summed, at[at >= 0], cell_h[at >= 0])  # order-independent; uint64 wraps around
+        for lo in range(0, len(cells), _BLOCK):  # blocks: the temporaries stay in the CPU cache
+            b = slice(lo, lo + _BLOCK)
+            slot = np.zeros(len(value[b]), dtype=np.int64)
+            for col in ("table", "row", "col"):  # (table, row, col) as one number, in place
+                c, names = codes_of[col]
+                slot *= len(names) + 1
+                slot += c[b]
+                slot += 1
+            cell_h = slot.view(np.uint64)
+            cell_h *= _M1
+            cell_h ^= _mix(value[b]) * _M2
+            cell_h ^= raw_h[codes_of["raw"][0][b]] * _M3  # code -1 (no raw text) reads the last entry
+            cell_h = _mix(cell_h)
+            at = at_of[rep[b]]
+            ok = at >= 0
+            if not ok.all():
+                at, cell_h = at[ok], cell_h[ok]
+            if len(at) and not (np.diff(at) < 0).any():  # cells in report order (the usual case)
+                first = np.flatnonzero(np.r_[True, at[1:] != at[:-1]])
+                summed[at[first]] += np.add.reduceat(cell_h, first)  # each report once per block
+            else:
+                np.add.at(summed, at, cell_h)
         h = h ^ summed
     return h
+
+
+_BLOCK = 1 << 20
+_M1, _M2, _M3 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0xD6E8FEB86659FD93)
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser: spreads a 64-bit value over all bits."""
+    x = x ^ (x >> np.uint64(30))
+    x *= np.uint64(0xBF58476D1CE4E5B9)
+    x ^= x >> np.uint64(27)
+    x *= np.uint64(0x94D049BB133111EB)
+    x ^= x >> np.uint64(31)
+    return x
 
 
 def _duplicate_groups(corpus) -> pd.DataFrame:

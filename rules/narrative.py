@@ -51,12 +51,37 @@ def narrative_lines(corpus, pattern: str) -> NumberLines:
 
 
 def _narrative_sections(corpus) -> pd.DataFrame:
+    """The sections with their tables cut out: a table section from the first ``_TABLE_START`` to
+    its end, and in every section each ``_TABLE_ROW`` line emptied (its line break kept).
+
+    The same text as ``str.replace`` with those two patterns, but cheaper: the cut is one search
+    per table section, and rows are found from the line breaks (``_ROW_LINE``: a literal start the
+    regex engine skips to), only in the texts holding a tab or a pipe."""
     sec = corpus.sections
     text = sec["text"].astype(str)
+    out = text.to_numpy(dtype=object).copy()
     tables = sec["canonical"].astype(object).isin(list(api.catalogue.TABLES)).to_numpy()
-    text = text.where(~tables, text.str.replace(f"(?s)(?:{_TABLE_START}).*", "", regex=True))
-    text = text.str.replace(_TABLE_ROW, "", regex=True)
-    return sec.assign(text=text)
+    search = _TABLE_START_RX.search
+    for i in np.flatnonzero(tables).tolist():
+        m = search(out[i])
+        if m is not None:
+            out[i] = out[i][:m.start()]
+    out = [_without_table_rows(t) for t in out.tolist()]
+    return sec.assign(text=pd.Series(out, index=sec.index, dtype=text.dtype))
+
+
+_TABLE_START_RX = re.compile(_TABLE_START)
+# A line holding two or more tabs or pipes, with the line break before it: ``_TABLE_ROW`` (every
+# such line matches whole, and no other line does) found from its line break.
+_ROW_LINE = re.compile(r"\n[^\n\t|]*(?:[\t|][^\n\t|]*){2,}")
+
+
+def _without_table_rows(t: str) -> str:
+    """``re.sub(_TABLE_ROW, "", t)``."""
+    if "\t" not in t and "|" not in t:
+        return t
+    return _ROW_LINE.sub("\n", "\n" + t)[1:]
+
 
 _SP = r"[ \u3000\xa0]*"
 _TOTAL = r"(?:共计|合计|总计|共)?"

@@ -14,6 +14,7 @@ A report without section 五 gets SECT-MISSING from the sections pack and nothin
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from audit.api import (
@@ -25,6 +26,7 @@ from audit.api import (
     option,
     previous_reports,
     rule,
+    sentence_keys,
     sentences,
     unreadable,
 )
@@ -52,10 +54,12 @@ def _said(corpus) -> pd.DataFrame:
     """Per report with section 五: whether it states a problem, a measure, and anything at all."""
     def compute(c) -> pd.DataFrame:
         t = _problems_text(c)
-        body = t.str.replace(_LABELS, "", regex=True).str.replace(_NEGATED, "", regex=True)
-        return pd.DataFrame({"problem": body.str.contains(PROBLEM_WORDS, regex=True),
+        codes, texts = pd.factorize(t)  # many units print the same section 五: each text read once
+        body = pd.Series(texts, dtype=t.dtype).str.replace(_LABELS, "", regex=True).str.replace(_NEGATED, "", regex=True)
+        said = pd.DataFrame({"problem": body.str.contains(PROBLEM_WORDS, regex=True),
                              "measure": body.str.contains(MEASURE_WORDS, regex=True),
                              "chars": body.str.replace(r"[\s\u3000。，、；：:.,无]", "", regex=True).str.len()})
+        return pd.DataFrame({k: said[k].to_numpy()[codes] for k in said.columns}, index=t.index)
     return corpus.derived("problems_section:said", compute)
 
 
@@ -105,11 +109,26 @@ def no_measure(corpus) -> pd.DataFrame:
 
 
 def _problem_sentences(corpus) -> pd.DataFrame:
-    s = sentences(corpus)
-    s = s.loc[(s["canonical"] == "problems").to_numpy(), ["report_id", "text"]].drop_duplicates()
-    units = corpus.reports.assign(report_id=corpus.reports["report_id"].astype(str)).set_index("report_id")["unit"]
-    unit = s["report_id"].map(units).astype(object)
-    return s.assign(unit=unit.where(unit.notna(), s["report_id"]).astype(str).str.strip())
+    """Section 五's distinct sentences per report: report_id, text, unit (trimmed; the report id
+    for a report without unit); computed once per corpus."""
+    return corpus.derived("problems_section:sentences", _compute_problem_sentences)
+
+
+def _compute_problem_sentences(corpus) -> pd.DataFrame:
+    s, keys = sentences(corpus), sentence_keys(corpus)
+    problems = (s["canonical"] == "problems").to_numpy()
+    if (keys["report"].to_numpy()[problems] < 0).any():  # reports the reports frame lacks: by name
+        s = s.loc[problems, ["report_id", "text"]].drop_duplicates()
+        units = corpus.reports.assign(report_id=corpus.reports["report_id"].astype(str)).set_index("report_id")["unit"]
+        unit = s["report_id"].map(units).astype(object)
+        return s.assign(unit=unit.where(unit.notna(), s["report_id"]).astype(str).str.strip())
+    # Distinct (report, text) on integer keys; each report's unit trimmed once.
+    at = np.flatnonzero(problems)
+    at = at[~keys.iloc[at].duplicated().to_numpy()]
+    s = s.iloc[at][["report_id", "text"]]
+    unit = corpus.reports["unit"].astype(object)
+    unit = unit.where(unit.notna(), corpus.reports["report_id"]).astype(str).str.strip().to_numpy(dtype=object)
+    return s.assign(unit=pd.Series(unit[keys["report"].to_numpy()[at]], index=s.index, dtype="str"))
 
 
 _BOILER = ("存在的问题：一是政务公开工作有待进一步加强。二是信息公开的及时性有待提高。"
@@ -137,10 +156,18 @@ def template_only(corpus) -> pd.DataFrame:
     s = _problem_sentences(corpus)
     if s.empty:
         return found()
-    units_per = s.drop_duplicates(["text", "unit"]).groupby("text").size()
-    s = s.assign(others=s["text"].map(units_per) - 1)
-    s = s.assign(shared=(s["others"] >= need).astype("int64"))
-    per = s.groupby("report_id").agg(n=("text", "size"), template=("shared", "sum"), least=("others", "min"))
+    # On integer codes: units per sentence text, then per report (in report id order, as a groupby).
+    text, _ = pd.factorize(s["text"])
+    unit, units = pd.factorize(s["unit"])
+    pair = np.unique(text.astype(np.int64) * max(len(units), 1) + unit)
+    others = np.bincount(pair // max(len(units), 1), minlength=text.max() + 1)[text] - 1
+    report, ids = pd.factorize(s["report_id"], sort=True)
+    order = np.argsort(report, kind="stable")
+    first = np.flatnonzero(np.r_[True, np.diff(report[order]) != 0])
+    per = pd.DataFrame({"n": np.bincount(report, minlength=len(ids)),
+                        "template": np.bincount(report, weights=others >= need, minlength=len(ids)).astype(np.int64),
+                        "least": np.minimum.reduceat(others[order], first)},
+                       index=pd.Index(ids, name="report_id"))
     bad = per.loc[(per["n"] >= 2) & (per["template"] == per["n"])]
     msg = (_TITLE + "的 " + bad["n"].astype(str) + " 句话全部是套话：每句都一字不差地出现在至少 " + bad["least"].astype(str)
            + " 个其他单位的报告中，未写本单位自己的问题和改进情况。")
@@ -167,7 +194,9 @@ def same_as_last(corpus) -> pd.DataFrame:
     s = _problem_sentences(corpus)
     if pairs.empty or s.empty:
         return found()
-    s = s.loc[s["text"].str.replace(_NEGATED, "", regex=True).str.contains(PROBLEM_WORDS, regex=True)]
+    codes, texts = pd.factorize(s["text"])  # template sentences repeat: each distinct one read once
+    states = pd.Series(texts, dtype=object).str.replace(_NEGATED, "", regex=True).str.contains(PROBLEM_WORDS, regex=True)
+    s = s.loc[states.to_numpy(dtype=bool)[codes]] if len(codes) else s
     cur = s.merge(pairs[["report_id", "prev_id", "year"]], on="report_id")
     prev = s[["report_id", "text"]].rename(columns={"report_id": "prev_id"}).assign(seen=True)
     cur = cur.merge(prev, on=["prev_id", "text"], how="left")

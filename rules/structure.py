@@ -170,6 +170,17 @@ def _unread_tables(corpus) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def _joined_per_table(why: pd.DataFrame) -> pd.Series:
+    """``why.groupby(["report_id", "table"])["text"].agg("，".join)`` for rows already in that
+    order (a groupby's output): one join per group of several rows, none for a group of one."""
+    r, t = why["report_id"].to_numpy(dtype=object), why["table"].to_numpy(dtype=object)
+    first = np.flatnonzero(np.r_[True, (r[1:] != r[:-1]) | (t[1:] != t[:-1])]) if len(r) else np.zeros(0, np.int64)
+    texts, bounds = why["text"].tolist(), [*first.tolist(), len(r)]
+    joined = [texts[a] if b - a == 1 else "，".join(texts[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=False)]
+    return pd.Series(joined, index=pd.MultiIndex.from_arrays([r[first], t[first]], names=["report_id", "table"]),
+                     dtype=object, name="text")
+
+
 @rule(
     id="STRUCT-TABLE-UNREAD", title="统计表数据中断或大部分无法读取",
     category="structure", severity="warning", points=3,
@@ -192,7 +203,7 @@ def table_unread(corpus):
     kinds = (p.groupby([p["report_id"].astype(str), p["table"].astype(str), p["kind"].astype(str)]).size()
              .rename("n").reset_index())
     why = kinds.assign(text=kinds["kind"].map(ROW_KINDS) + " " + kinds["n"].astype(str) + " 行")
-    why = why.groupby(["report_id", "table"])["text"].agg("，".join)
+    why = _joined_per_table(why)
     key = pd.MultiIndex.from_arrays([t["report_id"].astype(str), t["table"].astype(str)])
     why = why.reindex(key).fillna("").to_numpy(dtype=object)
 

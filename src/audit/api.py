@@ -115,3 +115,10 @@ from audit.corpus.ratios import RATIOS, risk_ratios  # noqa: E402
 
 __all__ += ["__version__", "RATIOS", "risk_ratios", "UNIT_KINDS", "joined_by_report", "known_cells", "option", "previous_reports", "sentences", "unit_kinds", "units_frame", "unreadable"]
 # end of the checks' look-ups
+
+# Shared views for speed (computed once per corpus): each cell's report position, integer keys
+# of the prose sentences.
+from audit.corpus.grids import cell_report_positions  # noqa: E402
+from audit.corpus.lookups import sentence_keys  # noqa: E402
+
+__all__ += ["cell_report_positions", "sentence_keys"]

@@ -306,3 +306,18 @@ def _table_presence(corpus: Corpus) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     return out[0], out[1], out[2]
 
 
+
+
+def cell_report_positions(corpus: Corpus) -> np.ndarray:
+    """Per cell (cells frame order), the position of its report in ``corpus.reports`` (-1 when
+    absent): one look-up per report id, then one gather, computed once per corpus."""
+    return corpus.derived("corpus:cell_report_positions", _cell_report_positions)
+
+
+def _cell_report_positions(corpus: Corpus) -> np.ndarray:
+    cc = cell_codes(corpus)
+    at = report_positions(corpus, cc.report_ids)
+    if len(at) == len(corpus.reports) and (at == np.arange(len(at))).all() and (cc.report >= 0).all():
+        return cc.report  # the usual case: categories in corpus order (read-only, as every view)
+    at = np.r_[at, -1]  # code -1 (a cell without report id) reads the last entry
+    return at[cc.report]

@@ -95,8 +95,9 @@ class Corpus:
     def report_text(self) -> pd.Series:
         """Full text of each report (sections joined), indexed by report_id."""
         if "text" not in self._wide:
-            s = self.sections.groupby("report_id", observed=True, sort=False)["text"].agg("\n".join)
-            self._wide["text"] = s.reindex(self.reports["report_id"]).fillna("").to_frame("text")
+            from audit.corpus.text import joined_report_text
+
+            self._wide["text"] = joined_report_text(self).to_frame("text")
         return self._wide["text"]["text"]
 
 

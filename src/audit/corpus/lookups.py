@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from audit.contracts.report import PARSE_KINDS
+from audit.corpus.grids import grid, has_duplicate_cells, report_positions
 
 if TYPE_CHECKING:
     from audit.corpus.loader import Corpus
@@ -46,6 +47,9 @@ def known_cells(corpus: Corpus, table: str, keys: Sequence[str]) -> pd.DataFrame
 def _known_cells(corpus: Corpus, table: str, keys: list[str]) -> pd.DataFrame:
     ids = corpus.reports["report_id"].astype(str)
     out = np.full((len(ids), len(keys)), np.nan)
+    if _loaded(corpus.cells) and not has_duplicate_cells(corpus):
+        _known_from_grid(corpus, table, keys, out)
+        return pd.DataFrame(out, index=pd.Index(ids.to_numpy(dtype=object), name="report_id"), columns=keys)
     t = _table_cells(corpus, table)
     if len(t.pair):
         j_of_pair = pd.Index(keys).get_indexer(t.names)  # per distinct (row, col), not per cell
@@ -68,6 +72,31 @@ class _TableCells:
 
 def _table_cells(corpus: Corpus, table: str) -> _TableCells:
     return corpus.derived(f"lookups:table:{table}", lambda c: _build_table_cells(c, table))
+
+
+def _loaded(cells: pd.DataFrame) -> bool:
+    """Whether the cells frame is as the loader builds it (categorical keys, a state column)."""
+    return "state" in cells.columns and all(isinstance(cells[k].dtype, pd.CategoricalDtype)
+                                            for k in ("report_id", "table", "row", "col"))
+
+
+def _known_from_grid(corpus: Corpus, table: str, keys: list[str], out: np.ndarray) -> None:
+    """``known_cells`` read from the table's grid (shared by every pack): a number read, 0 for a
+    printed blank, NaN for an unsure cell (text, unplaced, a row or table flagged as incomplete:
+    the grid marks exactly those) or an absent one. Frames with a cell twice take the cells path."""
+    g = grid(corpus, table)
+    at = [(k, g.r(row), g.c(col)) for k, (row, _, col) in enumerate(key.partition("/") for key in keys)]
+    k, i, j = (np.array([x[n] for x in at if x[1] >= 0 and x[2] >= 0], dtype=np.int64) for n in range(3))
+    if not len(k):
+        return
+    v = np.where(g.blank[:, i, j], 0.0, g.value[:, i, j])  # [report, key], all keys in one gather
+    v[g.unsure[:, i, j]] = np.nan
+    pos = report_positions(corpus, g.ids)
+    if len(pos) == len(out) and (pos == np.arange(len(pos))).all():  # the grid's reports are the corpus'
+        out[:, k] = v
+    else:
+        ok = np.flatnonzero(pos >= 0)
+        out[pos[ok][:, None], k[None, :]] = v[ok]
 
 
 def _build_table_cells(corpus: Corpus, table: str) -> _TableCells:
@@ -175,10 +204,22 @@ def sentences(corpus: Corpus) -> pd.DataFrame:
     """Prose sentences outside the tables, one row each: report_id, canonical (section), text
     (normalised: no white space or list marks, every number as ``#``, so a copy that only updates
     the figures and years still matches). Sentences shorter than ``MIN_SENTENCE_CHARS`` are left out."""
-    return corpus.derived("lookups:sentences", _sentences)
+    return corpus.derived("lookups:sentences", lambda c: _sentences_and_keys(c)[0])
 
 
-def _sentences(corpus: Corpus) -> pd.DataFrame:
+def sentence_keys(corpus: Corpus) -> pd.DataFrame:
+    """Integer keys of ``sentences(corpus)``, row for row (same index): ``report``, the position of
+    the sentence's report in ``corpus.reports`` (-1 when absent), and ``text``, a code of the
+    normalised text (equal codes, equal texts). Comparing sentences on these is comparing
+    integers, not strings."""
+    return corpus.derived("lookups:sentence_keys", lambda c: _sentences_and_keys(c)[1])
+
+
+def _sentences_and_keys(corpus: Corpus) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return corpus.derived("lookups:sentences_and_keys", _sentences)
+
+
+def _sentences(corpus: Corpus) -> tuple[pd.DataFrame, pd.DataFrame]:
     sec = corpus.sections
     sec = sec.loc[~sec["report_id"].astype(str).isin(unreadable(corpus))]
     texts = sec["text"].astype(str).tolist()
@@ -192,17 +233,26 @@ def _sentences(corpus: Corpus) -> pd.DataFrame:
         found.extend(f)
         lo = hi
     at = np.concatenate(where) if where else np.zeros(0, dtype=np.int64)
-    frame = pd.DataFrame({"report_id": sec["report_id"].astype(str).to_numpy(dtype=object)[at],
-                          "canonical": sec["canonical"].astype(object).to_numpy()[at],
-                          "text": np.asarray(found, dtype=object)})
-    codes, uniq = pd.factorize(frame["text"])  # boilerplate repeats across reports: normalise once
+    # Boilerplate repeats across reports: each distinct sentence is normalised once, and equal
+    # normalised texts get one code.
+    codes, uniq = pd.factorize(np.asarray(found, dtype=object))
     norm = pd.Series(uniq, dtype=object).str.replace(_NOISE, "", regex=True).str.replace(_DIGITS, "#", regex=True)
-    frame["text"] = norm.to_numpy(dtype=object)[codes] if len(codes) else frame["text"]
-    return frame.loc[frame["text"].str.len() >= MIN_SENTENCE_CHARS].reset_index(drop=True)
+    norm = norm.to_numpy(dtype=object)
+    norm_code, _ = pd.factorize(norm)
+    long_enough = np.fromiter(map(len, norm), dtype=np.int64, count=len(norm)) >= MIN_SENTENCE_CHARS
+    keep = np.flatnonzero(long_enough[codes]) if len(codes) else np.zeros(0, dtype=np.int64)
+    codes, at = codes[keep], at[keep]
+    rid = sec["report_id"].astype(str).to_numpy(dtype=object)
+    frame = pd.DataFrame({"report_id": rid[at], "canonical": sec["canonical"].astype(object).to_numpy()[at],
+                          "text": norm[codes]})
+    report = pd.Index(corpus.reports["report_id"].astype(str)).get_indexer(pd.Index(rid)) if len(rid) else rid
+    keys = pd.DataFrame({"report": np.asarray(report, dtype=np.int64)[at], "text": norm_code[codes].astype(np.int64)})
+    return frame, keys
 
 
 def _chunk_sentences(texts: list[str]) -> tuple[np.ndarray, list[str]]:
-    """(section index within ``texts``, sentence) of every sentence, in text order."""
+    """(section index within ``texts``, sentence) of every sentence that can be long enough to
+    keep, in text order."""
     joined = "\n".join(texts)
     a = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     end = a == ord(_ENDS[0])
@@ -214,7 +264,9 @@ def _chunk_sentences(texts: list[str]) -> tuple[np.ndarray, list[str]]:
     stops, marks = np.flatnonzero(end), np.flatnonzero(boundary)
     k = np.searchsorted(marks, stops) - 1  # the boundary before each full stop
     starts = np.where(k >= 0, marks[np.maximum(k, 0)] + 1, 0) if len(marks) else stops
-    keep = stops - starts >= 1  # at least one character before the full stop
+    # At least one character before the full stop, and as long as a kept sentence can be: the
+    # normalisation only ever shortens a sentence, so a shorter one never reaches MIN_SENTENCE_CHARS.
+    keep = stops - starts + 1 >= max(2, MIN_SENTENCE_CHARS)
     starts, stops = starts[keep], stops[keep]
     sentences = [joined[i:j + 1] for i, j in zip(starts.tolist(), stops.tolist(), strict=True)]
     first = np.cumsum(np.r_[0, np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))[:-1] + 1])

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from audit.corpus.grids import cell_codes, cell_report_positions
 from audit.corpus.lookups import known_cells
 
 if TYPE_CHECKING:
@@ -59,15 +60,25 @@ def _printed_blank(corpus: Corpus, table: str, keys: list[str]) -> pd.DataFrame:
     cells = corpus.cells
     ids = corpus.reports["report_id"].astype(str)
     out = pd.DataFrame(False, index=pd.Index(ids.to_numpy(dtype=object), name="report_id"), columns=keys)
-    sub = cells.loc[(cells["table"] == table).to_numpy() & cells["col"].isin(["total"]).to_numpy()
-                    & cells["value"].isna().to_numpy()]
-    if not len(sub):
+    if "state" in cells.columns and all(isinstance(cells[k].dtype, pd.CategoricalDtype)
+                                        for k in ("report_id", "table", "row", "col")):
+        # From the shared cell codes: no copy of the cells frame, no string look-ups.
+        cc = cell_codes(corpus)
+        t, c = int(cc.tables.get_indexer([table])[0]), int(cc.cols.get_indexer(["total"])[0])
+        idx = np.flatnonzero((cc.table == t) & (cc.col == c)) if t >= 0 and c >= 0 else np.zeros(0, np.int64)
+        idx = idx[np.isnan(cc.value[idx])]
+        sub_row, sub_at = cc.row[idx], cell_report_positions(corpus)[idx]
+        row_code = {r: int(cc.rows.get_indexer([r])[0]) for r in {k.split("/")[0] for k in keys}}
+    else:
+        sub = cells.loc[(cells["table"] == table).to_numpy() & cells["col"].isin(["total"]).to_numpy()
+                        & cells["value"].isna().to_numpy()]
+        sub_row, sub_at = sub["row"].astype(object).to_numpy(), out.index.get_indexer(sub["report_id"].astype(str))
+        row_code = {r: r for r in {k.split("/")[0] for k in keys}}
+    if not len(sub_at):
         return out
     known = known_cells(corpus, table, keys)
     for key in keys:
-        row = key.split("/")[0]
-        hit = sub.loc[(sub["row"] == row).to_numpy(), "report_id"].astype(str)
-        at = out.index.get_indexer(hit)
+        at = sub_at[sub_row == row_code[key.split("/")[0]]]
         at = at[at >= 0]
         col = out[key].to_numpy().copy()
         col[at] = known[key].to_numpy()[at] == 0  # known and no value read: printed blank

@@ -124,6 +124,30 @@ def _whole_text(corpus: Corpus, sections: pd.DataFrame | None = None) -> NumberL
     return NumberLines(LINE_SEP.join(texts), ids, starts, starts + length, whole=True)
 
 
+def joined_report_text(corpus: Corpus) -> pd.Series:
+    """Full text of each report (its sections joined by line breaks, in frame order), indexed by
+    ``corpus.reports``' report_id, "" for a report without sections: what ``Corpus.report_text``
+    gives. The same as ``sections.groupby("report_id", sort=False)["text"].agg("\\n".join)``
+    reindexed to the reports, but with one ``str.join`` per report over positions (no pandas group
+    per report, no join for a report of one section)."""
+    sec, ids = corpus.sections, pd.Index(corpus.reports["report_id"])
+    texts = sec["text"].to_numpy(dtype=object)
+    if not ids.is_unique or pd.isna(texts).any():  # not a loaded corpus: the pandas way
+        text = sec.groupby("report_id", observed=True, sort=False)["text"].agg("\n".join)
+        return text.reindex(corpus.reports["report_id"]).fillna("")
+    pos = ids.astype(str).get_indexer(sec["report_id"].astype(str).to_numpy(dtype=object))
+    keep = np.flatnonzero(pos >= 0)
+    if len(keep) and (np.diff(pos[keep]) < 0).any():
+        keep = keep[np.argsort(pos[keep], kind="stable")]  # each report's sections together, in order
+    rep, texts = pos[keep], texts[keep].tolist()
+    first = np.flatnonzero(np.r_[True, rep[1:] != rep[:-1]]) if len(rep) else np.zeros(0, dtype=np.int64)
+    bounds = np.r_[first, len(rep)].tolist()
+    out = np.full(len(ids), "", dtype=object)
+    out[rep[first]] = [texts[a] if b - a == 1 else "\n".join(texts[a:b])
+                       for a, b in zip(bounds[:-1], bounds[1:], strict=False)]
+    return pd.Series(out, index=ids, dtype="str", name="text")
+
+
 @lru_cache(maxsize=1)
 def _char_classes() -> tuple[np.ndarray, np.ndarray]:
     """Lookup tables over the BMP: what ``re``'s ``\\s`` and ``\\d`` match in a str pattern."""

@@ -56,11 +56,15 @@ def _hashable(v: Any) -> bool:
 
 def cell_formats(n: int, values: Sequence[Any], row_formats: Sequence[Any], *, fill: Mapping[Any, Any] | None,
                  wrap: Any, wrap_fill: Mapping[Any, Any] | None, row_keys: Sequence[Any] | None) -> Sequence[Any]:
-    """The format of each cell of one column: wrapped beats a value fill, which beats the row's fill."""
+    """The format of each cell of one column: wrapped beats a value fill, which beats the row's fill.
+
+    An empty cell is not wrapped: wrapping shows nothing there, and writing it would be a cell
+    for every finding without a place or a waiver (a seventh of the findings sheet)."""
     if wrap is not None:
         if row_keys is None or not wrap_fill:
-            return [wrap] * n
-        return [wrap_fill[k] if f is not None else wrap for k, f in zip(row_keys, row_formats, strict=True)]
+            return [wrap if v is not None else None for v in values]
+        return [wrap_fill[k] if f is not None else wrap if v is not None else None
+                for k, f, v in zip(row_keys, row_formats, values, strict=True)]
     if fill:
         return [fill[v] if v is not None and _hashable(v) and v in fill else f
                 for v, f in zip(values, row_formats, strict=True)]

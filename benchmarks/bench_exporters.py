@@ -32,12 +32,12 @@ import pandas as pd
 
 HERE = Path(__file__).resolve().parent
 CACHE = Path(tempfile.gettempdir()) / "audit-bench-exporters"
-STEPS = ("conform", "json", "findings_csv", "scorecard_csv", "xlsx", "html")
+STEPS = ("conform", "json", "csv", "scorecard-csv", "xlsx", "html", "sarif")  # "conform", then the output formats
 
 
 def _capture(base: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
     """Findings, scorecard and meta of ``audit run`` over ``base`` generated reports (cached)."""
-    cached = CACHE / f"frames-{base}-{seed}.pkl"
+    cached = CACHE / f"frames-v2-{base}-{seed}.pkl"
     if cached.exists():
         return pickle.loads(cached.read_bytes())
     import audit.exporters
@@ -49,7 +49,7 @@ def _capture(base: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame, dict[str
                        check=True, stdout=subprocess.DEVNULL)
     got: list[Any] = []
     original = audit.exporters.write_outputs
-    audit.exporters.write_outputs = lambda out, f, card, rules, meta: got.append((f, card, dict(meta))) or []
+    audit.exporters.write_outputs = lambda out, f, card, rules, meta, **_: got.append((f, card, dict(meta))) or []
     try:
         with tempfile.TemporaryDirectory() as out:
             cli.main(["run", str(raw), "--out", out, "--quiet"])
@@ -83,19 +83,17 @@ def tile(findings: pd.DataFrame, scorecard: pd.DataFrame, n: int) -> tuple[pd.Da
 
 def _steps(out: Path, f: pd.DataFrame, card: pd.DataFrame, rules: list[Any],
            meta: dict[str, Any]) -> dict[str, Callable[[], Any]]:
-    from audit import exporters
-    from audit.exporters.html import write_html
+    """One step per registered output format (as ``write_outputs`` calls it), and ``conform``."""
+    from audit.exporters import registered_exporters
     from audit.exporters.jsonout import conform
+    from audit.packs.extensions import Outputs
 
-    conformed = conform(f)
-    return {
-        "conform": lambda: conform(f),
-        "json": lambda: exporters.write_json(out / "findings.json", conformed, rules, meta),
-        "findings_csv": lambda: exporters.write_csv(out / "findings.csv", conformed),
-        "scorecard_csv": lambda: exporters.write_csv(out / "scorecard.csv", card),
-        "xlsx": lambda: exporters.write_xlsx(out / "scorecard.xlsx", card, conformed, rules),
-        "html": lambda: write_html(out / "report.html", conformed, card, rules, meta),
-    }
+    outputs = Outputs(findings=conform(f), scorecard=card, rules=rules, meta=meta)
+    steps: dict[str, Callable[[], Any]] = {"conform": lambda: conform(f)}
+    for e in registered_exporters():
+        if e.filename and e.write:
+            steps[e.name] = lambda e=e: e.write(out / e.filename, outputs)
+    return steps
 
 
 def _best(fn: Callable[[], Any], repeat: int) -> tuple[float, float]:

@@ -7,10 +7,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from audit.cli.common import UsageError, _say, pack_registry, run_config
-from audit.packs import engine, selection
+
+# pandas and the rule engine are imported by the commands that use them: ``audit --help`` and a
+# usage error need neither.
 
 # -- config, docs -----------------------------------------------------------------------------
 
@@ -22,6 +22,7 @@ def cmd_config(args: argparse.Namespace) -> int:
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
+    from audit.packs import engine
     from audit.packs.docs import write_docs
 
     rules = engine.with_core_rules(pack_registry(args).rules)
@@ -62,6 +63,8 @@ def cmd_normalise(args: argparse.Namespace) -> int:
 # -- rules -------------------------------------------------------------------------------------
 
 def cmd_rules(args: argparse.Namespace) -> int:
+    from audit.packs import engine, selection
+
     registry = pack_registry(args)
     rules = engine.with_core_rules(registry.rules)
     if args.rule_id:
@@ -118,6 +121,7 @@ def _num(v: float) -> str:
 def keys_table(edition: str | None = None) -> str:
     """Every canonical cell key ``table/row/col`` with its printed labels, per edition: what a rule
     author writes in a YAML equation or reads in ``corpus.cells``."""
+    import pandas as pd
     from tabulate import tabulate
 
     from audit.contracts import catalogue

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from audit.packs import plugins
+if TYPE_CHECKING:  # the registry (and pandas with it) is loaded by the commands that need it
+    from audit.packs import plugins
 
 
 class UsageError(Exception):
@@ -24,6 +25,7 @@ def _say(*parts: Any) -> None:
 
 def load_registry(args: argparse.Namespace) -> plugins.Registry:
     """All rule packs for this run: entry points plus local packs (``--rules`` and the config's ``rules``)."""
+    from audit.packs import plugins
     from audit.packs.yamlpack import local_plugins
 
     cfg = run_config(args)

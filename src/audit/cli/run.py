@@ -15,16 +15,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 import audit
 from audit.cli.common import UsageError, _say, pack_registry, run_config
 from audit.cli.signals import raise_if_signalled
-from audit.contracts import findings as F
-from audit.packs import engine, plugins, selection
 from audit.packs.extensions import Exporter, FindingFilter, Outputs
+
+if TYPE_CHECKING:  # pandas, pandera and the engine load when a run starts, not for ``audit --help``
+    import pandas as pd
+
+    from audit.packs import engine, plugins
 
 
 @dataclass
@@ -40,6 +41,9 @@ class RunContext:
 def filter_findings(findings: pd.DataFrame, ctx: RunContext,
                     filters: Sequence[FindingFilter] | None = None) -> pd.DataFrame:
     """Pass the engine's findings through every registered findings filter, in order."""
+    from audit.contracts import findings as F
+    from audit.packs import plugins
+
     if filters is None:
         filters = plugins.load_registry().finding_filters
     for step in filters:
@@ -82,6 +86,7 @@ class RunPlan:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from audit.ingest.discovery import MissingPath, scan
+    from audit.packs import engine, selection
     from audit.scoring import policy as scoring
 
     started = _now()
@@ -169,6 +174,8 @@ def check_before_reading(args: argparse.Namespace, registry: plugins.Registry) -
 
 def _audit(plan: RunPlan) -> int:
     """Read, check, score, write, show: the run after every check that needs no report."""
+    from audit.packs import engine
+
     corpus = _read_corpus(plan)
     findings, rule_errors = engine.run_rules(corpus, plan.chosen, core=False)
     meta = _run_meta(plan, corpus, rule_errors)
@@ -262,6 +269,7 @@ def _write(plan: RunPlan, corpus: Any, findings: pd.DataFrame, scorecard: pd.Dat
 def _finish(plan: RunPlan, corpus: Any, findings: pd.DataFrame, scorecard: pd.DataFrame, meta: dict[str, Any],
             written: list[Path], rule_errors: list[engine.RuleError]) -> int:
     """What ``--format`` asked for, the errors and the summary line; the exit code (``--fail-on``)."""
+    from audit.contracts import findings as F
     from audit.ingest.safeio import shown
 
     args, chosen, registry = plan.args, plan.chosen, plan.registry

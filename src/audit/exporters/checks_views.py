@@ -15,6 +15,8 @@ from typing import Any
 
 import pandas as pd
 
+from audit.exporters.html_units import records
+
 RATIO_HEADERS = {"correction_rate": "纠错率", "disclosure_rate": "实质公开率", "denial_rate": "不予公开率",
                  "carry_rate": "结转率"}
 DEDUCTION_HEADERS = {"unit": "单位", "report_id": "报告编号", "year": "年度", "item": "考核项目", "reason": "扣分原因",
@@ -46,7 +48,7 @@ def ratios_section(scorecard: pd.DataFrame) -> str:
         return ""
     head = "".join(f"<th>{h}</th>" for h in ("单位", "年度", *[RATIO_HEADERS[c] for c in cols]))
     body = []
-    for rec in rows.astype(object).where(rows.notna(), None).to_dict("records"):
+    for rec in records(rows):
         year = rec.get("year")
         cells = [_e(rec.get("unit") or rec.get("report_id")), _e(int(year) if isinstance(year, (int, float)) else year)]
         cells += [_e(ratio_text(rec.get(c))) for c in cols]

@@ -31,13 +31,15 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from audit.exporters import atomic, checks_views
-from audit.exporters.html_units import BEIJING, UNRATED, per_report
+from audit.exporters.html_units import BEIJING, UNRATED, per_report, plain_values, records
 from audit.exporters.html_units import esc as _e
 from audit.exporters.html_units import is_missing as _missing_value
 from audit.exporters.html_units import num as _num
@@ -76,9 +78,8 @@ def render(findings: pd.DataFrame, scorecard: pd.DataFrame, rules: list[Rule], m
     details = order[:DETAILS_LIMIT]
     units = order[:UNITS_LIMIT]
     records = _records(card)
-    by_report = _findings_by_report(findings, {str(records[i].get("report_id")) for i in units})
-    attrs = {i: _report_attrs(records[i], by_report.get(str(records[i].get("report_id")), []), titles)
-             for i in units}
+    by_report = _findings_by_report(findings, {str(records[i].get("report_id")) for i in details})
+    attrs = _unit_attrs(records, units, findings, titles)
     when = _beijing(meta)
     parts = [
         "<!DOCTYPE html>",
@@ -112,9 +113,7 @@ def render(findings: pd.DataFrame, scorecard: pd.DataFrame, rules: list[Rule], m
 
 # -- values ------------------------------------------------------------------------------------
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as dicts of plain values, ``None`` for missing: one conversion for the whole frame."""
-    return frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+_records = records
 
 
 def _is_unrated(card: pd.DataFrame) -> pd.Series:
@@ -264,18 +263,51 @@ def _filters(card: pd.DataFrame, live: pd.DataFrame, titles: Mapping[str, str]) 
     return "".join(parts)
 
 
-def _report_attrs(rec: Mapping[str, Any], recs: list[dict[str, Any]], titles: Mapping[str, str]) -> str:
+def _unit_attrs(records: list[dict[str, Any]], shown: list[int], findings: pd.DataFrame,
+                titles: Mapping[str, str]) -> dict[int, str]:
+    """The data-* attributes of each ``shown`` report (its table row and its section), from the
+    findings column by column: one sort of the live findings by report, one join per report."""
+    joined = _live_by_report(findings, titles)
+    return {i: _report_attrs(records[i], joined.get(str(records[i].get("report_id")))) for i in shown}
+
+
+def _live_by_report(findings: pd.DataFrame, titles: Mapping[str, str]) -> dict[str, tuple[str, str, str, list[str]]]:
+    """Per report id: its live findings' categories, rules and severities (distinct, sorted, joined
+    by spaces) and the words the search box matches (rule ids, rule titles, messages, in order)."""
+    if not len(findings):
+        return {}
+    live = findings[~_waived(findings).to_numpy()]
+    keys = live["report_id"].astype(str).to_numpy()
+    codes, uniques = pd.factorize(keys)
+    order = np.argsort(codes, kind="stable")
+    ends = np.cumsum(np.bincount(codes, minlength=len(uniques)))
+    starts = ends - np.bincount(codes, minlength=len(uniques))
+
+    def column(name: str) -> list[Any]:
+        if name not in live:
+            return [None] * len(order)
+        values = plain_values(live[name])
+        return [values[j] for j in order]
+
+    cats, rules, sevs, messages = column("category"), column("rule_id"), column("severity"), column("message")
+    out = {}
+    for key, a, b in zip(uniques, starts.tolist(), ends.tolist(), strict=True):
+        rule_part = rules[a:b]
+        words = [str(w) for w in chain(rule_part, (titles.get(str(r), "") for r in rule_part), messages[a:b])
+                 if type(w) is str or not _missing_value(w)]
+        out[key] = (" ".join(sorted({str(c) for c in cats[a:b]})), " ".join(sorted({str(r) for r in rule_part})),
+                    " ".join(sorted({str(v) for v in sevs[a:b]})), words)
+    return out
+
+
+def _report_attrs(rec: Mapping[str, Any], live: tuple[str, str, str, list[str]] | None) -> str:
     """The data-* attributes the filters read, for a report's table row and its section."""
-    live = [f for f in recs if not f.get("waived")]
-    cats = " ".join(sorted({str(f.get("category")) for f in live}))
-    rules = " ".join(sorted({str(f.get("rule_id")) for f in live}))
-    sevs = " ".join(sorted({str(f.get("severity")) for f in live}))
+    cats, rules, sevs, found = live or ("", "", "", [])
     status = "unrated" if rec.get("status") == "unrated" else "scored"
     grade = UNRATED if status == "unrated" else rec.get("grade")
-    words = [rec.get("report_id"), rec.get("unit"), rec.get("region"), rec.get("level"), rec.get("source"),
-             *(f.get("rule_id") for f in live), *(titles.get(str(f.get("rule_id")), "") for f in live),
-             *(f.get("message") for f in live)]
-    search = " ".join(str(w) for w in words if not _missing_value(w)).lower()
+    words = [str(w) for w in (rec.get("report_id"), rec.get("unit"), rec.get("region"), rec.get("level"),
+                              rec.get("source")) if not _missing_value(w)]
+    search = " ".join(words + found).lower()
     return (f'data-report="{_e(rec.get("report_id"))}" data-unit="{_e(rec.get("unit"))}" '
             f'data-region="{_e(rec.get("region"))}" data-level="{_e(rec.get("level"))}" data-grade="{_e(grade)}" '
             f'data-status="{status}" data-categories="{_e(cats)}" data-rules="{_e(rules)}" '

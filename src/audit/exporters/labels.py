@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from functools import cache
 
+import numpy as np
 import pandas as pd
 
 from audit.contracts import catalogue
@@ -60,8 +61,41 @@ def _key_labels() -> tuple[dict[str, str], dict[tuple[str, str], str], dict[tupl
 
 
 def _mapped(s: pd.Series, mapping: dict) -> pd.Series:
+    """``s`` with each value found in ``mapping`` replaced (missing and other values as they are);
+    each distinct value looked up once."""
     obj = s.astype(object)
-    return obj.map(lambda v: mapping.get(v, v) if v is not None and v == v else v)
+    values = obj.to_numpy()
+    try:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    except TypeError:  # unhashable values: one lookup per value
+        return obj.map(lambda v: mapping.get(v, v) if v is not None and v == v else v)
+    known = np.fromiter((u in mapping for u in uniques), bool, len(uniques))
+    if not known.any():
+        return obj
+    new = np.empty(len(uniques), dtype=object)
+    new[known] = [mapping[u] for u, k in zip(uniques, known, strict=True) if k]
+    at = np.flatnonzero((codes >= 0) & known[codes]) if len(uniques) else np.empty(0, np.intp)
+    out = values.copy()
+    out[at] = new[codes[at]]
+    return pd.Series(out, index=s.index, dtype=object)
+
+
+def _pair_labels(first: np.ndarray, second: np.ndarray, labels: dict) -> np.ndarray:
+    """``labels.get((a, b), b)`` for each pair of ``first`` and ``second``, each distinct pair looked up once."""
+    out = second.copy()
+    ca, ua = pd.factorize(first, use_na_sentinel=True)
+    cb, ub = pd.factorize(second, use_na_sentinel=True)
+    ok = np.flatnonzero((ca >= 0) & (cb >= 0))
+    if not len(ok):
+        return out
+    pairs, inverse = np.unique(ca[ok].astype(np.int64) * len(ub) + cb[ok], return_inverse=True)
+    keys = [(ua[p // len(ub)], ub[p % len(ub)]) for p in pairs.tolist()]
+    found = np.fromiter((k in labels for k in keys), bool, len(keys))
+    new = np.empty(len(keys), dtype=object)
+    new[found] = [labels[k] for k, f in zip(keys, found, strict=True) if f]
+    hit = found[inverse]
+    out[ok[hit]] = new[inverse[hit]]
+    return out
 
 
 def key_labels(findings: pd.DataFrame) -> pd.DataFrame:
@@ -70,10 +104,8 @@ def key_labels(findings: pd.DataFrame) -> pd.DataFrame:
     t = findings["table"].astype(object)
     out = pd.DataFrame(index=findings.index)
     out["table"] = _mapped(t, tables)
-    pairs_r = list(zip(t, findings["row"].astype(object), strict=True))
-    pairs_c = list(zip(t, findings["col"].astype(object), strict=True))
-    out["row"] = [rows.get(p, p[1]) for p in pairs_r]
-    out["col"] = [cols.get(p, p[1]) for p in pairs_c]
+    out["row"] = _pair_labels(t.to_numpy(), findings["row"].astype(object).to_numpy(), rows)
+    out["col"] = _pair_labels(t.to_numpy(), findings["col"].astype(object).to_numpy(), cols)
     return out
 
 

@@ -22,7 +22,7 @@ import pandas as pd
 import xlsxwriter
 
 from audit.contracts import catalogue
-from audit.exporters import atomic, checks_views, labels
+from audit.exporters import atomic, checks_views, labels, xlsx_rows
 from audit.exporters.jsonout import conform
 from audit.exporters.safe import neutralise_frame
 from audit.packs.rule import Rule
@@ -167,40 +167,31 @@ def _write_sheet(book: xlsxwriter.Workbook, sheet: Sheet) -> None:
                                                 "text_wrap": True, "valign": "top"}))
 
     columns = list(frame.columns)
-    fills = {columns.index(c): {v: book.add_format({"bg_color": colour, "pattern": 1})
-                                for v, colour in mapping.items()}
+    linked = {c: targets for c, targets in sheet.links.items() if c in columns}
+    values = xlsx_rows.column_values(safe, raw=list(linked))
+    n = len(frame)
+    fills = {c: {v: book.add_format({"bg_color": colour, "pattern": 1}) for v, colour in mapping.items()}
              for c, mapping in sheet.fills.items() if c in columns}
     wrap = book.add_format({"text_wrap": True, "valign": "top"})
-    wrapped = [i for i, c in enumerate(columns) if c in sheet.wrap]
-    row_col, row_formats = None, {}
+    row_keys, row_formats, wrap_fill = None, [None] * n, None
     if sheet.row_fill and sheet.row_fill[0] in columns:
-        row_col = columns.index(sheet.row_fill[0])
-        row_formats = {v: book.add_format({"bg_color": colour, "pattern": 1, "valign": "top"})
-                       for v, colour in sheet.row_fill[1].items()}
-        wrapped_fill = {v: book.add_format({"bg_color": colour, "pattern": 1, "text_wrap": True, "valign": "top"})
-                        for v, colour in sheet.row_fill[1].items()}
+        colours = sheet.row_fill[1]
+        row_keys = values[columns.index(sheet.row_fill[0])]
+        by_value = {v: book.add_format({"bg_color": colour, "pattern": 1, "valign": "top"}) for v, colour in colours.items()}
+        wrap_fill = {v: book.add_format({"bg_color": colour, "pattern": 1, "text_wrap": True, "valign": "top"})
+                     for v, colour in colours.items()}
+        row_formats = [by_value.get(k) if k is not None and xlsx_rows._hashable(k) else None for k in row_keys]
+    formats = [xlsx_rows.cell_formats(n, values[i], row_formats, fill=fills.get(c),
+                                      wrap=wrap if c in sheet.wrap else None, wrap_fill=wrap_fill, row_keys=row_keys)
+               for i, c in enumerate(columns)]
     link_style = {"font_color": "#0563C1", "underline": 1, "valign": "top"}
     link_format = book.add_format(link_style)
     link_fills = ({v: book.add_format({**link_style, "bg_color": colour, "pattern": 1})
-                   for v, colour in sheet.row_fill[1].items()} if row_col is not None else {})
-    links = [(columns.index(c), targets) for c, targets in sheet.links.items() if c in columns]
-    n_links = 0
-    for r, row in enumerate(_rows(safe), start=1):
-        fmt = row_formats.get(row[row_col]) if row_col is not None else None
-        if ws.write_row(r, 0, row, fmt):  # a string cut to Excel's 32,767 characters stops write_row: go on
-            for i, value in enumerate(row):
-                ws.write(r, i, value, fmt)
-        for i, formats in fills.items():
-            if row[i] in formats:
-                ws.write(r, i, row[i], formats[row[i]])
-        for i in wrapped:
-            ws.write(r, i, row[i], wrapped_fill[row[row_col]] if fmt is not None else wrap)
-        for i, targets in links:
-            target = targets[r - 1]
-            if target and n_links < EXCEL_MAX_LINKS:
-                style = link_fills.get(row[row_col], link_format) if row_col is not None else link_format
-                ws.write_url(r, i, target, style, string=str(row[i] if row[i] is not None else "查看"))
-                n_links += 1
+                   for v, colour in sheet.row_fill[1].items()} if row_keys is not None else {})
+    styles = ([link_fills.get(k, link_format) if k is None or xlsx_rows._hashable(k) else link_format
+               for k in row_keys] if row_keys is not None else [link_format] * n)
+    links = {columns.index(c): (targets, styles) for c, targets in linked.items()}
+    xlsx_rows.write_rows(ws, values, formats, links, EXCEL_MAX_LINKS)
 
 
 def _number_or_text(value: Any) -> Any:

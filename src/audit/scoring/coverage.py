@@ -30,18 +30,38 @@ _ADVICE = "请人工核对原件"
 
 def cell_checked(cells: pd.DataFrame) -> np.ndarray:
     """Per cell: the reader read it (``state`` value, blank or text; not ``unplaced``)."""
-    return (cells["state"].astype(object) != "unplaced").to_numpy()
+    state = cells["state"]
+    if isinstance(state.dtype, pd.CategoricalDtype):  # compare codes, not millions of strings
+        cats = state.cat.categories
+        if "unplaced" not in cats:
+            return np.ones(len(state), dtype=bool)
+        return state.cat.codes.to_numpy() != cats.get_loc("unplaced")
+    return (state.astype(object) != "unplaced").to_numpy()
 
 
 def table_coverage(cells: pd.DataFrame) -> pd.DataFrame:
     """Per (report_id, table): number of cells and of checked cells."""
     if not len(cells):
         return pd.DataFrame(columns=["report_id", "table", "cells", "checked"])
-    frame = pd.DataFrame({"report_id": cells["report_id"].astype(str).to_numpy(dtype=object),
-                          "table": cells["table"].astype(str).to_numpy(dtype=object),
-                          "checked": cell_checked(cells)})
-    return (frame.groupby(["report_id", "table"], sort=False)["checked"].agg(["size", "sum"])
-            .rename(columns={"size": "cells", "sum": "checked"}).reset_index())
+    # Grouped by codes (categorical keys as they are, others factorized), the ids made text once
+    # per group rather than once per cell.
+    rid, rid_names = _codes(cells["report_id"])
+    table, table_names = _codes(cells["table"])
+    frame = pd.DataFrame({"rid": rid, "table": table, "checked": cell_checked(cells)})
+    out = (frame.groupby(["rid", "table"], sort=False)["checked"].agg(["size", "sum"])
+           .rename(columns={"size": "cells", "sum": "checked"}).reset_index())
+    out = out[(out["rid"] >= 0) & (out["table"] >= 0)]
+    return pd.DataFrame({"report_id": rid_names[out["rid"].to_numpy()], "table": table_names[out["table"].to_numpy()],
+                         "cells": out["cells"].to_numpy(), "checked": out["checked"].to_numpy()})
+
+
+def _codes(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of a key column and the text of each code (as ``astype(str)`` gives it)."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        codes, names = s.cat.codes.to_numpy(), s.cat.categories
+    else:
+        codes, names = pd.factorize(s.to_numpy(dtype=object))
+    return codes, pd.Index(names).astype(str).to_numpy(dtype=object)
 
 
 def _first_detail(problems: pd.DataFrame, kinds) -> pd.Series:

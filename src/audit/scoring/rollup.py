@@ -78,16 +78,27 @@ def figures(cells: pd.DataFrame, report_ids: pd.Series) -> pd.DataFrame:
         for col in FIGURES:
             out[col] = np.nan
         return out.reset_index(drop=True)
-    c = cells[["report_id", "table", "row", "col", "value"]]
-    if "state" in cells:
-        c = c[cells["state"].astype(object).eq("value")]
-    key = c["table"].astype(str) + "/" + c["row"].astype(str) + "/" + c["col"].astype(str)
+    keep = _equals(cells["state"], "value") if "state" in cells else np.ones(len(cells), dtype=bool)
+    # Only the cells of some figure matter (a few per report out of hundreds): pick them by
+    # comparing category codes, never by building a string key per cell.
+    at = {place: keep & _equals(cells["table"], place[0]) & _equals(cells["row"], place[1])
+          & _equals(cells["col"], place[2]) for _, places in FIGURES.values() for place in places}
     for col, (_, places) in FIGURES.items():
-        wanted = {f"{t}/{r}/{k}" for t, r, k in places}
-        sub = c[key.isin(wanted).to_numpy()]
+        mask = np.logical_or.reduce([at[p] for p in places])
+        sub = cells[["report_id", "value"]][mask]
         sums = sub.assign(report_id=sub["report_id"].astype(str)).groupby("report_id")["value"].sum(min_count=1)
         out[col] = sums.reindex(out.index).to_numpy()
     return out.reset_index(drop=True)
+
+
+def _equals(s: pd.Series, value: str) -> np.ndarray:
+    """``s == value`` as a bool array; a categorical column compares its codes."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        cats = s.cat.categories
+        if value not in cats:
+            return np.zeros(len(s), dtype=bool)
+        return s.cat.codes.to_numpy() == cats.get_loc(value)
+    return (s.astype(object) == value).to_numpy(dtype=bool)
 
 
 def enrich(scorecard: pd.DataFrame, reports: pd.DataFrame, cells: pd.DataFrame | None = None,

@@ -33,6 +33,7 @@ from audit.contracts import catalogue
 from audit.contracts.catalogue import EDITIONS, SECTION_KEYS, TABLES, Catalogue
 from audit.contracts.identities import Identity
 from audit.contracts.report import CELL_STATES, PARSE_KINDS
+from audit.contracts.rule_fields import CATEGORIES, SEVERITIES
 from audit.corpus.fastpath import fast_path_problem
 from audit.corpus.grids import (
     BLANK,
@@ -65,7 +66,7 @@ from audit.ingest.extracted import Extracted
 from audit.packs.extensions import Exporter, FindingFilter, Outputs, Reader
 from audit.packs.hookspecs import hookimpl
 from audit.packs.messages import grid_findings, join_text, num, places
-from audit.packs.rule import API_VERSION, CATEGORIES, SEVERITIES, Pack, Rule, fmt_num, fmt_series, found, rule
+from audit.packs.rule import API_VERSION, Pack, Rule, fmt_num, fmt_series, found, rule
 from audit.packs.yamlpack import pack_from_dict, with_pack_names
 from audit.testing.cases import check_examples
 

@@ -14,7 +14,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from audit.packs.rule import SEVERITIES
+from audit.contracts.rule_fields import SEVERITIES
 
 FINDINGS_COLUMNS = ["report_id", "rule_id", "pack", "category", "severity", "points", "table", "row", "col",
                     "expected", "actual", "message", "waived", "waiver_reason"]

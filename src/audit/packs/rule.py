@@ -19,13 +19,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from audit.contracts.rule_fields import SEVERITIES
+
 if TYPE_CHECKING:
     from audit.corpus.loader import Corpus
 
 API_VERSION = 1
-SEVERITIES = ("error", "warning", "info")
-CATEGORIES = ("parse", "structure", "arithmetic", "sections", "template", "zeros", "narrative", "metadata",
-              "cross_report")
 
 # Columns a check returns. ``severity`` and ``points`` are optional per-finding overrides (NaN/None
 # means "the rule's default").

@@ -27,8 +27,8 @@ import jsonschema
 import numpy as np
 import pandas as pd
 
+from audit.contracts.rule_fields import CATEGORIES, SEVERITIES
 from audit.contracts.schema_errors import explain
-from audit.packs.rule import CATEGORIES, SEVERITIES
 
 DEFAULT_POLICY = "policy.toml"
 SCORECARD_BASE = ["report_id", "unit", "year", "edition", "score", "grade", "rank", "errors", "warnings",

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from audit.contracts import catalogue
 
@@ -84,11 +84,17 @@ def canonical_for(number: int, title: str) -> tuple[str | None, bool]:
 
 def _rank(h: Heading) -> tuple[str | None, int]:
     """3: the standard title itself; 2: number and keywords agree; 1: keywords only."""
-    body = _squash(h.title)[2:].removesuffix("表")
+    return _rank_of(h.number, h.title)
+
+
+@lru_cache(maxsize=1 << 12)
+def _rank_of(number: int, title: str) -> tuple[str | None, int]:
+    """``_rank`` of a heading (reports repeat the same headings: worked out once each)."""
+    body = _squash(title)[2:].removesuffix("表")
     for spec in catalogue.load().sections:
         if body == _squash(spec["title"])[2:]:
             return str(spec["canonical"]), 3
-    canonical, strong = canonical_for(h.number, h.title)
+    canonical, strong = canonical_for(number, title)
     return canonical, (2 if strong else 1) if canonical else 0
 
 

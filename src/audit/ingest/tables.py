@@ -10,13 +10,13 @@ turns it into the edition's cells, never shifting a value.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from audit.contracts import catalogue
-from audit.ingest import row_layouts, splitter, values
+from audit.ingest import label_scan, row_layouts, splitter, values
 from audit.ingest.placement import assemble, expected_rows
 from audit.ingest.row_layouts import MD_RULE, NUMERIC_PREFIX, SEP, detect_layout, grid_cells, trim_grid
-from audit.ingest.table_read import RowRead, TableRead, Token
+from audit.ingest.table_read import RowRead, TableRead, Token, Typed
 
 __all__ = ["RowRead", "TableRead", "Token", "assemble", "detect_layout", "expected_rows", "read_table", "tokenize"]
 
@@ -52,6 +52,20 @@ def _token_regex(table: str) -> tuple[re.Pattern[str], list[catalogue.Label]]:
 
 
 def tokenize(text: str, table: str) -> list[Token]:
+    """The table's label tokens in ``text``: found in one pass by ``label_scan``, which gives what
+    this regex gives (the regex stays the reference, and reads text the scanner cannot)."""
+    found = label_scan.tokens(text, table)
+    if found is not None:
+        return found
+    return regex_tokens(text, table)
+
+
+def _scan(text: str, table: str) -> label_scan.Scan | None:
+    """``tokenize``'s tokens with every label occurrence (None: only the regex reads this text)."""
+    return label_scan.scan(text, table)
+
+
+def regex_tokens(text: str, table: str) -> list[Token]:
     pattern, owners = _token_regex(table)
     return [Token((lb := owners[m.lastindex or 0]).kind, lb.key, m.start(), m.end())
             for m in pattern.finditer(text)]
@@ -68,7 +82,8 @@ def _region_start(text: str, tokens: list[Token]) -> int:
 
 def read_table(text: str, table: str, layout_hint: str | None = None) -> TableRead:
     """Scan one table's region (``text`` is that region only)."""
-    tokens = tokenize(text, table)
+    found = _scan(text, table)
+    tokens = found.tokens if found is not None else regex_tokens(text, table)
     start = _region_start(text, tokens)
     tokens = [t for t in tokens if t.start >= start]
     out = TableRead(table)
@@ -107,7 +122,7 @@ def read_table(text: str, table: str, layout_hint: str | None = None) -> TableRe
     if table == "appeals":
         out.flat_values = _appeals_block(text, tokens, layout)
     if table != "appeals" and layout in ("tab", "pipe"):
-        out.unmapped = _unmapped_rows(text[start:], table)
+        out.unmapped = _unmapped_rows(text, start, table, found)
     out.found = bool(out.rows) or bool(out.flat_values and (out.flat_values.cells or out.flat_values.chunks))
     return out
 
@@ -153,19 +168,10 @@ def _appeals_block(text: str, tokens: list[Token], layout: str) -> RowRead:
         return RowRead("appeals", cells=[])
     cells: list[tuple[str, float | None, str]] = []
     started = False
+    split_cells = layout in ("tab", "pipe")
     for line in body.split("\n"):
-        if layout in ("tab", "pipe"):
-            raw_cells = SEP.split(line)
-        else:  # one cell per line, maybe ending in a pipe (a run of bare pipes is no cell)
-            raw_cells = [line.strip(" \t\u3000\xa0\r").rstrip("|")] if "|" in line else [line]
-        for c in (part for raw in raw_cells for part in row_layouts.split_spaced(raw.strip(" \t\u3000\xa0\r"))):
-            if MD_RULE.fullmatch(c):
-                continue
-            kind, v = values.parse(c)
-            if c == "":
-                if started and layout in ("tab", "pipe") and 0 < len(cells) < 15:
-                    pass  # empties inside a tab row of the appeals block: header padding or blanks
-                continue
+        # Empty cells and text cells before the first value are header padding or labels.
+        for kind, v, c in _appeals_line(line, split_cells):
             if kind == values.TEXT:
                 if started and not _is_appeals_label(c):
                     return RowRead("appeals", cells=cells)
@@ -175,6 +181,25 @@ def _appeals_block(text: str, tokens: list[Token], layout: str) -> RowRead:
     return RowRead("appeals", cells=cells)
 
 
+@lru_cache(maxsize=1 << 14)
+def _appeals_line(line: str, split_cells: bool) -> tuple[Typed, ...]:
+    """The non-empty cells of one line of the appeals block, typed (cached: the header lines and
+    most value lines repeat across a corpus). ``split_cells``: tab/pipe rows; else one cell per
+    line, maybe ending in a pipe (a run of bare pipes is no cell)."""
+    if split_cells:
+        raw_cells = SEP.split(line)
+    else:
+        raw_cells = [line.strip(" \t\u3000\xa0\r").rstrip("|")] if "|" in line else [line]
+    out = []
+    for c in (part for raw in raw_cells for part in row_layouts.split_spaced(raw.strip(" \t\u3000\xa0\r"))):
+        if c == "" or MD_RULE.fullmatch(c):
+            continue
+        kind, v = values.parse(c)
+        out.append((kind, v, c))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1 << 12)
 def _is_appeals_label(cell: str) -> bool:
     pattern, _ = _token_regex("appeals")
     return bool(pattern.fullmatch(cell.strip())) or values.clean(cell) in ("结果", "维持", "纠正", "其他", "尚未", "审结")
@@ -199,15 +224,20 @@ def _is_label_fragment(label: str, table: str) -> bool:
     return len(text) >= 4 and any(text in full for full in _printed_labels(table))
 
 
-def _unmapped_rows(region: str, table: str) -> list[str]:
-    """Tab/pipe lines that carry values under a label the catalogue does not know (a wrapped
-    piece of a known label is not one: see ``_is_label_fragment``)."""
+def _unmapped_rows(text: str, start: int, table: str, found: label_scan.Scan | None) -> list[str]:
+    """Tab/pipe lines from ``start`` on that carry values under a label the catalogue does not
+    know (a wrapped piece of a known label is not one: see ``_is_label_fragment``). A line holding
+    a known label is not one either (``found`` says where labels occur; else the regex)."""
     pattern, _ = _token_regex(table)
     out = []
-    for line in region.split("\n"):
+    pos = start
+    for line in text[start:].split("\n"):
+        line_start, pos = pos, pos + len(line) + 1
+        if found is not None and found.any_within(line_start, line_start + len(line)):
+            continue
         cells = [c.strip(" \xa0\r") for c in SEP.split(line)]
         cells = [c for c in cells if c and not MD_RULE.fullmatch(c)]
-        if len(cells) < 2 or pattern.search(line):
+        if len(cells) < 2 or (found is None and pattern.search(line)):
             continue
         label = cells[0]
         if _is_label_fragment(label, table):
@@ -215,4 +245,3 @@ def _unmapped_rows(region: str, table: str) -> list[str]:
         if values.parse(label)[0] == values.TEXT and any(values.parse(c)[0] == values.NUMBER for c in cells[1:]):
             out.append(label[:40])
     return out
-

@@ -59,3 +59,26 @@ def test_pack_without_states_and_with_odd_raws() -> None:
     odd = [{**v1[0], "raw": 1}, {**v1[0], "raw": "1"}, {**v1[1], "raw": None, "state": "unplaced"}]
     _assert_packs_as_reference([rep("a", v1), rep("b", odd), rep("c", [])])
     _assert_packs_as_reference([])
+
+
+def _batch_fields(b: columnar.Batch) -> dict[str, Any]:
+    return {"reports": b.reports, "sections": b.sections, "problems": b.problems,
+            **{k: getattr(b, k).tolist() for k in ("cell_report", "cell_table", "cell_row", "cell_col", "cell_state",
+                                                  "raw_codes")},
+            "cell_value": [None if v != v else v for v in b.cell_value.tolist()], "raw_values": b.raw_values,
+            "dtypes": [getattr(b, k).dtype for k in ("cell_report", "cell_table", "cell_row", "cell_col", "cell_value",
+                                                     "cell_state", "raw_codes")]}
+
+
+def test_cells_packed_straight_from_the_reader_are_the_packed_dicts(tmp_path: Path) -> None:
+    """What the workers send (``pack_read`` of the reader's cell blocks) is what packing the
+    reports' cell dicts gives, on the generated sample and every real report, seed and fixture."""
+    from audit.ingest.normalise import read_report, read_report_block
+
+    paths = golden.generate(tmp_path) + [p for paths in golden.full_sources().values() for p in paths]
+    blocks = [read_report_block(p, p.stem) for p in paths]
+    assert sum(block is not None for _, block in blocks) > 300
+    dicts = [read_report(p, p.stem) for p in paths]
+    for size in (64, len(paths)):
+        for i in range(0, len(paths), size):
+            assert _batch_fields(columnar.pack_read(blocks[i:i + size])) == _batch_fields(columnar.pack(dicts[i:i + size]))

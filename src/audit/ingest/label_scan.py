@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -105,20 +106,23 @@ def _squash(text: str) -> tuple[str, str, np.ndarray]:
 
 
 class Scan:
-    """The label tokens of one text, and where every printed form occurs (overlaps included)."""
+    """The label tokens of one text, and (worked out when asked) where every printed form occurs."""
 
-    __slots__ = ("tokens", "_hits", "_offsets", "_spans")
+    __slots__ = ("tokens", "_table", "_squashed", "_spans")
 
-    def __init__(self, tokens: list[Token], hits: list[tuple[int, int]], offsets: np.ndarray) -> None:
+    def __init__(self, tokens: list[Token], table: str, squashed: tuple[str, str, np.ndarray] | None) -> None:
         self.tokens = tokens
-        self._hits, self._offsets = hits, offsets
+        self._table, self._squashed = table, squashed
         self._spans: list[tuple[int, int]] | None = None
 
     def spans(self) -> list[tuple[int, int]]:
-        """(start, end) in the text of every occurrence of a form, by start."""
+        """(start, end) in the text of every occurrence of a form, overlaps included, by start."""
         if self._spans is None:
-            at = self._offsets.tolist()
-            self._spans = sorted((at[s], at[s + n - 1] + 1) for s, n in self._hits)
+            self._spans = []
+            if self._squashed is not None:
+                reps, printed, offsets = self._squashed
+                at = offsets.tolist()
+                self._spans = sorted((at[s], at[s + n - 1] + 1) for s, n, _ in _matches(reps, printed, self._table))
         return self._spans
 
     def any_within(self, start: int, end: int) -> bool:
@@ -140,23 +144,32 @@ def tokens(text: str, table: str) -> list[Token] | None:
     return None if found is None else found.tokens
 
 
+def _matches(reps: str, printed: str, table: str) -> Iterator[tuple[int, int, _Form]]:
+    """(start, length, form) of every occurrence; of the forms squashed alike, the first (in the
+    alternation's order) that the printed characters fit."""
+    for end, (n, plain, forms) in _automaton(table).iter(reps):
+        start = end - n + 1
+        f = plain or next((f for f in forms if all(printed[start + i] in ok for i, ok in f.checks)), None)
+        if f is not None:
+            yield start, n, f
+
+
 def scan(text: str, table: str) -> Scan | None:
     """``tokens`` and the occurrences of every form; None as for ``tokens``."""
     if not text:
-        return Scan([], [], np.empty(0, dtype=np.intp))
+        return Scan([], table, None)
     try:
-        reps, printed, offsets = _squash(text)
+        squashed = _squash(text)
     except UnicodeEncodeError:
         return None
+    reps, printed, offsets = squashed
     best: dict[int, _Form] = {}
-    hits: list[tuple[int, int]] = []
     get = best.get
     for end, (n, plain, forms) in _automaton(table).iter(reps):
         start = end - n + 1
         f = plain or next((f for f in forms if all(printed[start + i] in ok for i, ok in f.checks)), None)
         if f is None:  # forms of one key are in alternation order: the first that fits is taken
             continue
-        hits.append((start, n))
         b = get(start)
         if b is None or f.order < b.order:
             best[start] = f
@@ -169,4 +182,4 @@ def scan(text: str, table: str) -> Scan | None:
         f = best[start]
         pos = start + f.length
         out.append(Token(f.kind, f.key, int(at[start]), int(at[pos - 1]) + 1))
-    return Scan(out, hits, offsets)
+    return Scan(out, table, squashed)

@@ -128,7 +128,16 @@ def grid_cells(gap: str) -> list[Typed]:
 
 
 def gap_cells(text: str, start: int, end: int, layout: str) -> RowRead:
-    """What is printed between a row's label (ending at ``start``) and the next label (at ``end``).
+    """What is printed between a row's label (ending at ``start``) and the next label (at ``end``)."""
+    cells, chunks, total_only, next_line, _ = gap_read(text, start, end, layout)
+    return RowRead("", cells=list(cells), chunks=None if chunks is None else list(chunks),
+                   total_only=total_only, next_line=next_line)
+
+
+def gap_read(text: str, start: int, end: int, layout: str) -> tuple[tuple[Typed, ...], tuple[str, ...] | None,
+                                                                    bool, bool, bool]:
+    """``gap_cells`` as (cells, glued chunks, total_only, next_line, sentence): ``sentence`` when
+    the label is followed by one number and the punctuation of a sentence (…申请数量0件，), prose.
 
     Tables repeat the same rows (``\t0\t0\t0…``) across a corpus, so the reading of a short gap
     is cached; only a lone value of the ``lines`` layout whose label line holds nothing else looks
@@ -137,15 +146,17 @@ def gap_cells(text: str, start: int, end: int, layout: str) -> RowRead:
     gap = text[start:end]
     if len(gap) > _CACHED_GAP:
         cells, chunks, total_only, next_line, alone = _gap_read(gap, layout)
+        sentence = _SENTENCE_VALUE.match(gap, 0, 40) is not None
     else:
-        cells, chunks, total_only, next_line, alone = _gap_read_cached(gap, layout)
+        cells, chunks, total_only, next_line, alone, sentence = _gap_read_cached(gap, layout)
     if alone:
         total_only = _label_indent_gain(text, start, gap.split("\n")) >= _WIDE
-    return RowRead("", cells=list(cells), chunks=None if chunks is None else list(chunks),
-                   total_only=total_only, next_line=next_line)
+    return cells, chunks, total_only, next_line, sentence
 
 
 _CACHED_GAP = 240  # longer gaps (narrative after a table's last label) are rarely repeated
+# A label followed by one number and the punctuation of a sentence (…申请数量0件，) is prose.
+_SENTENCE_VALUE = re.compile(r"[\s\u3000]*\d+(?:\.\d+)?[\s\u3000]*[件个条项次]?[\s\u3000]*[，,。；;、]")
 
 
 def _gap_read(gap: str, layout: str) -> tuple[tuple[Typed, ...], tuple[str, ...] | None, bool, bool, bool]:
@@ -180,7 +191,9 @@ def _gap_read(gap: str, layout: str) -> tuple[tuple[Typed, ...], tuple[str, ...]
     return (), tuple(splitter.chunks_of(m.group(0) if m else "")), False, False, False
 
 
-_gap_read_cached = lru_cache(maxsize=1 << 15)(_gap_read)
+@lru_cache(maxsize=1 << 15)
+def _gap_read_cached(gap: str, layout: str) -> tuple[tuple[Typed, ...], tuple[str, ...] | None, bool, bool, bool, bool]:
+    return (*_gap_read(gap, layout), _SENTENCE_VALUE.match(gap, 0, 40) is not None)
 
 
 def _pipe_lines(gap: str) -> list[Typed]:

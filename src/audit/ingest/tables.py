@@ -21,8 +21,6 @@ from audit.ingest.table_read import RowRead, TableRead, Token, Typed
 __all__ = ["RowRead", "TableRead", "Token", "assemble", "detect_layout", "expected_rows", "read_table", "tokenize"]
 
 _GAP = r"[\s\u3000]*"
-# A label followed by one number and the punctuation of a sentence (…申请数量0件，) is prose.
-_SENTENCE_VALUE = re.compile(r"[\s\u3000]*\d+(?:\.\d+)?[\s\u3000]*[件个条项次]?[\s\u3000]*[，,。；;、]")
 
 
 @cache
@@ -92,39 +90,42 @@ def read_table(text: str, table: str, layout_hint: str | None = None) -> TableRe
     layout = detect_layout(text[start:], layout_hint)
     out.layout = layout
     out.columns = {t.key for t in tokens if t.kind == "column"}
-    ends = [t.start for t in tokens[1:]] + [len(text)]
-    token_ends = {t.end for t in tokens}
-    prev_had_values = True
-    for tok, end in zip(tokens, ends, strict=True):
-        if tok.kind != "row":
-            continue
-        if table == "appeals":
-            continue  # appeals values are read as one block below
-        if tok.key == "other" and _has_sub_rows(tokens, tok):
-            out.other_is_group = True
-            continue
-        read = row_layouts.gap_cells(text, tok.end, end, layout)
-        read.key = tok.key
-        read.line_start = text.rfind("\n", 0, tok.start) + 1
-        if read.next_line and not prev_had_values:
-            # Values below a label whose predecessor printed none: they may be that row's.
-            read.cells, read.next_line = [], False
-        has_values = bool(read.cells) or bool(read.chunks)
-        if (_is_inline_mention(text, tok, layout) and (not has_values or tok.start not in token_ends)) \
-                or _SENTENCE_VALUE.match(text, tok.end, min(end, tok.end + 40)):
-            continue  # a sentence that repeats a row label (全年新收…申请数量0件) is not a table row
-        prev_had_values = has_values
-        if tok.key in out.rows:
-            if has_values:
-                out.duplicates.append(tok.key)
-            continue
-        out.rows[tok.key] = read
+    if table != "appeals":  # appeals values are read as one block below
+        _read_rows(text, tokens, layout, out)
     if table == "appeals":
         out.flat_values = _appeals_block(text, tokens, layout)
     if table != "appeals" and layout in ("tab", "pipe"):
         out.unmapped = _unmapped_rows(text, start, table, found)
     out.found = bool(out.rows) or bool(out.flat_values and (out.flat_values.cells or out.flat_values.chunks))
     return out
+
+
+def _read_rows(text: str, tokens: list[Token], layout: str, out: TableRead) -> None:
+    """Each row label's cells, from the gap up to the next label."""
+    ends = [t.start for t in tokens[1:]] + [len(text)]
+    token_ends = {t.end for t in tokens}
+    rows = out.rows
+    prev_had_values = True
+    for tok, end in zip(tokens, ends, strict=True):
+        if tok.kind != "row":
+            continue
+        if tok.key == "other" and _has_sub_rows(tokens, tok):
+            out.other_is_group = True
+            continue
+        cells, chunks, total_only, next_line, sentence = row_layouts.gap_read(text, tok.end, end, layout)
+        if next_line and not prev_had_values:
+            # Values below a label whose predecessor printed none: they may be that row's.
+            cells, next_line = (), False
+        has_values = bool(cells) or bool(chunks)
+        if sentence or (_is_inline_mention(text, tok, layout) and (not has_values or tok.start not in token_ends)):
+            continue  # a sentence that repeats a row label (全年新收…申请数量0件) is not a table row
+        prev_had_values = has_values
+        if tok.key in rows:
+            if has_values:
+                out.duplicates.append(tok.key)
+            continue
+        rows[tok.key] = RowRead(tok.key, list(cells), None if chunks is None else list(chunks),
+                                text.rfind("\n", 0, tok.start) + 1, total_only, next_line)
 
 
 def _has_sub_rows(tokens: list[Token], tok: Token) -> bool:

@@ -86,3 +86,30 @@ def test_text_the_scanner_cannot_read_goes_to_the_regex() -> None:
     assert label_scan.scan(text, "requests") is None
     assert tables.tokenize(text, "requests") == tables.regex_tokens(text, "requests")
     assert tables.read_table(text, "requests").rows.keys() == {"new"}
+
+
+def _assert_same_unmapped(text: str, table: str) -> None:
+    found = label_scan.scan(text, table)
+    assert found is not None
+    for start in (0, len(text) // 3):
+        assert tables._unmapped_rows(text, start, table, found) == tables._unmapped_rows(text, start, table, None)
+
+
+@pytest.mark.parametrize("path", _texts(), ids=lambda p: p.name)
+def test_unmapped_rows_of_real_texts(path: Path) -> None:
+    text = decode.decode(path.read_bytes()).text or ""
+    for table in ("active", "requests"):
+        _assert_same_unmapped(text, table)
+
+
+@pytest.mark.parametrize("table", ["active", "requests"])
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_unmapped_rows_of_built_tables(table: str, data: st.DataObject) -> None:
+    """Tab rows under known labels, pieces of labels, unknown labels (行政征收决定) and labels
+    inside other text: the scan decides which lines hold a known label as the regex does."""
+    lines = []
+    for _ in range(data.draw(st.integers(1, 8))):
+        label = data.draw(st.one_of(_label_soup(table), st.sampled_from(["行政征收决定", "其他事项", "合计", "x"])))
+        lines.append(label + "\t" + "\t".join(data.draw(st.lists(st.sampled_from(["0", "12", "", "—"]), max_size=4))))
+    _assert_same_unmapped("\n".join(lines), table)

@@ -120,9 +120,8 @@ def _place_rows(table: str, rows: dict[str, list[str]], read: TableRead, problem
     for i, (r, cols) in enumerate(rows.items()):
         n = len(cols)
         rr = read.rows.get(r)
-        where = _LazyPlace(table, r)
         if rr is None:
-            problems.append(problem("missing_cells", f"{where}未找到（应有 {n} 个数值）", table, r))
+            problems.append(problem("missing_cells", f"{_LazyPlace(table, r)}未找到（应有 {n} 个数值）", table, r))
             continue
         if rr.chunks is not None:
             glued[r] = rr.chunks
@@ -138,7 +137,9 @@ def _place_rows(table: str, rows: dict[str, list[str]], read: TableRead, problem
             continue
         if len(got) == n:
             placed[r] = got
-        elif len(got) > n and _surplus_is_debris(got[n:]) and _row_holds(table, cols, got[:n]):
+            continue
+        where = _LazyPlace(table, r)
+        if len(got) > n and _surplus_is_debris(got[n:]) and _row_holds(table, cols, got[:n]):
             placed[r] = got[:n]
             problems.append(problem("stray_cells", f"{where}末尾多印了 {len(got) - n} 个空白或为 0 的单元格，"
                                     "前 {n} 个数值已按列读取，多余单元格已忽略".replace("{n}", str(n)), table, r))

@@ -225,6 +225,15 @@ def _is_label_fragment(label: str, table: str) -> bool:
     return len(text) >= 4 and any(text in full for full in _printed_labels(table))
 
 
+def _token_within(tokens: list[Token], j: int, end: int) -> bool:
+    """A token from ``tokens[j]`` on (all starting on the line) ends on the line (before ``end``)."""
+    while j < len(tokens) and tokens[j].start < end:
+        if tokens[j].end <= end:
+            return True
+        j += 1
+    return False
+
+
 def _unmapped_rows(text: str, start: int, table: str, found: label_scan.Scan | None) -> list[str]:
     """Tab/pipe lines from ``start`` on that carry values under a label the catalogue does not
     know (a wrapped piece of a known label is not one: see ``_is_label_fragment``). A line holding
@@ -232,14 +241,22 @@ def _unmapped_rows(text: str, start: int, table: str, found: label_scan.Scan | N
     pattern, _ = _token_regex(table)
     out = []
     pos = start
+    tokens = found.tokens if found is not None else []
+    j = 0  # the first token that may lie on this line or later
     for line in text[start:].split("\n"):
         line_start, pos = pos, pos + len(line) + 1
-        if found is not None and found.any_within(line_start, line_start + len(line)):
-            continue
+        line_end = line_start + len(line)
+        if found is not None:
+            while j < len(tokens) and tokens[j].start < line_start:
+                j += 1
+            if _token_within(tokens, j, line_end):
+                continue  # the line holds a known label (a token of the scan is one)
         cells = [c.strip(" \xa0\r") for c in SEP.split(line)]
         cells = [c for c in cells if c and not MD_RULE.fullmatch(c)]
-        if len(cells) < 2 or (found is None and pattern.search(line)):
+        if len(cells) < 2:
             continue
+        if pattern.search(line) if found is None else found.any_within(line_start, line_end):
+            continue  # a known label elsewhere on the line
         label = cells[0]
         if _is_label_fragment(label, table):
             continue

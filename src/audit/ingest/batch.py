@@ -19,6 +19,7 @@ from typing import Any
 
 from audit.contracts.report import Report, add_problem, new_report
 from audit.ingest import columnar, safeio
+from audit.ingest.cell_block import CellBlock
 from audit.ingest.children import worker_init
 from audit.ingest.columnar import Batch
 from audit.ingest.discovery import (  # noqa: F401 - the names callers have imported from here
@@ -64,8 +65,33 @@ def _normalise_chunk(items: list[tuple[str, str]]) -> list[Report]:
 
 
 def _pack_chunk(items: list[tuple[str, str]]) -> Batch:
-    """Read and pack a chunk in the worker, so only compact columns travel to the parent."""
-    return _pack_safely(_normalise_chunk(items))
+    """Read and pack a chunk in the worker, so only compact columns travel to the parent. The
+    cells go straight from the reader into the columns (``columnar.pack_read``); should that
+    fail, the chunk is packed as report dicts, each a report or an unreadable one."""
+    reads = [_read_one(p, rid) for p, rid in items]
+    try:
+        return columnar.pack_read(reads)
+    except Exception:  # noqa: BLE001
+        return _pack_safely([_with_cells(rep, block) for rep, block in reads])
+
+
+def _read_one(path: str, report_id: str) -> tuple[Report, CellBlock | None]:
+    """``normalise_one``, with the cells left in their block."""
+    try:
+        from audit.ingest.normalise import read_report_block
+
+        rep, block = read_report_block(path, report_id)
+        if not isinstance(rep, dict) or rep.get("report_id") != report_id:
+            raise TypeError("reader returned no report for this file")
+        return rep, block
+    except Exception as exc:  # noqa: BLE001 - never lose an input
+        return unreadable_report(path, report_id, f"reader failed: {type(exc).__name__}: {safeio.no_addresses(str(exc))}"), None
+
+
+def _with_cells(rep: Report, block: CellBlock | None) -> Report:
+    if block is not None:
+        rep["cells"] = block.dicts()
+    return rep
 
 
 def _pack_safely(reports: list[Report]) -> Batch:

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from audit.contracts.report import CELL_STATES
+from audit.ingest.cell_block import CellBlock
 from audit.ingest.values import state_of
 
 _STATE_CODE = {s: i for i, s in enumerate(CELL_STATES)}
@@ -67,6 +68,13 @@ def _key_codes() -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
 
 def pack(reports: Iterable[dict[str, Any]]) -> Batch:
     """Pack normalised report dicts (as in the JSON Schema) into one batch."""
+    return pack_read((r, None) for r in reports)
+
+
+def pack_read(reads: Iterable[tuple[dict[str, Any], CellBlock | None]]) -> Batch:
+    """``pack`` of reports as the reader leaves them (``normalise.read_report_block``): a report
+    with a ``CellBlock`` has its cells there, written straight into the columns (no dict per
+    cell); the batch is the one ``pack`` makes of the same reports with their cell dicts."""
     tables, rows, cols = _key_codes()
     b = Batch()
     rids: list[int] = []
@@ -77,14 +85,23 @@ def pack(reports: Iterable[dict[str, Any]]) -> Batch:
     raws: list[Any] = []
     states: list[int] = []
     sec, prob = b.sections, b.problems
-    for i, r in enumerate(reports):
+    from_blocks: dict[str, list[Any]] = {"table": t_codes, "row": r_codes, "col": c_codes, "value": values,
+                                         "raw": raws, "state": states}
+    for i, (r, block) in enumerate(reads):
         rid = r["report_id"]
         src = r.get("source") or {}
         cells = r.get("cells") or []
+        if block is not None:
+            if cells:
+                raise ValueError("a report with a cell block holds cell dicts too")
+            n_block = len(block)
+            rids.extend(repeat(i, n_block))
+            block.columns(tables, rows, cols, from_blocks)
         problems = r.get("problems") or []
         b.reports.append((rid, src.get("path") or "", src.get("format"), src.get("encoding"), src.get("layout"),
                           r.get("unit"), r.get("year"), r.get("published"), r.get("edition"),
-                          "; ".join(r.get("edition_evidence") or []), len(cells), len(problems)))
+                          "; ".join(r.get("edition_evidence") or []), n_block if block is not None else len(cells),
+                          len(problems)))
         for pos, s in enumerate(r.get("sections") or []):
             sec["report_id"].append(rid)
             sec["position"].append(pos)

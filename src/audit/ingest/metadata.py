@@ -70,7 +70,16 @@ def split_crawler_header(text: str) -> tuple[dict[str, str], str]:
     return header, text[m.end():]
 
 
+# What every DEBRIS line holds literally: a text without any of these has no debris to strip.
+_DEBRIS_WORDS = ("扫一扫在手机上查看当前页面", "标签", "留言与评论", "验证码", "索引号", "发布机构", "关键词", "成文日期",
+                 "发布日期", "分享到", "打印本页", "关闭窗口", "【打印】", "【关闭】", "当前位置", "页面链接与图片详见",
+                 "来源", "浏览次数", "字号", "【字体", "相关链接")
+_DEBRIS_HINT = re.compile("|".join(map(re.escape, _DEBRIS_WORDS)))
+
+
 def strip_debris(text: str) -> str:
+    if _DEBRIS_HINT.search(text) is None:  # the common case, found without trying every line start
+        return text.strip()
     return DEBRIS.sub("", text).strip()
 
 

@@ -17,7 +17,8 @@ from typing import Any
 from audit.contracts import catalogue
 from audit.contracts.report import add_problem, new_report
 from audit.ingest import edition as editions
-from audit.ingest import metadata, safeio, sections, tables
+from audit.ingest import metadata, placement, safeio, sections, tables
+from audit.ingest.cell_block import CellBlock
 from audit.ingest.extracted import Extracted
 from audit.packs.extensions import Reader, ordered_readers
 
@@ -64,6 +65,15 @@ def extract(data: bytes, fmt: str) -> Extracted:
 
 def read_report(path: str | Path, report_id: str) -> dict[str, Any]:
     """Normalise one file. Every failure is recorded in the report's problems."""
+    rep, block = read_report_block(path, report_id)
+    if block is not None:
+        rep["cells"] = block.dicts()
+    return rep
+
+
+def read_report_block(path: str | Path, report_id: str) -> tuple[dict[str, Any], CellBlock | None]:
+    """``read_report`` with the cells left in their ``CellBlock`` (``cells`` then stays empty):
+    what the worker processes pack into columns without making a dict per cell."""
     p = Path(path)
     rep = new_report(report_id, safeio.shown(path))
     try:
@@ -71,22 +81,22 @@ def read_report(path: str | Path, report_id: str) -> dict[str, Any]:
         if data is None:
             rep["source"]["format"] = "unknown"
             add_problem(rep, "too_large", f"文件过大（{size / 1048576:.0f} MB，上限 {MAX_BYTES // 1048576} MB），未读取")
-            return rep
+            return rep, None
     except OSError as exc:
         add_problem(rep, "unreadable", f"无法读取文件：{exc if isinstance(exc, safeio.NotRegular) else exc.strerror or exc}")
-        return rep
+        return rep, None
     rep["source"]["sha256"] = hashlib.sha256(data).hexdigest()
     try:
         reader = pick_reader(data, p.suffix)
         if reader.load is not None:  # already normalised: the reader checks and returns it
-            return reader.load(data, rep)
+            return reader.load(data, rep), None
         rep["source"]["format"] = reader.name
         assert reader.extract is not None
-        return normalise_extracted(reader.extract(data), rep)
+        return _normalise_extracted(reader.extract(data), rep)
     except Exception as exc:  # noqa: BLE001 - one bad file must never stop a run
         rep.update(new_report(report_id, safeio.shown(path), fmt=rep["source"]["format"], sha256=rep["source"]["sha256"]))
         add_problem(rep, "unreadable", f"读取时出错（{type(exc).__name__}: {safeio.no_addresses(str(exc))[:200]}），报告内容未能解析")
-        return rep
+        return rep, None
 
 
 def normalise_text(text: str, report_id: str = "text", *, fmt: str = "txt", layout: str | None = None) -> dict[str, Any]:
@@ -96,16 +106,23 @@ def normalise_text(text: str, report_id: str = "text", *, fmt: str = "txt", layo
 
 
 def normalise_extracted(ex: Extracted, rep: dict[str, Any]) -> dict[str, Any]:
+    rep, block = _normalise_extracted(ex, rep)
+    if block is not None:
+        rep["cells"] = block.dicts()
+    return rep
+
+
+def _normalise_extracted(ex: Extracted, rep: dict[str, Any]) -> tuple[dict[str, Any], CellBlock | None]:
     rep["source"]["format"] = ex.format
     rep["source"]["encoding"] = ex.encoding
     rep["problems"].extend(ex.problems)
     if ex.format == "unknown" or any(p["kind"] in ("binary", "unreadable") for p in ex.problems):
-        return rep
+        return rep, None
     text = ex.text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     if not text.strip():
         if not rep["problems"]:
             add_problem(rep, "empty", "文件没有任何文字内容")
-        return rep
+        return rep, None
     header, body = metadata.split_crawler_header(text)
     heads = sections.find_headings(body)
     preamble = body[:heads[0].start] if heads else body[:1500]
@@ -121,9 +138,9 @@ def normalise_extracted(ex: Extracted, rep: dict[str, Any]) -> dict[str, Any]:
                         "detail": "文中提到表格栏目名称，但没有读到任何表格数值，无法按官方年报格式读取"}]
     rep["edition"], rep["edition_evidence"] = ed, evidence
     rep["problems"].extend(ed_problems)
+    block = None
     if ed is not None:
-        cells, problems = tables.assemble(reads, ed, narrative=body)
-        rep["cells"] = cells
+        block, problems = placement.assemble_block(reads, ed, narrative=body)
         rep["problems"].extend(problems)
     meta, meta_problems = metadata.extract(header, body, preamble)
     rep["sections"].insert(0, _preamble_entry(body, heads, meta.get("title")))
@@ -134,7 +151,7 @@ def normalise_extracted(ex: Extracted, rep: dict[str, Any]) -> dict[str, Any]:
     rep["source"]["layout"] = (ex.layout if ex.layout in ("html", "docx", "pdf")
                                else (layouts.pop() if len(layouts) == 1 else ("mixed" if layouts else None)))
     _flag_duplicate_sections(rep, heads)
-    return rep
+    return rep, block
 
 
 def _section_entries(body: str, heads: list[sections.Heading]) -> list[dict[str, Any]]:

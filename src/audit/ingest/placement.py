@@ -7,9 +7,12 @@ rows (flat layout) are placed by ``audit.ingest.glued_rows``.
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 from audit.contracts import catalogue
 from audit.contracts.report import problem
 from audit.ingest import glued_rows, splitter, stated_numbers, values
+from audit.ingest.cell_block import CellBlock
 from audit.ingest.row_layouts import trim_grid
 from audit.ingest.table_read import TableRead, Typed
 
@@ -32,7 +35,8 @@ def expected_rows(edition: str | None, reads: dict[str, TableRead]) -> dict[str,
         elif ed == "2019" and has_sub_rows and not has_single_other:
             i = req_rows.index("other")
             req_rows = [*req_rows[:i], "other_overdue_correction", "other_overdue_fee", "other_misc", *req_rows[i + 1:]]
-    out["requests"] = {r: cat.request_columns for r in req_rows}
+    columns = cat.request_columns
+    out["requests"] = {r: columns for r in req_rows}
     out["appeals"] = {r: cat.appeals_columns for r in cat.appeals_rows}
     return out
 
@@ -43,10 +47,17 @@ def assemble(reads: dict[str, TableRead], edition: str | None,
 
     ``narrative`` is the report's text: numbers it states for a cell help decide glued rows.
     """
+    block, problems = assemble_block(reads, edition, narrative)
+    return block.dicts(), problems
+
+
+def assemble_block(reads: dict[str, TableRead], edition: str | None,
+                   narrative: str = "") -> tuple[CellBlock, list[dict]]:
+    """``assemble``'s cells as a ``CellBlock`` (dicts or columns made when needed), and problems."""
     cat = catalogue.load()
     stated = stated_numbers.find(narrative, edition) if narrative and any(
         r.layout == "flat" for r in reads.values()) else {}
-    cells: list[dict] = []
+    cells = CellBlock()
     problems: list[dict] = []
     for table, rows in expected_rows(edition, reads).items():
         read = reads.get(table)
@@ -56,28 +67,32 @@ def assemble(reads: dict[str, TableRead], edition: str | None,
             continue
         if table == "appeals":
             placed = _place_appeals(read, problems)
+            appeals = []
             for r, cols in rows.items():
                 for c in cols:
                     kind, v, raw = placed.get((r, c), (None, None, None))
-                    cells.append(_cell(table, r, c, kind, v, raw, problems))
+                    appeals.append(_cell(table, r, c, kind, v, raw, problems))
+            cells.cells(appeals)
             continue
         placed_rows = _place_rows(table, rows, read, problems, stated)
         for r, cols in rows.items():
             vals = placed_rows.get(r)
             if vals is None:
-                cells.extend({"table": table, "row": r, "col": c, "value": None, "raw": None,
-                              "state": values.UNPLACED} for c in cols)
-            elif any(kind in (values.TEXT, values.OVERFLOW) for kind, _, _ in vals):
-                cells.extend(_cell(table, r, c, kind, v, raw, problems) for c, (kind, v, raw) in zip(cols, vals, strict=True))
-            else:  # the common case, without a call per cell
-                cells.extend({"table": table, "row": r, "col": c, "value": v, "raw": raw,
-                              "state": values.STATE_OF_KIND[kind]}
-                             for c, (kind, v, raw) in zip(cols, vals, strict=True))
+                cells.unplaced(table, r, cols)
+            elif not _NEEDS_PROBLEM.isdisjoint(map(_KIND, vals)):
+                cells.cells([_cell(table, r, c, kind, v, raw, problems)
+                             for c, (kind, v, raw) in zip(cols, vals, strict=True)])
+            else:  # the common case: no dict per cell until one is asked for
+                cells.row(table, r, cols, vals)
         for key in read.duplicates:
             problems.append(problem("extra_cells", f"{cat.place(table, key)}重复出现，只采用第一次出现的数值", table, key))
         for label in read.unmapped:
             problems.append(problem("unmapped_label", f"「{title}」表中的行“{label}”无法对应到标准表格的任何一行", table))
     return cells, problems
+
+
+_NEEDS_PROBLEM = frozenset({values.TEXT, values.OVERFLOW})  # kinds whose cells come with a problem
+_KIND = itemgetter(0)
 
 
 def _cell(table: str, row: str, col: str, kind: str | None, v: float | None, raw: str | None,
@@ -105,9 +120,8 @@ def _place_rows(table: str, rows: dict[str, list[str]], read: TableRead, problem
     for i, (r, cols) in enumerate(rows.items()):
         n = len(cols)
         rr = read.rows.get(r)
-        where = _LazyPlace(table, r)
         if rr is None:
-            problems.append(problem("missing_cells", f"{where}未找到（应有 {n} 个数值）", table, r))
+            problems.append(problem("missing_cells", f"{_LazyPlace(table, r)}未找到（应有 {n} 个数值）", table, r))
             continue
         if rr.chunks is not None:
             glued[r] = rr.chunks
@@ -123,7 +137,9 @@ def _place_rows(table: str, rows: dict[str, list[str]], read: TableRead, problem
             continue
         if len(got) == n:
             placed[r] = got
-        elif len(got) > n and _surplus_is_debris(got[n:]) and _row_holds(table, cols, got[:n]):
+            continue
+        where = _LazyPlace(table, r)
+        if len(got) > n and _surplus_is_debris(got[n:]) and _row_holds(table, cols, got[:n]):
             placed[r] = got[:n]
             problems.append(problem("stray_cells", f"{where}末尾多印了 {len(got) - n} 个空白或为 0 的单元格，"
                                     "前 {n} 个数值已按列读取，多余单元格已忽略".replace("{n}", str(n)), table, r))

@@ -19,6 +19,7 @@ label (``4.保护第三方合法权益            0``: the blank parts print not
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from audit.ingest import splitter, values
 from audit.ingest.table_read import RowRead, Typed
@@ -41,16 +42,21 @@ def detect_layout(region: str, forced: str | None = None) -> str:
     if forced in ("pdf", "tab"):
         return "tab"
     lines = [ln for ln in region.split("\n") if ln.strip()]
-    tabbed = sum(1 for ln in lines if "\t" in ln.strip("\t ") and len(SEP.split(ln)) >= 3)
-    piped = sum(1 for ln in lines if ln.count("|") >= 2)
+    # Counting only what the region can hold (no tab: no tab rows; no pipe: no pipe rows).
+    tabbed = sum(1 for ln in lines if "\t" in ln.strip("\t ") and len(SEP.split(ln)) >= 3) if "\t" in region else 0
+    piped = sum(1 for ln in lines if ln.count("|") >= 2) if "|" in region else 0
     if piped and _pipe_per_cell(lines) > piped:
         return "lines"  # one cell per line, each ending in a pipe
     if piped >= 3 and piped >= tabbed:
         return "pipe"
     if tabbed >= 3:
         return "tab"
+    if len(lines) <= 3:
+        return "flat"
+    if len(lines) >= 15:
+        return "lines"
     digits_lines = [ln for ln in lines if _DIGIT.search(ln)]
-    if len(lines) <= 3 or (digits_lines and max(len(ln) for ln in digits_lines) > 200 and len(lines) < 15):
+    if digits_lines and max(len(ln) for ln in digits_lines) > 200:
         return "flat"
     return "lines"
 
@@ -122,19 +128,52 @@ def grid_cells(gap: str) -> list[Typed]:
 
 
 def gap_cells(text: str, start: int, end: int, layout: str) -> RowRead:
+    """What is printed between a row's label (ending at ``start``) and the next label (at ``end``)."""
+    cells, chunks, total_only, next_line, _ = gap_read(text, start, end, layout)
+    return RowRead("", cells=list(cells), chunks=None if chunks is None else list(chunks),
+                   total_only=total_only, next_line=next_line)
+
+
+def gap_read(text: str, start: int, end: int, layout: str) -> tuple[tuple[Typed, ...], tuple[str, ...] | None,
+                                                                    bool, bool, bool]:
+    """``gap_cells`` as (cells, glued chunks, total_only, next_line, sentence): ``sentence`` when
+    the label is followed by one number and the punctuation of a sentence (…申请数量0件，), prose.
+
+    Tables repeat the same rows (``\t0\t0\t0…``) across a corpus, so the reading of a short gap
+    is cached; only a lone value of the ``lines`` layout whose label line holds nothing else looks
+    outside the gap (how far right of the label it is printed).
+    """
     gap = text[start:end]
+    if len(gap) > _CACHED_GAP:
+        cells, chunks, total_only, next_line, alone = _gap_read(gap, layout)
+        sentence = _SENTENCE_VALUE.match(gap, 0, 40) is not None
+    else:
+        cells, chunks, total_only, next_line, alone, sentence = _gap_read_cached(gap, layout)
+    if alone:
+        total_only = _label_indent_gain(text, start, gap.split("\n")) >= _WIDE
+    return cells, chunks, total_only, next_line, sentence
+
+
+_CACHED_GAP = 240  # longer gaps (narrative after a table's last label) are rarely repeated
+# A label followed by one number and the punctuation of a sentence (…申请数量0件，) is prose.
+_SENTENCE_VALUE = re.compile(r"[\s\u3000]*\d+(?:\.\d+)?[\s\u3000]*[件个条项次]?[\s\u3000]*[，,。；;、]")
+
+
+def _gap_read(gap: str, layout: str) -> tuple[tuple[Typed, ...], tuple[str, ...] | None, bool, bool, bool]:
+    """(cells, glued chunks, total_only, next_line, alone) for one gap; ``alone``: a lone value of
+    the ``lines`` layout whose ``total_only`` the caller decides from the label's indent."""
     if layout == "grid":
-        return RowRead("", cells=grid_cells(gap))
+        return tuple(grid_cells(gap)), None, False, False, False
     if layout in ("tab", "pipe"):
         cells = _typed(line_cells(gap), keep_interior_blanks=True)
         if not cells and "\n" in gap:
             below = _values_below(gap)
             if below:
-                return RowRead("", cells=below, next_line=True)
-        return RowRead("", cells=cells, total_only=_set_apart(gap, cells))
+                return tuple(below), None, False, True, False
+        return tuple(cells), None, _set_apart(gap, cells), False, False
     if layout == "lines":
         if "|" in gap:
-            return RowRead("", cells=_pipe_lines(gap))
+            return tuple(_pipe_lines(gap)), None, False, False, False
         lines = gap.split("\n")
         cells = [c for c in (ln.strip(" \t\xa0\r") for ln in lines) if c.strip(" \u3000")]
         if _INNER_SPACE.search(gap):
@@ -142,10 +181,19 @@ def gap_cells(text: str, start: int, end: int, layout: str) -> RowRead:
         typed = _typed(cells, keep_interior_blanks=False)
         # In this layout a text cell ends the row (it is the next label or narrative).
         typed = [c for c in typed if c[0] != values.TEXT] if len(typed) > 1 else typed
-        alone = len(typed) == 1 and _indent_gain(text, start, lines, typed[0][2]) >= _WIDE
-        return RowRead("", cells=typed, total_only=alone and typed[0][0] == values.NUMBER)
+        if len(typed) == 1 and typed[0][0] == values.NUMBER:
+            first = lines[0]
+            if first.strip(" \t\xa0\r\u3000"):
+                return tuple(typed), None, len(_LEADING.match(first).group(0)) >= _WIDE, False, False
+            return tuple(typed), None, False, False, True
+        return tuple(typed), None, False, False, False
     m = NUMERIC_PREFIX.match(gap)
-    return RowRead("", chunks=splitter.chunks_of(m.group(0) if m else ""))
+    return (), tuple(splitter.chunks_of(m.group(0) if m else "")), False, False, False
+
+
+@lru_cache(maxsize=1 << 15)
+def _gap_read_cached(gap: str, layout: str) -> tuple[tuple[Typed, ...], tuple[str, ...] | None, bool, bool, bool, bool]:
+    return (*_gap_read(gap, layout), _SENTENCE_VALUE.match(gap, 0, 40) is not None)
 
 
 def _pipe_lines(gap: str) -> list[Typed]:
@@ -192,12 +240,9 @@ def _set_apart(gap: str, cells: list[Typed]) -> bool:
     return len(_LEADING.match(line).group(0)) >= _WIDE
 
 
-def _indent_gain(text: str, start: int, lines: list[str], raw: str) -> int:
-    """How much further right the line holding ``raw`` starts than the label's line (the label's own
-    line: the spaces between the label and the value)."""
-    first = lines[0]
-    if first.strip(" \t\xa0\r\u3000"):
-        return len(_LEADING.match(first).group(0))
+def _label_indent_gain(text: str, start: int, lines: list[str]) -> int:
+    """How much further right the first line with a value starts than the label's line, when the
+    label's own line holds nothing after the label."""
     line_start = text.rfind("\n", 0, start) + 1
     label_indent = len(_LEADING.match(text[line_start:start]).group(0))
     for ln in lines[1:]:

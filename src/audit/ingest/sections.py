@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from audit.contracts import catalogue
 
@@ -84,31 +84,43 @@ def canonical_for(number: int, title: str) -> tuple[str | None, bool]:
 
 def _rank(h: Heading) -> tuple[str | None, int]:
     """3: the standard title itself; 2: number and keywords agree; 1: keywords only."""
-    body = _squash(h.title)[2:].removesuffix("表")
+    return _rank_of(h.number, h.title)
+
+
+@lru_cache(maxsize=1 << 12)
+def _rank_of(number: int, title: str) -> tuple[str | None, int]:
+    """``_rank`` of a heading (reports repeat the same headings: worked out once each)."""
+    body = _squash(title)[2:].removesuffix("表")
     for spec in catalogue.load().sections:
         if body == _squash(spec["title"])[2:]:
             return str(spec["canonical"]), 3
-    canonical, strong = canonical_for(h.number, h.title)
+    canonical, strong = canonical_for(number, title)
     return canonical, (2 if strong else 1) if canonical else 0
 
 
 def _line_headings(text: str) -> list[Heading]:
-    rows = _table_row_pattern()
     out = []
     for m in _HEADING_LINE.finditer(text):
-        line = m.group(0)
-        title = m.group("title").strip()
-        if "\t" in line or line.count("|") >= 2 or len(title) > _MAX_TITLE:
-            continue
-        if rows.search(line) and not re.search("公开申请情况|申请情况$", title):
-            continue
-        # A sentence is not a heading (a heading does not end with 。 or contain ；).
-        if re.search(r"[。；;]", title[:-1]) or title.endswith("。") and len(title) > 20:
-            continue
-        number = NUMERALS.index(m.group("num")) + 1
-        heading_text = f"{m.group('num')}、{title}".strip()
-        out.append(Heading(m.start(), m.end(), number, heading_text))
+        got = _heading_of_line(m.group(0), m.group("num"), m.group("title"))
+        if got is not None:
+            out.append(Heading(m.start(), m.end(), got[0], got[1]))
     return out
+
+
+@lru_cache(maxsize=1 << 13)
+def _heading_of_line(line: str, num: str, title: str) -> tuple[int, str] | None:
+    """(number, heading text) of a line ``_HEADING_LINE`` matched, or None when it is no heading.
+    Worked out once per line (``num`` and ``title`` are the match's groups, fixed by ``line``):
+    reports print the same headings and table rows."""
+    title = title.strip()
+    if "\t" in line or line.count("|") >= 2 or len(title) > _MAX_TITLE:
+        return None
+    if _table_row_pattern().search(line) and not re.search("公开申请情况|申请情况$", title):
+        return None
+    # A sentence is not a heading (a heading does not end with 。 or contain ；).
+    if re.search(r"[。；;]", title[:-1]) or title.endswith("。") and len(title) > 20:
+        return None
+    return NUMERALS.index(num) + 1, f"{num}、{title}".strip()
 
 
 def _inline_headings(text: str) -> list[Heading]:
@@ -124,6 +136,11 @@ def _inline_headings(text: str) -> list[Heading]:
 
 def _squash(s: str) -> str:
     return re.sub(r"[\s\u3000]+", "", s)
+
+
+@cache
+def _canonical_sections() -> frozenset[str]:
+    return frozenset(str(spec["canonical"]) for spec in catalogue.load().sections)
 
 
 def find_headings(text: str) -> list[Heading]:
@@ -153,7 +170,7 @@ def find_headings(text: str) -> list[Heading]:
         return heads
     # Some headings on lines of their own, others run into the text before them (a flattened
     # table section: …予以督促整改。二、主动公开政府信息情况第二十条…): add those by their titles.
-    missing = {str(spec["canonical"]) for spec in catalogue.load().sections} - taken
+    missing = _canonical_sections() - taken
     if missing:
         extra = [h for h in _inline_headings(text)
                  if h.canonical in missing and not any(x.start <= h.start < x.end for x in heads)]

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 Typed = tuple[str, float | None, str]
 
 
-@dataclass
+@dataclass(slots=True)
 class Token:
     kind: str  # row, column, group, marker
     key: str
@@ -16,7 +16,7 @@ class Token:
     end: int
 
 
-@dataclass
+@dataclass(slots=True)
 class RowRead:
     """What was printed after one row label: typed cells, or glued digit chunks (flat layout)."""
 

@@ -10,19 +10,17 @@ turns it into the edition's cells, never shifting a value.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from audit.contracts import catalogue
-from audit.ingest import row_layouts, splitter, values
+from audit.ingest import label_scan, row_layouts, splitter, values
 from audit.ingest.placement import assemble, expected_rows
 from audit.ingest.row_layouts import MD_RULE, NUMERIC_PREFIX, SEP, detect_layout, grid_cells, trim_grid
-from audit.ingest.table_read import RowRead, TableRead, Token
+from audit.ingest.table_read import RowRead, TableRead, Token, Typed
 
 __all__ = ["RowRead", "TableRead", "Token", "assemble", "detect_layout", "expected_rows", "read_table", "tokenize"]
 
 _GAP = r"[\s\u3000]*"
-# A label followed by one number and the punctuation of a sentence (…申请数量0件，) is prose.
-_SENTENCE_VALUE = re.compile(r"[\s\u3000]*\d+(?:\.\d+)?[\s\u3000]*[件个条项次]?[\s\u3000]*[，,。；;、]")
 
 
 @cache
@@ -52,6 +50,20 @@ def _token_regex(table: str) -> tuple[re.Pattern[str], list[catalogue.Label]]:
 
 
 def tokenize(text: str, table: str) -> list[Token]:
+    """The table's label tokens in ``text``: found in one pass by ``label_scan``, which gives what
+    this regex gives (the regex stays the reference, and reads text the scanner cannot)."""
+    found = label_scan.tokens(text, table)
+    if found is not None:
+        return found
+    return regex_tokens(text, table)
+
+
+def _scan(text: str, table: str) -> label_scan.Scan | None:
+    """``tokenize``'s tokens with every label occurrence (None: only the regex reads this text)."""
+    return label_scan.scan(text, table)
+
+
+def regex_tokens(text: str, table: str) -> list[Token]:
     pattern, owners = _token_regex(table)
     return [Token((lb := owners[m.lastindex or 0]).kind, lb.key, m.start(), m.end())
             for m in pattern.finditer(text)]
@@ -68,7 +80,8 @@ def _region_start(text: str, tokens: list[Token]) -> int:
 
 def read_table(text: str, table: str, layout_hint: str | None = None) -> TableRead:
     """Scan one table's region (``text`` is that region only)."""
-    tokens = tokenize(text, table)
+    found = _scan(text, table)
+    tokens = found.tokens if found is not None else regex_tokens(text, table)
     start = _region_start(text, tokens)
     tokens = [t for t in tokens if t.start >= start]
     out = TableRead(table)
@@ -77,39 +90,42 @@ def read_table(text: str, table: str, layout_hint: str | None = None) -> TableRe
     layout = detect_layout(text[start:], layout_hint)
     out.layout = layout
     out.columns = {t.key for t in tokens if t.kind == "column"}
+    if table != "appeals":  # appeals values are read as one block below
+        _read_rows(text, tokens, layout, out)
+    if table == "appeals":
+        out.flat_values = _appeals_block(text, tokens, layout)
+    if table != "appeals" and layout in ("tab", "pipe"):
+        out.unmapped = _unmapped_rows(text, start, table, found)
+    out.found = bool(out.rows) or bool(out.flat_values and (out.flat_values.cells or out.flat_values.chunks))
+    return out
+
+
+def _read_rows(text: str, tokens: list[Token], layout: str, out: TableRead) -> None:
+    """Each row label's cells, from the gap up to the next label."""
     ends = [t.start for t in tokens[1:]] + [len(text)]
     token_ends = {t.end for t in tokens}
+    rows = out.rows
     prev_had_values = True
     for tok, end in zip(tokens, ends, strict=True):
         if tok.kind != "row":
             continue
-        if table == "appeals":
-            continue  # appeals values are read as one block below
         if tok.key == "other" and _has_sub_rows(tokens, tok):
             out.other_is_group = True
             continue
-        read = row_layouts.gap_cells(text, tok.end, end, layout)
-        read.key = tok.key
-        read.line_start = text.rfind("\n", 0, tok.start) + 1
-        if read.next_line and not prev_had_values:
+        cells, chunks, total_only, next_line, sentence = row_layouts.gap_read(text, tok.end, end, layout)
+        if next_line and not prev_had_values:
             # Values below a label whose predecessor printed none: they may be that row's.
-            read.cells, read.next_line = [], False
-        has_values = bool(read.cells) or bool(read.chunks)
-        if (_is_inline_mention(text, tok, layout) and (not has_values or tok.start not in token_ends)) \
-                or _SENTENCE_VALUE.match(text, tok.end, min(end, tok.end + 40)):
+            cells, next_line = (), False
+        has_values = bool(cells) or bool(chunks)
+        if sentence or (_is_inline_mention(text, tok, layout) and (not has_values or tok.start not in token_ends)):
             continue  # a sentence that repeats a row label (全年新收…申请数量0件) is not a table row
         prev_had_values = has_values
-        if tok.key in out.rows:
+        if tok.key in rows:
             if has_values:
                 out.duplicates.append(tok.key)
             continue
-        out.rows[tok.key] = read
-    if table == "appeals":
-        out.flat_values = _appeals_block(text, tokens, layout)
-    if table != "appeals" and layout in ("tab", "pipe"):
-        out.unmapped = _unmapped_rows(text[start:], table)
-    out.found = bool(out.rows) or bool(out.flat_values and (out.flat_values.cells or out.flat_values.chunks))
-    return out
+        rows[tok.key] = RowRead(tok.key, list(cells), None if chunks is None else list(chunks),
+                                text.rfind("\n", 0, tok.start) + 1, total_only, next_line)
 
 
 def _has_sub_rows(tokens: list[Token], tok: Token) -> bool:
@@ -153,19 +169,10 @@ def _appeals_block(text: str, tokens: list[Token], layout: str) -> RowRead:
         return RowRead("appeals", cells=[])
     cells: list[tuple[str, float | None, str]] = []
     started = False
+    split_cells = layout in ("tab", "pipe")
     for line in body.split("\n"):
-        if layout in ("tab", "pipe"):
-            raw_cells = SEP.split(line)
-        else:  # one cell per line, maybe ending in a pipe (a run of bare pipes is no cell)
-            raw_cells = [line.strip(" \t\u3000\xa0\r").rstrip("|")] if "|" in line else [line]
-        for c in (part for raw in raw_cells for part in row_layouts.split_spaced(raw.strip(" \t\u3000\xa0\r"))):
-            if MD_RULE.fullmatch(c):
-                continue
-            kind, v = values.parse(c)
-            if c == "":
-                if started and layout in ("tab", "pipe") and 0 < len(cells) < 15:
-                    pass  # empties inside a tab row of the appeals block: header padding or blanks
-                continue
+        # Empty cells and text cells before the first value are header padding or labels.
+        for kind, v, c in _appeals_line(line, split_cells):
             if kind == values.TEXT:
                 if started and not _is_appeals_label(c):
                     return RowRead("appeals", cells=cells)
@@ -175,6 +182,25 @@ def _appeals_block(text: str, tokens: list[Token], layout: str) -> RowRead:
     return RowRead("appeals", cells=cells)
 
 
+@lru_cache(maxsize=1 << 14)
+def _appeals_line(line: str, split_cells: bool) -> tuple[Typed, ...]:
+    """The non-empty cells of one line of the appeals block, typed (cached: the header lines and
+    most value lines repeat across a corpus). ``split_cells``: tab/pipe rows; else one cell per
+    line, maybe ending in a pipe (a run of bare pipes is no cell)."""
+    if split_cells:
+        raw_cells = SEP.split(line)
+    else:
+        raw_cells = [line.strip(" \t\u3000\xa0\r").rstrip("|")] if "|" in line else [line]
+    out = []
+    for c in (part for raw in raw_cells for part in row_layouts.split_spaced(raw.strip(" \t\u3000\xa0\r"))):
+        if c == "" or MD_RULE.fullmatch(c):
+            continue
+        kind, v = values.parse(c)
+        out.append((kind, v, c))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1 << 12)
 def _is_appeals_label(cell: str) -> bool:
     pattern, _ = _token_regex("appeals")
     return bool(pattern.fullmatch(cell.strip())) or values.clean(cell) in ("结果", "维持", "纠正", "其他", "尚未", "审结")
@@ -199,20 +225,41 @@ def _is_label_fragment(label: str, table: str) -> bool:
     return len(text) >= 4 and any(text in full for full in _printed_labels(table))
 
 
-def _unmapped_rows(region: str, table: str) -> list[str]:
-    """Tab/pipe lines that carry values under a label the catalogue does not know (a wrapped
-    piece of a known label is not one: see ``_is_label_fragment``)."""
+def _token_within(tokens: list[Token], j: int, end: int) -> bool:
+    """A token from ``tokens[j]`` on (all starting on the line) ends on the line (before ``end``)."""
+    while j < len(tokens) and tokens[j].start < end:
+        if tokens[j].end <= end:
+            return True
+        j += 1
+    return False
+
+
+def _unmapped_rows(text: str, start: int, table: str, found: label_scan.Scan | None) -> list[str]:
+    """Tab/pipe lines from ``start`` on that carry values under a label the catalogue does not
+    know (a wrapped piece of a known label is not one: see ``_is_label_fragment``). A line holding
+    a known label is not one either (``found`` says where labels occur; else the regex)."""
     pattern, _ = _token_regex(table)
     out = []
-    for line in region.split("\n"):
+    pos = start
+    tokens = found.tokens if found is not None else []
+    j = 0  # the first token that may lie on this line or later
+    for line in text[start:].split("\n"):
+        line_start, pos = pos, pos + len(line) + 1
+        line_end = line_start + len(line)
+        if found is not None:
+            while j < len(tokens) and tokens[j].start < line_start:
+                j += 1
+            if _token_within(tokens, j, line_end):
+                continue  # the line holds a known label (a token of the scan is one)
         cells = [c.strip(" \xa0\r") for c in SEP.split(line)]
         cells = [c for c in cells if c and not MD_RULE.fullmatch(c)]
-        if len(cells) < 2 or pattern.search(line):
+        if len(cells) < 2:
             continue
+        if pattern.search(line) if found is None else found.any_within(line_start, line_end):
+            continue  # a known label elsewhere on the line
         label = cells[0]
         if _is_label_fragment(label, table):
             continue
         if values.parse(label)[0] == values.TEXT and any(values.parse(c)[0] == values.NUMBER for c in cells[1:]):
             out.append(label[:40])
     return out
-

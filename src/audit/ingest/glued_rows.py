@@ -71,14 +71,15 @@ def readings(table: str, row: str | None, cols: list[str] | list[tuple[str, str]
     signed = catalogue.load().signed_columns
     n = len(cols)
     names = [c if isinstance(c, str) else c[1] for c in cols]
-    every = splitter.candidates(chunks, n, None, [c in signed for c in names])
+    sign_ok = [c in signed for c in names]
+    every = splitter.candidates(chunks, n, None, sign_ok)
     if every is None:
         return "unsearched", None, 0
     if len(every) <= 1:
         return ("one" if every else "none"), every, len(every)
     check = (splitter.row_check(table, cols) if row is not None
              else splitter.cells_check(table, [c for c in cols if not isinstance(c, str)]))
-    ok = [s for s in every if check(s)] if check else every
+    ok = (splitter.candidates(chunks, n, check, sign_ok) or []) if check else every  # cached, same order
     if not ok:
         return "broken", [], len(every)
     if len(ok) > 1 and row is not None:

@@ -104,9 +104,18 @@ def candidates(chunks: Sequence[str], n: int, check: RowCheck | None = None,
     """
     if not chunks:
         return []
+    found = _candidates(tuple(chunks), n, check, tuple(signed) if signed is not None else None)
+    return None if found is None else list(found)
+
+
+@lru_cache(maxsize=1 << 14)
+def _candidates(chunks: tuple[str, ...], n: int, check: RowCheck | None,
+                signed: tuple[bool, ...] | None) -> tuple[Split, ...] | None:
+    """``candidates``, cached: rows of flattened pages repeat the same digits (mostly zeros), and a
+    check is one of ``_cells_check``'s cached functions, so equal arguments give equal splits."""
     if _count(chunks, n) > MAX_CANDIDATES:
         return None
-    negative_ok = tuple(signed) if signed is not None else (False,) * n
+    negative_ok = signed if signed is not None else (False,) * n
     has_sign = any(c.startswith("-") for c in chunks)
     out: list[Split] = []
     extra = n - len(chunks)
@@ -120,7 +129,7 @@ def candidates(chunks: Sequence[str], n: int, check: RowCheck | None = None,
                 continue
             if check is None or check(values):
                 out.append(values)
-    return out
+    return tuple(out)
 
 
 def _signs_fit(combo: Sequence[Split], negative_ok: tuple[bool, ...]) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from audit.api import Pack, __version__, found, hookimpl, known_cells, rule, unreadable
+from audit.api import Pack, __version__, found, hookimpl, known_cells, report_texts, rule, unreadable
 
 GROUPS = ("review", "litigation_direct", "litigation_after_review")
 MENTION = r"纠正|纠错|撤销|确认[^，。；]{0,6}违法|责令|重新(?:作出|答复|处理|办理)|败诉|被改变|予以变更"
@@ -39,7 +39,7 @@ def unexplained(corpus) -> pd.DataFrame:
     if cand.empty:
         return found()
     # The table's own header word goes; a sentence stating the count (结果纠正 64 件) is a mention.
-    text = corpus.report_text().reindex(cand.index).fillna("").str.replace(r"结果纠正(?![ \t\u3000]*\d)", "",
+    text = report_texts(corpus, cand.index).str.replace(r"结果纠正(?![ \t\u3000]*\d)", "",
                                                                            regex=True)
     bad = cand.loc[~text.str.contains(MENTION, regex=True).to_numpy()]
     where = _groups(k.loc[bad.index])

@@ -18,7 +18,17 @@ import re
 
 import pandas as pd
 
-from audit.api import Pack, __version__, found, hookimpl, joined_by_report, known_cells, rule, unreadable
+from audit.api import (
+    Pack,
+    __version__,
+    found,
+    hookimpl,
+    joined_by_report,
+    known_cells,
+    report_texts,
+    rule,
+    unreadable,
+)
 
 FEE_WORDS = r"处理费|收费"  # what SECT-FEE-MISSING looks for
 ADMIN_FEE = "行政事业性收费"
@@ -105,7 +115,7 @@ def overdue_unmentioned(corpus) -> pd.DataFrame:
     cand = v.loc[(v > 0) & left]
     if cand.empty:
         return found()
-    text = corpus.report_text().reindex(cand.index).fillna("")
+    text = report_texts(corpus, cand.index)
     bad = cand.loc[~text.str.contains("处理费", regex=False).to_numpy()]
     msg = ("「三、收到和处理政府信息公开申请情况」表“（六）其他处理”第 2 项（申请人逾期未按收费通知要求缴纳费用）为 "
            + bad.astype(int).astype(str) + "，说明发出过收费通知，但正文未说明信息处理费的收取情况。")

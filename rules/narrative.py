@@ -59,14 +59,15 @@ def _narrative_sections(corpus) -> pd.DataFrame:
     regex engine skips to), only in the texts holding a tab or a pipe."""
     sec = corpus.sections
     text = sec["text"].astype(str)
-    out = text.to_numpy(dtype=object).copy()
+    out = text.to_numpy(dtype=object).tolist()
     tables = sec["canonical"].astype(object).isin(list(api.catalogue.TABLES)).to_numpy()
     search = _TABLE_START_RX.search
     for i in np.flatnonzero(tables).tolist():
         m = search(out[i])
         if m is not None:
             out[i] = out[i][:m.start()]
-    out = [_without_table_rows(t) for t in out.tolist()]
+    rows = _ROW_LINE.sub
+    out = [rows("\n", "\n" + t)[1:] if "\t" in t or "|" in t else t for t in out]  # _without_table_rows
     return sec.assign(text=pd.Series(out, index=sec.index, dtype=text.dtype))
 
 

@@ -18,7 +18,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from audit.api import Pack, __version__, found, hookimpl, known_cells, option, rule, unit_kinds, unreadable
+from audit.api import (
+    Pack,
+    __version__,
+    found,
+    hookimpl,
+    known_cells,
+    option,
+    report_texts,
+    rule,
+    unit_kinds,
+    unreadable,
+)
 
 ART50 = {"工作考核": r"考核", "社会评议": r"评议", "责任追究": r"追究|问责"}
 # National bodies (国务院部门) make 规章, and a government's 办公厅/办公室 or 司法 bureau reports the
@@ -54,7 +65,7 @@ def art50_missing(corpus) -> pd.DataFrame:
     gov = k.index[k.isin(["人民政府", "乡镇"]).to_numpy()]
     if not len(gov):
         return found()
-    text = corpus.report_text().reindex(gov).fillna("")
+    text = report_texts(corpus, gov)
     lacking = pd.DataFrame({item: ~text.str.contains(p, regex=True) for item, p in ART50.items()})
     bad = lacking.loc[lacking.any(axis=1)]
     items = bad.astype(object).dot(pd.Series([f"{c}、" for c in ART50], index=list(ART50))).str.rstrip("、")

@@ -178,3 +178,53 @@ def test_known_cells_when_the_reports_frame_is_in_another_order(real):
     plain = lookups.known_cells(_plain_cells(reordered), "requests", keys)
     pd.testing.assert_frame_equal(fast, plain)
     assert list(fast.index) == list(reordered.reports["report_id"])
+
+
+def test_report_texts_of_some_reports_are_their_full_texts(real):
+    ids = real.reports["report_id"].astype(str)
+    sec = real.sections.sample(frac=1.0, random_state=5).reset_index(drop=True)  # sections out of order
+    c = _fresh(real, sections=sec)
+    want = pd.Index([ids.iloc[2], "no-such-report", ids.iloc[0], ids.iloc[2]], name="report_id")
+    expected = _reference_report_text(c).reindex(want).fillna("")
+    pd.testing.assert_series_equal(text.report_texts(c, want), expected)
+    assert "text" not in c._wide  # the full text was not built for a few reports
+    c.report_text()
+    pd.testing.assert_series_equal(text.report_texts(c, want), expected)  # and from the full text once built
+    none = pd.Index([], name="report_id")
+    pd.testing.assert_series_equal(api.report_texts(_fresh(c), none), _reference_report_text(c).reindex(none).fillna(""))
+
+
+def _reference_number_lines(full: str) -> str:
+    """The lines of ``full`` around every decimal number + white space + count word, merged where
+    they touch, one report at a time in plain Python."""
+    spans: list[list[int]] = []
+    for p, ch in enumerate(full):
+        if ch not in api.COUNT_WORDS:
+            continue
+        q = p - 1
+        while q >= 0 and full[q].isspace():
+            q -= 1
+        if q < 0 or not full[q].isdecimal():
+            continue
+        a, b = full.rfind("\n", 0, q) + 1, full.find("\n", p)
+        b = len(full) if b < 0 else b
+        if spans and a <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], b)
+        else:
+            spans.append([a, b])
+    return text.LINE_SEP.join(full[a:b] for a, b in spans)
+
+
+def test_number_lines_are_the_lines_around_each_number_and_count_word(real):
+    edge = ["12件在第一行\n中间\n末行 3\u3000件", "5\n件跨行", "无数字件\n7 份材料", "", "第 9 号"]
+    first = real.reports["report_id"].iloc[0]
+    extra = pd.DataFrame({"report_id": first, "position": 90, "number": None, "title": "边界",
+                          "canonical": "other", "text": edge})
+    sec = pd.concat([real.sections, extra], ignore_index=True).astype(real.sections.dtypes.to_dict())
+    c = _fresh(real, sections=sec)
+    lines = api.number_lines(c)
+    got = lines.series().to_dict()
+    for rid, full in _reference_report_text(c).items():
+        ref = _reference_number_lines(full)
+        assert got.get(rid, "") == ref, rid
+    assert "末行 3\u3000件" in got[first] and "5\n件跨行" in got[first]

@@ -123,3 +123,9 @@ from audit.corpus.grids import cell_report_positions  # noqa: E402
 from audit.corpus.lookups import sentence_keys  # noqa: E402
 
 __all__ += ["cell_report_positions", "sentence_keys"]
+
+# The full text of some reports only (``Corpus.report_text().reindex(ids).fillna("")``, without
+# joining every report's sections when the corpus' full text is not built yet).
+from audit.corpus.text import report_texts  # noqa: E402
+
+__all__ += ["report_texts"]

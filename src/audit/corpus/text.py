@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import repeat
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -130,11 +129,32 @@ def joined_report_text(corpus: Corpus) -> pd.Series:
     gives. The same as ``sections.groupby("report_id", sort=False)["text"].agg("\\n".join)``
     reindexed to the reports, but with one ``str.join`` per report over positions (no pandas group
     per report, no join for a report of one section)."""
-    sec, ids = corpus.sections, pd.Index(corpus.reports["report_id"])
+    return _joined(corpus.sections, corpus.reports["report_id"])
+
+
+def report_texts(corpus: Corpus, ids: pd.Index | pd.Series) -> pd.Series:
+    """``corpus.report_text().reindex(ids).fillna("")``, joining only the sections of ``ids``
+    when the corpus' full text has not been built (a rule that reads the text of a few reports
+    does not pay for all of them)."""
+    wide = getattr(corpus, "_wide", None)
+    reports = corpus.reports["report_id"]
+    if wide is None or "text" in wide or not pd.Index(reports).is_unique or pd.isna(
+            corpus.sections["text"].to_numpy(dtype=object)).any():
+        return corpus.report_text().reindex(ids).fillna("")
+    want = pd.Index(pd.Index(ids).astype(str).unique())
+    sec = corpus.sections
+    part = _joined(sec.loc[sec["report_id"].astype(str).isin(want).to_numpy()],
+                   reports.loc[reports.astype(str).isin(want).to_numpy()])
+    return part.reindex(ids).fillna("")
+
+
+def _joined(sec: pd.DataFrame, report_ids: pd.Series) -> pd.Series:
+    """``joined_report_text`` of the sections ``sec`` for the reports ``report_ids``."""
+    ids = pd.Index(report_ids)
     texts = sec["text"].to_numpy(dtype=object)
     if not ids.is_unique or pd.isna(texts).any():  # not a loaded corpus: the pandas way
         text = sec.groupby("report_id", observed=True, sort=False)["text"].agg("\n".join)
-        return text.reindex(corpus.reports["report_id"]).fillna("")
+        return text.reindex(report_ids).fillna("")
     pos = ids.astype(str).get_indexer(sec["report_id"].astype(str).to_numpy(dtype=object))
     keep = np.flatnonzero(pos >= 0)
     if len(keep) and (np.diff(pos[keep]) < 0).any():
@@ -191,15 +211,18 @@ def _anchors(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _chunk_lines(texts: list[str], rep: np.ndarray, lengths: np.ndarray) -> tuple[list[str], np.ndarray]:
     """The kept lines (merged where they touch one match) of consecutive sections, and their report."""
     s = "\n".join(texts)
-    q, p = _anchors(code_points(s))
+    a = code_points(s)
+    q, p = _anchors(a)
     if not len(p):
         return [], np.zeros(0, dtype=np.int64)
     starts = np.cumsum(lengths + 1) - (lengths + 1)
     rq, rp = rep[np.searchsorted(starts, q, "right") - 1], rep[np.searchsorted(starts, p, "right") - 1]
     q, p = q[rq == rp], p[rq == rp]  # white space across reports joins nothing
-    first = np.fromiter(map(s.rfind, repeat("\n"), repeat(0), q.tolist()), dtype=np.int64, count=len(q)) + 1
-    last = np.fromiter(map(s.find, repeat("\n"), p.tolist()), dtype=np.int64, count=len(p))
-    last[last < 0] = len(s)
+    # Each anchor's line: after the last line break before its number, up to the first one after
+    # its count word (``s.rfind("\n", 0, q) + 1`` and ``s.find("\n", p)``, for all anchors at once).
+    breaks = np.r_[-1, np.flatnonzero(a == 10), len(s)]
+    first = breaks[np.searchsorted(breaks, q, "left") - 1] + 1
+    last = breaks[np.searchsorted(breaks, p, "left")]
     new = np.ones(len(first), dtype=bool)  # anchors come in text order, so lines only ever overlap the previous
     new[1:] = first[1:] > last[:-1]
     seg_first, seg_last = first[new], last[np.r_[new[1:], True]]

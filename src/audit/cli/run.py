@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import errno
-import gc
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import audit
+from audit.cli import heap
 from audit.cli.common import UsageError, _say, pack_registry, run_config
 from audit.cli.signals import raise_if_signalled
 from audit.packs.extensions import Exporter, FindingFilter, Outputs
@@ -186,7 +186,7 @@ def _audit(plan: RunPlan) -> int:
     # (most of the memory at 100,000 reports) go before the writers fork.
     reports = corpus.reports
     del corpus
-    gc.collect()
+    heap.give_back()
     written = _write(plan, reports, findings, scorecard, meta)
     return _finish(plan, reports, findings, scorecard, meta, written, rule_errors)
 

@@ -185,7 +185,10 @@ def write_sarif(path: str | os.PathLike[str], out: Outputs) -> Path:
     return atomic.write_with(path, write, binary=True)
 
 
-EXPORTER = Exporter("sarif", "findings.sarif", write_sarif, text=True, slow=True,
+# Not ``slow``: its lines are built from columns in about a tenth of the workbook's time, and a forked
+# writer would copy the findings' pages it touches (30,000 generated reports: the writing phase's
+# peak, process tree PSS, 1.21 GB forked, 1.09 GB written here).
+EXPORTER = Exporter("sarif", "findings.sarif", write_sarif, text=True,
                     title="全部问题（SARIF 2.1.0，供代码扫描和持续集成工具读取）")
 
 

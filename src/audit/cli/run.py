@@ -179,6 +179,8 @@ def _audit(plan: RunPlan) -> int:
 
     corpus = _read_corpus(plan)
     findings, rule_errors = engine.run_rules(corpus, plan.chosen, core=False)
+    corpus.drop_views()
+    heap.give_back()
     meta = _run_meta(plan, corpus, rule_errors)
     findings, scorecard = _score(plan, corpus, findings, meta)
     meta["finished"] = _now()

@@ -46,6 +46,11 @@ class Corpus:
             self._wide[key] = compute(self)
         return self._wide[key]
 
+    def drop_views(self) -> None:
+        """Forget every derived view (they are recomputed on demand): once the rules have run,
+        scoring needs few of them, and at 100,000 reports they hold a large part of the memory."""
+        self._wide.clear()
+
     # -- the public views (computed once per corpus, shared by every rule, read-only) ------------
     def grid(self, table: str) -> Grid:
         """``table`` as dense [report, row, col] arrays of values and cell states (``audit.corpus.grids``)."""

@@ -69,6 +69,16 @@ def display_width(text: Any) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
 
 
+def _display_widths(s: pd.Series) -> pd.Series:
+    """``display_width`` of each text, with each distinct character classified once (a column of
+    the findings sheet has 50,000 values but a few thousand characters)."""
+    wide = [ch for ch in set("".join(s)) if unicodedata.east_asian_width(ch) in "WF"]
+    widths = s.str.len()
+    if wide:
+        widths = widths + s.str.count("[" + "".join(re.escape(ch) for ch in wide) + "]")
+    return widths
+
+
 def _column_width(header: str, values: pd.Series) -> float:
     """Width of the widest value (capped), looking at as few values as possible."""
     s = values.dropna()
@@ -80,7 +90,7 @@ def _column_width(header: str, values: pd.Series) -> float:
             return float(_MAX_WIDTH)
         # Only values whose length could beat the others' display width need measuring.
         s = s[lengths * 2 >= int(lengths.max())].drop_duplicates()
-        longest = max(longest, int(s.map(display_width).max()))
+        longest = max(longest, int(_display_widths(s).max()))
     return float(min(_MAX_WIDTH, max(6, longest + 2)))
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from audit import cli
-from audit.packs import docs, yamlpack
+from audit.exporters import rule_docs as docs
+from audit.packs import yamlpack
 from audit.testing.cases import check_examples
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "rules" / "examples" / "local_example.yaml"

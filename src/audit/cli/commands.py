@@ -22,8 +22,8 @@ def cmd_config(args: argparse.Namespace) -> int:
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
+    from audit.exporters.rule_docs import write_docs
     from audit.packs import engine
-    from audit.packs.docs import write_docs
 
     rules = engine.with_core_rules(pack_registry(args).rules)
     written = write_docs(rules, args.out)

@@ -154,6 +154,11 @@ class Catalogue:
             cols |= set(tables[t]["columns"])
         return {"table": set(TABLES), "row": rows, "col": cols}
 
+    def key_order(self) -> dict[str, list[str]]:
+        """The canonical keys of each kind (``table``, ``row``, ``col``), sorted: the categories of
+        the corpus frames' key columns, whose codes the reader workers pack."""
+        return {kind: sorted(keys) for kind, keys in self.all_keys().items()}
+
     # -- printed names -----------------------------------------------------------------------
     def table_title(self, table: str) -> str:
         return str(self.raw["tables"][table]["title"])

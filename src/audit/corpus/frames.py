@@ -20,12 +20,12 @@ from pandera.typing import Series
 from audit.contracts import catalogue
 from audit.contracts.report import CELL_STATES
 
-_KEYS = catalogue.load().all_keys()
 _SIGNED = sorted(catalogue.load().signed_columns)
 
-TABLE_DTYPE = pd.CategoricalDtype(sorted(_KEYS["table"]))
-ROW_DTYPE = pd.CategoricalDtype(sorted(_KEYS["row"]))
-COL_DTYPE = pd.CategoricalDtype(sorted(_KEYS["col"]))
+_ORDER = catalogue.load().key_order()
+TABLE_DTYPE = pd.CategoricalDtype(_ORDER["table"])
+ROW_DTYPE = pd.CategoricalDtype(_ORDER["row"])
+COL_DTYPE = pd.CategoricalDtype(_ORDER["col"])
 SECTION_DTYPE = pd.CategoricalDtype(list(catalogue.SECTION_KEYS))
 EDITION_DTYPE = pd.CategoricalDtype(list(catalogue.EDITIONS))
 #: Cell states (the reader decides them; rules read them, never ``raw``).
@@ -72,9 +72,9 @@ class CellsFrame(pa.DataFrameModel):
     """One row per (report, table, row, col): canonical keys only."""
 
     report_id: Series[pd.CategoricalDtype] = pa.Field()
-    table: Series[pd.CategoricalDtype] = pa.Field(isin=sorted(_KEYS["table"]))
-    row: Series[pd.CategoricalDtype] = pa.Field(isin=sorted(_KEYS["row"]))
-    col: Series[pd.CategoricalDtype] = pa.Field(isin=sorted(_KEYS["col"]))
+    table: Series[pd.CategoricalDtype] = pa.Field(isin=_ORDER["table"])
+    row: Series[pd.CategoricalDtype] = pa.Field(isin=_ORDER["row"])
+    col: Series[pd.CategoricalDtype] = pa.Field(isin=_ORDER["col"])
     value: Series[float] = pa.Field(nullable=True)
     raw: Series[pd.CategoricalDtype] = pa.Field(nullable=True)
     # value | blank | text | unplaced, exactly these categories (see audit.contracts.report.CELL_STATES)

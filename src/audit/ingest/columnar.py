@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from audit.contracts import catalogue
 from audit.contracts.report import CELL_STATES
 from audit.ingest.cell_block import CellBlock
 from audit.ingest.values import state_of
@@ -36,8 +37,8 @@ class Batch:
     """Some consecutive reports of a run, as columns.
 
     ``cell_report`` indexes ``reports`` (0 = this batch's first report); ``cell_table`` /
-    ``cell_row`` / ``cell_col`` are codes of ``audit.corpus.frames`` TABLE/ROW/COL dtypes (-1: a key the
-    catalogue does not know); ``raw_codes`` index ``raw_values`` (-1: no raw text); ``cell_state``
+    ``cell_row`` / ``cell_col`` are codes of ``Catalogue.key_order`` (the corpus frames' key
+    dtypes; -1: a key the catalogue does not know); ``raw_codes`` index ``raw_values`` (-1: no raw text); ``cell_state``
     holds codes of ``CELL_STATES`` (a cell written without a state, schema_version "1", gets the one
     ``audit.ingest.values.state_of`` derives, here, once).
     """
@@ -60,10 +61,9 @@ class Batch:
 
 @cache
 def _key_codes() -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
-    from audit.corpus import frames
-
-    return tuple({k: i for i, k in enumerate(dt.categories)}  # type: ignore[return-value]
-                 for dt in (frames.TABLE_DTYPE, frames.ROW_DTYPE, frames.COL_DTYPE))
+    order = catalogue.load().key_order()
+    return tuple({k: i for i, k in enumerate(order[kind])}  # type: ignore[return-value]
+                 for kind in ("table", "row", "col"))
 
 
 def pack(reports: Iterable[dict[str, Any]]) -> Batch:

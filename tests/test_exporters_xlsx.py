@@ -96,3 +96,16 @@ def test_a_sheet_longer_than_excel_allows_continues_on_numbered_sheets(tmp_path,
     assert [ws.title for ws in parts][:2] == ["问题清单", "问题清单(2)"]
     assert sum(ws.max_row - 1 for ws in parts) == len(f)  # nothing dropped
     assert all(ws.max_row <= 4 and ws.cell(1, 1).value == "报告编号" for ws in parts)
+
+
+def test_column_widths_measure_each_text_as_display_width_does() -> None:
+    """The per-column width count (distinct characters classified once) equals ``display_width``
+    of every text: CJK, full-width forms, emoji, Hangul, tabs, ASCII, empty."""
+    import random
+
+    rng = random.Random(7)
+    pool = "ab1 -\t，。中文报告ＡＢ①☆한국어😀" + "".join(chr(rng.randint(0x20, 0x2FFFF)) for _ in range(2000))
+    pool = "".join(ch for ch in pool if not 0xD800 <= ord(ch) <= 0xDFFF)
+    texts = ["".join(rng.choice(pool) for _ in range(rng.randint(0, 30))) for _ in range(3000)]
+    assert xlsx._display_widths(pd.Series(texts)).tolist() == [xlsx.display_width(t) for t in texts]
+    assert xlsx._display_widths(pd.Series(["abc", ""])).tolist() == [3, 0]  # no wide character at all

@@ -83,6 +83,7 @@ def scan(paths: Iterable[str | os.PathLike[str]]) -> Scan:
 
 def _walk(top: Path, add: Callable[[Path, os.stat_result | None], None], skipped: dict[str, Skip]) -> None:
     stack = [top]
+    suffixes = report_suffixes()  # once per walk: the readers do not change during it
     while stack:
         folder = stack.pop()
         try:
@@ -109,7 +110,7 @@ def _walk(top: Path, add: Callable[[Path, os.stat_result | None], None], skipped
                     subfolders.append(f)
             elif not stat.S_ISREG(st.st_mode):
                 skipped[str(f)] = Skip(f, f"{safeio.kind_of(st.st_mode)}，不是普通文件，已跳过（读取会一直等待）")
-            elif _looks_like_report(f):
+            elif _looks_like_report(f, suffixes):
                 add(f, st)
             else:
                 why = ("说明文档，不是报告" if f.stem.casefold() in NON_REPORT_STEMS
@@ -124,8 +125,8 @@ def discover_with_skipped(paths: Iterable[str | os.PathLike[str]]) -> tuple[list
     return found.files, [s.path for s in found.skipped]
 
 
-def _looks_like_report(f: Path) -> bool:
-    return f.suffix.lower() in report_suffixes() and f.stem.casefold() not in NON_REPORT_STEMS
+def _looks_like_report(f: Path, suffixes: frozenset[str]) -> bool:
+    return f.suffix.lower() in suffixes and f.stem.casefold() not in NON_REPORT_STEMS
 
 
 def report_suffixes() -> frozenset[str]:

@@ -186,6 +186,30 @@ def _documents(seed: int, unit_no: int, year: int) -> dict[str, dict[str, int]]:
     return out
 
 
+_ITEM_ROWS = {"licensing": (300, 5), "other_services": (300, 5), "penalty": (300, 5), "enforcement": (300, 5),
+              "fees": (12, 2)}
+
+
+def _items(seed: int, unit_no: int, year: int) -> dict[str, dict[str, int]]:
+    """上一年项目数量 and 本年增/减 of the 2019 edition's 行政许可 … 行政事业性收费 rows: 上一年项目数量 is
+    last year's plus last year's 本年增/减, as XR-PREV-ITEMS expects of real units."""
+    r = _rng(seed, "items", unit_no, year)
+    if year <= FIRST_YEAR:  # the first year: an opening count
+        prev = {k: r.randint(0, top) for k, (top, _) in _ITEM_ROWS.items()}
+    else:
+        last = _items(seed, unit_no, year - 1)
+        prev = {k: v["prev_items"] + v["change"] for k, v in last.items()}
+    return {k: {"prev_items": p, "change": max(-p, r.randint(-step, step)) if p else 0}
+            for (k, (_, step)), p in zip(_ITEM_ROWS.items(), prev.values(), strict=True)}
+
+
+def _old_item_draws(r: random.Random, top: int, step: int) -> None:
+    """The per-report 上一年项目数量 / 本年增/减 draws of earlier versions of this generator, still made
+    so that every other number of a generated report stays what it was."""
+    if r.randint(0, top):
+        r.randint(-step, step)
+
+
 def _small(r: random.Random, scale: int) -> int:
     """Mostly zero, sometimes a few, rarely many: like real per-row request counts."""
     x = r.random()
@@ -251,13 +275,17 @@ def make(index: int, seed: int = 0) -> Synthetic:
         }
     else:
         made = r.randint(0, 8)
+        docs = {"regulations": {"new_made": 0, "new_published": 0, "total_published": 0},
+                "normative_documents": {"new_made": made, "new_published": made,
+                                        "total_published": made + r.randint(0, 60)}}
+        items = _items(seed, unit_no, year)
+        for k in ("licensing", "other_services", "penalty", "enforcement"):
+            _old_item_draws(r, 300, 5)
+            items[k]["decisions"] = r.choice((0, r.randint(1, 3000)))
+        _old_item_draws(r, 12, 2)
         s.active = {
-            "regulations": {"new_made": 0, "new_published": 0, "total_published": 0},
-            "normative_documents": {"new_made": made, "new_published": made, "total_published": made + r.randint(0, 60)},
-            **{k: {"prev_items": (p := r.randint(0, 300)), "change": r.randint(-5, 5) if p else 0,
-                   "decisions": r.choice((0, r.randint(1, 3000)))}
-               for k in ("licensing", "other_services", "penalty", "enforcement")},
-            "fees": {"prev_items": (f := r.randint(0, 12)), "change": r.randint(-2, 2) if f else 0},
+            **docs,
+            **items,
             "procurement": {"projects": (pr := r.choice((0, r.randint(1, 30)))),
                             "amount": round(r.uniform(1, 3000), 2) if pr else 0},
         }

@@ -1,8 +1,9 @@
 """The ``cross_report`` pack: checks that need more than one report of the corpus.
 
 - A unit's report of year Y and its report of Y-1 (same ``unit`` string, compared after trimming
-  white space) must agree where one continues the other: applications carried over, and regulations
-  / normative documents in force.
+  white space) must agree where one continues the other: applications carried over, regulations
+  / normative documents in force (edition 2021), and the items counted at the end of last year
+  (上一年项目数量, edition 2019).
 - Narrative sections that are (nearly) the same text in two reports were copied, between units or
   from last year.
 
@@ -220,6 +221,56 @@ def in_force(corpus) -> pd.DataFrame:
                  expected=bad["expected"], actual=bad["this"])
 
 
+_ITEM_ROWS = ("licensing", "other_services", "penalty", "enforcement", "fees")
+
+
+@rule(
+    id="XR-PREV-ITEMS",
+    title="上一年项目数量与上一年度报告不衔接",
+    category="cross_report",
+    severity="warning",
+    points=2,
+    description=(
+        "2019 版表格中行政许可、其他对外管理服务事项、行政处罚、行政强制和行政事业性收费的“上一年项目数量”"
+        "是上一年末的项目数：应等于上一年度报告的“上一年项目数量”加该报告的“本年增/减”。该单位相邻两年的报告"
+        "都是 2019 版时核对。不一致通常是沿用了旧数字，或上一年的增减没有计入。"
+    ),
+    fail_example={"reports": [
+        {"report_id": "u2019", "year": 2019, "edition": "2019"},
+        {"report_id": "u2020", "year": 2020, "edition": "2019", "cells": {"active/licensing/prev_items": 35}},
+    ]},
+    pass_example={"reports": [
+        {"report_id": "u2019", "year": 2019, "edition": "2019", "cells": {"active/licensing/change": 5}},
+        {"report_id": "u2020", "year": 2020, "edition": "2019", "cells": {"active/licensing/prev_items": 35}},
+    ]},
+)
+def prev_items(corpus) -> pd.DataFrame:
+    pairs = consecutive_pairs(corpus)
+    pairs = pairs.loc[(pairs["edition"] == "2019") & (pairs["prev_edition"] == "2019")]
+    if pairs.empty:
+        return found()
+    g = api.grid(corpus, "active")
+    at = pd.Index(g.ids)
+    cur, last = at.get_indexer(pairs["report_id"]), at.get_indexer(pairs["prev_id"])
+    frames = []
+    for row in _ITEM_ROWS:
+        items, change = _cell_values(g, row, "prev_items"), _cell_values(g, row, "change")
+        frames.append(pairs.assign(row=row, this=items[cur], last=items[last], change=change[last]))
+    j = pd.concat(frames, ignore_index=True).dropna(subset=["this", "last", "change"])
+    j = j.assign(expected=j["last"] + j["change"])
+    bad = j.loc[~np.isclose(j["this"], j["expected"])]
+    if bad.empty:
+        return found()
+    cat = api.catalogue.load()
+    place = bad["row"].map({r: cat.place("active", r, "prev_items") for r in _ITEM_ROWS})
+    msg = api.join_text(place, "为 ", fmt_series(bad["this"]), "，但上一年度报告（", bad["prev_id"], "，",
+                        (bad["year"] - 1).astype(str), "年）上一年项目数量 ", fmt_series(bad["last"]), " + 本年增/减 ",
+                        fmt_series(bad["change"]), " = ", fmt_series(bad["expected"]), "（本报告 ", bad["report_id"],
+                        "），两者应相等。")
+    return found(bad["report_id"], msg, table="active", row=bad["row"], col="prev_items",
+                 expected=bad["expected"], actual=bad["this"])
+
+
 # -- copied narrative ------------------------------------------------------------------------------
 
 COPY_SECTIONS = ("overview", "problems")
@@ -276,7 +327,7 @@ def copied_text(corpus) -> pd.DataFrame:
     return found(best["report_id"], msg, expected="本单位本年度的情况", actual=best["other_id"])
 
 
-RULES = [carry_over, in_force, copied_text, duplicate_submission]
+RULES = [carry_over, in_force, prev_items, copied_text, duplicate_submission]
 
 
 @hookimpl

@@ -10,6 +10,8 @@ each table row's numbers glued together):
   its （七）总计 carries a stray number, so the columns cannot decide them) are decided by 2021's
   结转下年度 and 2023's 上年结转.
 - 石港镇 2022–2023: 2023 ``77132470`` continues 2022's 698 in force under no reading.
+- 青屿区 2019–2020 (edition 2019): rows decided by 上一年项目数量 = last year's 上一年项目数量 + 本年增/减
+  (see the section of that name below).
 """
 
 from __future__ import annotations
@@ -139,7 +141,7 @@ def test_a_report_alone_keeps_what_the_reader_decided() -> None:
 
 
 def test_normalised_json_is_decided_the_same_way(tmp_path) -> None:
-    for rep in _reports(*ALL):
+    for rep in _reports(*ALL, "qingyu_2019", "qingyu_2020"):
         (tmp_path / f"{rep['report_id']}.json").write_text(R.dumps(rep), encoding="utf-8")
     from_json, from_text = tmp_path / "json-out", tmp_path / "text-out"
     assert cli.main(["run", str(tmp_path), "--out", str(from_json), "--jobs", "1", "--quiet"]) == 0
@@ -151,7 +153,7 @@ def test_normalised_json_is_decided_the_same_way(tmp_path) -> None:
 
     a, b = keyed(from_json), keyed(from_text)
     assert a == b
-    assert sum(1 for f in a if f[1] == "STRUCT-SPLIT-BY-OTHER-YEAR") == 5
+    assert sum(1 for f in a if f[1] == "STRUCT-SPLIT-BY-OTHER-YEAR") == 5 + 3
 
 
 def test_too_many_readings_travel_capped_and_decide_nothing() -> None:
@@ -262,7 +264,8 @@ def test_other_editions_and_other_units_are_not_compared() -> None:
 def test_links_are_the_cross_report_packs_continuations() -> None:
     assert {(lk.table, lk.earlier, lk.later) for lk in year_splits.LINKS} == {
         ("active", "regulations", "regulations"), ("active", "normative_documents", "normative_documents"),
-        ("requests", "carried_next", "carried_over")}
+        *(("active", r, r) for r in cross_report._ITEM_ROWS), ("requests", "carried_next", "carried_over")}
+    assert {lk.edition for lk in year_splits.LINKS if lk.table == "active" and lk.earlier in cross_report._ITEM_ROWS} == {"2019"}
 
 
 def test_schema_takes_reports_with_and_without_readings() -> None:
@@ -291,8 +294,10 @@ def test_the_real_pingtan_series() -> None:
     for y in (2023, 2024, 2025):
         assert norm[f"pingtan-archive__pingtan-{y}"] == "other_year_conflict"
     assert "pingtan-archive__pingtan-2022" not in norm  # read in the report (its text states 88 and 698)
+    # The only rows placed: 2019's 行政许可, 其他对外管理服务事项, 行政处罚 and 行政事业性收费, by 2020's 上一年项目数量.
     placed = c.problems[c.problems["kind"] == "split_by_other_year"]
-    assert placed.empty
+    assert sorted(zip(placed["report_id"], placed["row"], strict=True)) == [
+        ("pingtan-archive__pingtan-2019", r) for r in ("fees", "licensing", "other_services", "penalty")]
 
 
 def _docs(rid: str, year: int, values: list[float]) -> dict:
@@ -335,3 +340,76 @@ def test_a_row_printed_all_zero_places_nothing() -> None:
     # It still contradicts a reading-less row: every reading against 0 in force the year before.
     c = load([_docs("a", 2020, [0, 0, 0]), _glued_docs("m", 2021, [[1, 3, 30], [1, 33, 0], [13, 3, 0]], "1330")])
     assert _problem(c, "m", "active", "normative_documents")[0] == "other_year_conflict"
+
+
+# -- edition 2019: 上一年项目数量 = last year's 上一年项目数量 + 本年增/减 ---------------------------------
+# 青屿区 2019–2020 (both edition 2019, glued like the Pingtan dumps): 行政许可 2019 ``3050112`` (8
+# readings) continues only into 2020's ``305-2140`` (glued too, every reading 305 items); 行政事业性收费
+# 2019 ``120`` into 2020's read 12, -3; 行政强制 2020 ``11010`` is decided by 2019's glued ``11011``
+# (two readings, both ending the year at 11), which itself stays open; 行政处罚 2019 ``2040`` and 2020
+# ``18-118`` continue under no reading.
+ITEMS = ["prev_items", "change", "decisions"]
+
+
+@pytest.fixture(scope="module")
+def qingyu():
+    return load(_reports("qingyu_2019", "qingyu_2020"))
+
+
+def test_edition_2019_rows_decided_by_the_next_years_items(qingyu) -> None:
+    assert _row(qingyu, "qingyu_2019", "active", "licensing", ITEMS) == ([305, 0, 112], ["value"] * 3)
+    kind, detail = _problem(qingyu, "qingyu_2019", "active", "licensing")
+    assert kind == "split_by_other_year"
+    assert "“3050112”粘连在一起，本报告内有 8 种可能的拆分" in detail
+    assert "下一年度报告（qingyu_2020，2020年）“行政许可”行的数字“305-2140”（同样粘连，有 3 种可能的拆分）" in detail
+    assert detail.endswith("上一年项目数量 305、本年增/减 0、处理决定数量 112，已按此读取")
+    assert _row(qingyu, "qingyu_2019", "active", "fees", ["prev_items", "change"]) == ([12, 0], ["value"] * 2)
+    assert "“行政事业性收费”行（上一年项目数量 12）" in _problem(qingyu, "qingyu_2019", "active", "fees")[1]
+
+
+def test_edition_2019_row_decided_by_a_glued_previous_year_that_stays_open(qingyu) -> None:
+    assert _row(qingyu, "qingyu_2020", "active", "enforcement", ITEMS) == ([11, 0, 10], ["value"] * 3)
+    assert _problem(qingyu, "qingyu_2020", "active", "enforcement")[0] == "split_by_other_year"
+    # 2019's two readings (1, 10, 11) and (11, 0, 11) both end the year at 11 items: still open.
+    assert _row(qingyu, "qingyu_2019", "active", "enforcement", ITEMS)[1] == ["unplaced"] * 3
+    assert _problem(qingyu, "qingyu_2019", "active", "enforcement")[0] == "ambiguous_split"
+    # 2020's 行政许可 readings all start from 305: the year before cannot choose among them.
+    assert _problem(qingyu, "qingyu_2020", "active", "licensing")[0] == "ambiguous_split"
+
+
+def test_edition_2019_rows_that_continue_under_no_reading_are_conflicts_in_both_years(qingyu) -> None:
+    for rid, digits in (("qingyu_2019", "2040"), ("qingyu_2020", "18-118")):
+        assert _row(qingyu, rid, "active", "penalty", ITEMS)[1] == ["unplaced"] * 3
+        kind, detail = _problem(qingyu, rid, "active", "penalty")
+        assert kind == "other_year_conflict" and f"“{digits}”" in detail and "上一年项目数量加本年增/减" in detail
+
+
+def test_edition_2019_rows_without_a_continuation_stay_as_the_reader_left_them(qingyu) -> None:
+    # 行政规范性文件 and 政府集中采购 of the 2019 edition carry nothing from one year to the next.
+    for rid in ("qingyu_2019", "qingyu_2020"):
+        for row in ("normative_documents", "procurement"):
+            assert _problem(qingyu, rid, "active", row)[0] == "ambiguous_split"
+
+
+def test_edition_2019_findings_and_the_items_rule_agree(qingyu) -> None:
+    out = run_rule([*structure.RULES, *cross_report.RULES], qingyu)
+    got = sorted(zip(out["rule_id"], out["report_id"], out["row"], strict=True))
+    assert [g for g in got if g[0] in ("STRUCT-SPLIT-BY-OTHER-YEAR", "STRUCT-SPLIT-OTHER-YEAR-CONFLICT")] == [
+        ("STRUCT-SPLIT-BY-OTHER-YEAR", "qingyu_2019", "fees"),
+        ("STRUCT-SPLIT-BY-OTHER-YEAR", "qingyu_2019", "licensing"),
+        ("STRUCT-SPLIT-BY-OTHER-YEAR", "qingyu_2020", "enforcement"),
+        ("STRUCT-SPLIT-OTHER-YEAR-CONFLICT", "qingyu_2019", "penalty"),
+        ("STRUCT-SPLIT-OTHER-YEAR-CONFLICT", "qingyu_2020", "penalty"),
+    ]
+    # 2020's 行政事业性收费 (12) continues 2019's placed 12 + 0: nothing for XR-PREV-ITEMS to say.
+    assert not [g for g in got if g[0] == "XR-PREV-ITEMS"]
+
+
+def test_real_pingtan_2019_rows_decided_by_2020() -> None:
+    got = load([read_report(REAL / f"pingtan-archive__pingtan-{y}.txt", f"pingtan-{y}") for y in (2019, 2020)])
+    for row, want in (("licensing", [396, 0, 181]), ("other_services", [10, 0, 153]), ("penalty", [2648, 0, 430])):
+        assert _row(got, "pingtan-2019", "active", row, ITEMS) == (want, ["value"] * 3)
+        assert _problem(got, "pingtan-2019", "active", row)[0] == "split_by_other_year"
+    assert _row(got, "pingtan-2019", "active", "fees", ["prev_items", "change"]) == ([35, 0], ["value"] * 2)
+    # 行政强制 ``126025``: 126 + 0 and 1260 + 2 both start one of 2020's readings of ``1262629``.
+    assert _problem(got, "pingtan-2019", "active", "enforcement")[0] == "ambiguous_split"

@@ -32,7 +32,7 @@ def test_examples(r):
 
 def test_pack_hook():
     pack = cross_report.audit_pack()
-    assert pack.name == "cross_report" and len(pack.rules) == 4
+    assert pack.name == "cross_report" and len(pack.rules) == 5
     assert all(r.category == "cross_report" for r in pack.rules)
 
 
@@ -194,3 +194,30 @@ def test_copied_text_still_found_between_units_when_one_is_submitted_twice():
     assert set(out["report_id"]) == {"a", "a_again", "b"}
     assert not ((out["report_id"] == "a") & (out["actual"] == "a_again")).any()
     assert not ((out["report_id"] == "a_again") & (out["actual"] == "a")).any()
+
+
+def test_prev_items_shows_the_sum_with_a_negative_change_and_names_both_reports():
+    c = build_corpus({"report_id": "u2019", "year": 2019, "edition": "2019", "cells": {"active/fees/prev_items": 12,
+                                                                                        "active/fees/change": -3}},
+                     {"report_id": "u2020", "year": 2020, "edition": "2019", "cells": {"active/fees/prev_items": 12}})
+    f = cross_report.prev_items.run(c)
+    assert len(f) == 1
+    f = f.iloc[0]
+    assert (f["report_id"], f["table"], f["row"], f["col"]) == ("u2020", "active", "fees", "prev_items")
+    assert (f["expected"], f["actual"]) == (9.0, 12.0)
+    assert "“行政事业性收费”行“上一年项目数量”列为 12" in f["message"]
+    assert "上一年度报告（u2019，2019年）上一年项目数量 12 + 本年增/减 -3 = 9（本报告 u2020）" in f["message"]
+
+
+def test_prev_items_only_between_two_edition_2019_reports_and_never_on_unread_cells():
+    # 2020 (edition 2019) then 2021 (edition 2021, no such column): nothing to compare.
+    c = build_corpus({"report_id": "u2020", "year": 2020, "edition": "2019", "cells": {"active/licensing/change": 9}},
+                     {"report_id": "u2021", "year": 2021})
+    assert cross_report.prev_items.run(c).empty
+    # Last year's 本年增/减 glued and unread: not a 0.
+    glued = {"report_id": "u2019", "year": 2019, "edition": "2019", "cells": {"active/licensing/change": None,
+                                                                               "active/licensing/prev_items": None},
+             "problems": [GLUED | {"table": "active", "row": "licensing"}]}
+    c = build_corpus(glued, {"report_id": "u2020", "year": 2020, "edition": "2019",
+                             "cells": {"active/licensing/prev_items": 99}})
+    assert cross_report.prev_items.run(c).empty

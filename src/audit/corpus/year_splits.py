@@ -2,17 +2,18 @@
 
 A crawler-flattened row (``行政规范性文件693665``) can have several readings that the report itself
 allows; ``audit.ingest.glued_rows`` keeps them in the ``ambiguous_split`` problem (``readings``).
-Two rows continue from one year's report into the next (the cross_report pack checks them on rows
+These rows continue from one year's report into the next (the cross_report pack checks them on rows
 that were read):
 
 - 现行有效件数 = last year's 现行有效件数 + 本年制发件数 − 本年废止件数 (规章 and 行政规范性文件, edition 2021);
+- 上一年项目数量 = last year's 上一年项目数量 + its 本年增/减 (行政许可 … 行政事业性收费, edition 2019);
 - 上年结转 = last year's 结转下年度继续办理, column by column.
 
 Once the corpus frames are built and before any rule runs, each ambiguous row is held against the
 same unit's reports of the year before and the year after (``audit.corpus.lookups.previous_reports``
 pairs them): a reading is kept when the other year's row continues it (a row read there, or any
 reading of that row when it is glued too); a reading that implies a negative stock the year before
-is none. Requests rows then go through the table's column identities again. Exactly one reading
+(or negative items at the end of its year) is none. Requests rows then go through the table's column identities again. Exactly one reading
 left, and every report it rests on says something (not a row printed all zero, which any reading
 ending in 0 "continues") and itself continues into its own other neighbour where the corpus has it
 (the generated corpus places wrong values without these two): the cells are placed (state ``value``) and the problem
@@ -52,11 +53,17 @@ class Link:
     holds: Callable[[Values, Values], bool]
     rule: str  # the continuation as a supervisor reads it
     edition: str | None = None  # both reports must be of this edition (None: any)
-    floor: Callable[[Values], float] | None = None  # of a later-year row: what it implies for the year before
+    # What a reading implies must not be negative: the stock the year before (现行有效 − 制发 + 废止),
+    # or the items at the end of the year (上一年项目数量 + 本年增/减).
+    floor: Callable[[Values], float] | None = None
 
 
 def _in_force(e: Values, lt: Values) -> bool:
     return abs(e["in_force"] + lt["issued"] - lt["repealed"] - lt["in_force"]) <= TOLERANCE
+
+
+def _prev_items(e: Values, lt: Values) -> bool:
+    return abs(e["prev_items"] + e["change"] - lt["prev_items"]) <= TOLERANCE
 
 
 def _links() -> tuple[Link, ...]:
@@ -66,10 +73,14 @@ def _links() -> tuple[Link, ...]:
                       "后一年度的现行有效件数应等于前一年度的现行有效件数加后一年度本年制发件数、减本年废止件数，"
                       "由此推得的上年现行有效件数不能为负", "2021", lambda v: v["in_force"] - v["issued"] + v["repealed"])
                  for r in ("regulations", "normative_documents"))
+    items = tuple(Link("active", r, r, ("prev_items", "change"), ("prev_items",), _prev_items,
+                       "后一年度的上一年项目数量应等于前一年度的上一年项目数量加本年增/减，项目数不能为负", "2019",
+                       lambda v: v["prev_items"] + v["change"])
+                  for r in ("licensing", "other_services", "penalty", "enforcement", "fees"))
     carry = Link("requests", "carried_next", "carried_over", cols, cols,
                  lambda e, lt: all(abs(e[c] - lt[c]) <= TOLERANCE for c in cols),
                  "后一年度“上年结转”各列应等于前一年度“结转下年度继续办理”同列")
-    return (*docs, carry)
+    return (*docs, *items, carry)
 
 
 LINKS = _links()
@@ -155,9 +166,11 @@ def _glued(keys: list[np.ndarray], readings: np.ndarray, i: int) -> Glued | None
     if not isinstance(r, Mapping) or r.get("capped") or not r.get("values"):
         return None
     cols = list(r["cols"])
-    if keys[1][i] == "active" and "in_force" not in cols:
-        return None  # a 2019-edition row: nothing continues from one year to the next
-    return Glued(at=i, report=str(keys[0][i]), table=str(keys[1][i]), row=str(keys[2][i]), digits=str(r.get("digits") or ""),
+    table, row = str(keys[1][i]), str(keys[2][i])
+    links = [lk for lk in LINKS if lk.table == table and row in (lk.earlier, lk.later)]
+    if links and not any({*lk.earlier_cols, *lk.later_cols} <= set(cols) for lk in links):
+        return None  # e.g. 规章 of the 2019 edition: nothing in it continues from one year to the next
+    return Glued(at=i, report=str(keys[0][i]), table=table, row=row, digits=str(r.get("digits") or ""),
                  readings=[dict(zip(cols, map(float, v), strict=True)) for v in r["values"]])
 
 
@@ -254,8 +267,9 @@ def _editions_fit(lk: Link, edition: dict, a: str, b: str) -> bool:
 
 
 def _admissible(lk: Link, later: Values) -> bool:
-    """A reading of a later-year row is possible only if the row it continues could exist: the
-    stock it implies for the year before (现行有效 − 制发 + 废止) is not negative."""
+    """A reading is possible only if what it implies could exist: the stock it implies for the
+    year before (现行有效 − 制发 + 废止) or its items at the end of the year (上一年项目数量 + 本年增/减)
+    is not negative."""
     return lk.floor is None or lk.floor(later) >= -TOLERANCE
 
 

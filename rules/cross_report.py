@@ -163,6 +163,22 @@ def _join_rows(pairs: pd.DataFrame, cur: pd.DataFrame, prev: pd.DataFrame, n_rep
 _IN_FORCE_ROWS = ("regulations", "normative_documents")
 
 
+def _active_rows_of_pairs(corpus, edition: str, rows: tuple[str, ...], this: dict[str, str],
+                          last: dict[str, str]) -> pd.DataFrame:
+    """One line per consecutive pair of ``edition`` reports and row of ``rows`` of table 二: the
+    pair (``consecutive_pairs``), ``row``, then for each name of ``this`` / ``last`` the cell of that
+    column in this / last year's report; lines with any cell unknown or unsure are left out."""
+    pairs = consecutive_pairs(corpus)
+    pairs = pairs.loc[(pairs["edition"] == edition) & (pairs["prev_edition"] == edition)]
+    g = api.grid(corpus, "active")
+    at = pd.Index(g.ids)
+    cur, prev = at.get_indexer(pairs["report_id"]), at.get_indexer(pairs["prev_id"])
+    frames = [pairs.assign(row=row, **{name: _cell_values(g, row, col)[cur] for name, col in this.items()},
+                           **{name: _cell_values(g, row, col)[prev] for name, col in last.items()})
+              for row in rows]
+    return pd.concat(frames, ignore_index=True).dropna(subset=[*this, *last])
+
+
 def _cell_values(g: api.Grid, row: str, col: str) -> np.ndarray:
     """One cell per report of the grid (printed blank = 0), NaN where absent or unsure; a trailing
     NaN for position -1 (a report not in the grid)."""
@@ -194,19 +210,8 @@ def _cell_values(g: api.Grid, row: str, col: str) -> np.ndarray:
     ]},
 )
 def in_force(corpus) -> pd.DataFrame:
-    pairs = consecutive_pairs(corpus)
-    pairs = pairs.loc[(pairs["edition"] == "2021") & (pairs["prev_edition"] == "2021")]
-    if pairs.empty:
-        return found()
-    g = api.grid(corpus, "active")
-    at = pd.Index(g.ids)
-    cur, last = at.get_indexer(pairs["report_id"]), at.get_indexer(pairs["prev_id"])
-    frames = []
-    for row in _IN_FORCE_ROWS:
-        vals = {col: _cell_values(g, row, col) for col in ("issued", "repealed", "in_force")}
-        frames.append(pairs.assign(row=row, issued=vals["issued"][cur], repealed=vals["repealed"][cur],
-                                   this=vals["in_force"][cur], last=vals["in_force"][last]))
-    j = pd.concat(frames, ignore_index=True).dropna(subset=["issued", "repealed", "this", "last"])
+    j = _active_rows_of_pairs(corpus, "2021", _IN_FORCE_ROWS, this={"issued": "issued", "repealed": "repealed",
+                                                                    "this": "in_force"}, last={"last": "in_force"})
     j = j.assign(expected=j["last"] + j["issued"] - j["repealed"])
     bad = j.loc[~np.isclose(j["this"], j["expected"])]
     if bad.empty:
@@ -245,18 +250,8 @@ _ITEM_ROWS = ("licensing", "other_services", "penalty", "enforcement", "fees")
     ]},
 )
 def prev_items(corpus) -> pd.DataFrame:
-    pairs = consecutive_pairs(corpus)
-    pairs = pairs.loc[(pairs["edition"] == "2019") & (pairs["prev_edition"] == "2019")]
-    if pairs.empty:
-        return found()
-    g = api.grid(corpus, "active")
-    at = pd.Index(g.ids)
-    cur, last = at.get_indexer(pairs["report_id"]), at.get_indexer(pairs["prev_id"])
-    frames = []
-    for row in _ITEM_ROWS:
-        items, change = _cell_values(g, row, "prev_items"), _cell_values(g, row, "change")
-        frames.append(pairs.assign(row=row, this=items[cur], last=items[last], change=change[last]))
-    j = pd.concat(frames, ignore_index=True).dropna(subset=["this", "last", "change"])
+    j = _active_rows_of_pairs(corpus, "2019", _ITEM_ROWS, this={"this": "prev_items"},
+                              last={"last": "prev_items", "change": "change"})
     j = j.assign(expected=j["last"] + j["change"])
     bad = j.loc[~np.isclose(j["this"], j["expected"])]
     if bad.empty:

@@ -1,9 +1,9 @@
 """Reading normalised report JSON (``audit normalise`` output, or another tool's) as input.
 
 A corpus read once is audited again without re-reading the published files, and other tools'
-output can be audited. Every file is checked against the report schema the package ships (the
-same fastjsonschema check the workers use); a file that is not JSON, not a normalised report,
-of a ``schema_version`` this version of the tool cannot read, or that breaks the schema becomes a
+output can be audited. Every file is checked against the report schema the package ships
+(``audit.contracts.report.is_valid``, compiled once); a file that is not JSON, not a normalised
+report, of a ``schema_version`` this version of the tool cannot read, or that breaks the schema becomes a
 report with an ``unreadable`` problem saying so in Chinese (a ``PARSE-UNREADABLE`` finding), never
 a silently skipped file. A valid report is taken as it is, its ``source`` (the published file it
 was read from) kept, so findings and scorecard trace back to that file; only ``report_id`` is the

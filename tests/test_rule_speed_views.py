@@ -147,3 +147,78 @@ def test_mentions_section_by_section_are_the_joined_texts_searched(real):
     assert got[: len(_MENTION_TEXTS)].tolist() == [False, True, True, True, True, True, False, True, False, False]
     some = ids[[2, 0, 5]]
     np.testing.assert_array_equal(corrections._mentioned(c, some), corrections._mentioned_joined(c, some))
+
+
+# -- PROB-TEMPLATE, PROB-SAME-AS-LAST, YOY-TEXT-REPEATED on integer codes ------------------------------
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> Corpus:
+    """400 generated reports: units with consecutive years, template sentences shared by many."""
+    import sys
+    import warnings
+
+    from audit.ingest.normalise import read_report
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    import generate as gen
+
+    folder = tmp_path_factory.mktemp("gen400")
+    gen.write_corpus(400, folder, seed=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return load([read_report(p, p.stem) for p in sorted(folder.iterdir())])
+
+
+def _both_ways(corpus: Corpus, monkeypatch, rule) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A rule's findings on the integer codes, and on the sentence strings (no codes)."""
+    from audit.rules import problems_section
+
+    fast = rule.run(_fresh(corpus))
+    with monkeypatch.context() as m:
+        m.setattr(problems_section, "_problem_codes", lambda c: None)
+        slow = rule.run(_fresh(corpus))
+    return fast, slow
+
+
+@pytest.mark.parametrize("which", ["PROB-TEMPLATE", "PROB-SAME-AS-LAST"])
+@pytest.mark.parametrize("source", ["generated", "real"])
+def test_problem_rules_on_codes_are_the_rules_on_strings(request, monkeypatch, which, source):
+    from audit.rules import problems_section
+
+    corpus = request.getfixturevalue(source)
+    rule = next(r for r in problems_section.RULES if r.id == which)
+    fast, slow = _both_ways(corpus, monkeypatch, rule)
+    key = ["report_id", "message"]
+    pd.testing.assert_frame_equal(fast.sort_values(key).reset_index(drop=True),
+                                  slow.sort_values(key).reset_index(drop=True))
+    if source == "generated":
+        assert len(fast) > 10
+
+
+def test_problem_codes_are_the_distinct_problem_sentences(generated):
+    from audit.rules import problems_section
+
+    c = _fresh(generated)
+    codes = problems_section._problem_codes(c)
+    s = problems_section._problem_sentences(_fresh(generated))
+    ids = c.reports["report_id"].astype(str).to_numpy(dtype=object)
+    assert ids[codes["report"]].tolist() == s["report_id"].tolist()
+    assert api.sentence_rows(c).texts[codes["text"]].tolist() == s["text"].tolist()
+    np.testing.assert_array_equal(pd.factorize(codes["unit"])[0], pd.factorize(s["unit"])[0])
+
+
+@pytest.mark.parametrize("source", ["generated", "real"])
+def test_repeated_sentences_on_codes_are_the_joins(request, source):
+    from audit.rules import year_over_year
+
+    c = _fresh(request.getfixturevalue(source))
+    pairs, keys = api.previous_reports(c), api.sentence_keys(c)
+    pos = pairs.assign(r=api.report_positions(c, pairs["report_id"]), p=api.report_positions(c, pairs["prev_id"]))
+    n, rep = year_over_year._repeated_by_code(keys["report"].to_numpy(), keys["text"].to_numpy(), pos["r"].to_numpy(),
+                                              pos["p"].to_numpy(), len(c.reports))
+    n2, rep2 = year_over_year._repeated_by_join(keys, pos)
+    np.testing.assert_array_equal(n.index.to_numpy(), n2.index.to_numpy())
+    np.testing.assert_array_equal(n.to_numpy(), n2.to_numpy())
+    np.testing.assert_array_equal(rep.to_numpy(), rep2.to_numpy())
+    if source == "generated":
+        assert len(n) > 100 and rep.sum() > 0

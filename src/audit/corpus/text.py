@@ -68,7 +68,8 @@ class NumberLines:
     def containing(self, literal: str) -> np.ndarray:
         """Positions of the reports whose lines contain ``literal``."""
         hits = np.fromiter((m.start() for m in re.finditer(re.escape(literal), self.text)), dtype=np.int64)
-        return np.unique(self.report_at(hits))
+        at = np.sort(self.report_at(hits))  # sorted already (hits in text order); np.unique hashes, far slower
+        return at[np.r_[True, at[1:] != at[:-1]]] if len(at) else at
 
 
 def number_lines(corpus: Corpus) -> NumberLines:

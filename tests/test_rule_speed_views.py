@@ -222,3 +222,24 @@ def test_repeated_sentences_on_codes_are_the_joins(request, source):
     np.testing.assert_array_equal(rep.to_numpy(), rep2.to_numpy())
     if source == "generated":
         assert len(n) > 100 and rep.sum() > 0
+
+
+# -- texts_contain: literals section by section ----------------------------------------------------
+
+@pytest.mark.parametrize("literals", [["处理费"], ["考核", "评议", "追究", "问责"], ["", "。\n一", "国务院令第492号"]])
+def test_texts_contain_is_the_joined_texts_searched(real, literals):
+    c = _with_awkward_sections(real)
+    ids = pd.Index([*c.reports["report_id"].astype(str).tolist()[::2], "no-such-report"])
+    got = api.texts_contain(c, ids, literals)
+    joined = c.report_text().reindex(ids).fillna("")
+    expected = np.array([[w in t for w in literals] for t in joined.tolist()], dtype=bool).reshape(len(ids), -1)
+    np.testing.assert_array_equal(got, expected)
+    assert got.shape == (len(ids), len(literals))
+    assert not got[-1, [j for j, w in enumerate(literals) if w]].any()
+
+
+def test_texts_contain_of_a_report_without_sections(real):
+    gone = str(real.reports["report_id"].iloc[0])
+    c = _fresh(real, sections=real.sections.loc[real.sections["report_id"].astype(str) != gone].reset_index(drop=True))
+    got = api.texts_contain(c, pd.Index([gone, str(real.reports["report_id"].iloc[1])]), ["", "的"])
+    assert got.tolist() == [[True, False], [True, True]]

@@ -135,3 +135,8 @@ __all__ += ["report_texts"]
 from audit.corpus.sentences import SentenceRows, sentence_rows  # noqa: E402
 
 __all__ += ["SentenceRows", "sentence_rows"]
+
+# Literals in some reports' full texts, section by section (no joined copy of the texts).
+from audit.corpus.text import texts_contain  # noqa: E402
+
+__all__ += ["texts_contain"]

@@ -89,8 +89,11 @@ def _known_from_grid(corpus: Corpus, table: str, keys: list[str], out: np.ndarra
     k, i, j = (np.array([x[n] for x in at if x[1] >= 0 and x[2] >= 0], dtype=np.int64) for n in range(3))
     if not len(k):
         return
-    v = np.where(g.blank[:, i, j], 0.0, g.value[:, i, j])  # [report, key], all keys in one gather
-    v[g.unsure[:, i, j]] = np.nan
+    # [report, key], all keys in one gather along the flattened (row, col) axis (a tenth of the
+    # time of ``g.value[:, i, j]``, which numpy's advanced indexing walks cell by cell).
+    flat, shape = i * len(g.cols) + j, (g.value.shape[0], len(g.rows) * len(g.cols))
+    v = np.where(g.blank.reshape(shape)[:, flat], 0.0, g.value.reshape(shape)[:, flat])
+    v[g.unsure.reshape(shape)[:, flat]] = np.nan
     pos = report_positions(corpus, g.ids)
     if len(pos) == len(out) and (pos == np.arange(len(pos))).all():  # the grid's reports are the corpus'
         out[:, k] = v

@@ -243,3 +243,42 @@ def test_texts_contain_of_a_report_without_sections(real):
     c = _fresh(real, sections=real.sections.loc[real.sections["report_id"].astype(str) != gone].reset_index(drop=True))
     got = api.texts_contain(c, pd.Index([gone, str(real.reports["report_id"].iloc[1])]), ["", "的"])
     assert got.tolist() == [[True, False], [True, True]]
+
+
+# -- duplicate submissions: content hashed only where it is compared -----------------------------------
+
+@pytest.mark.parametrize("shuffled", [False, True])
+def test_content_hash_of_some_reports_is_theirs_among_all(real, shuffled):
+    from audit.rules import duplicates
+
+    c = _fresh(real, cells=real.cells.sample(frac=1.0, random_state=1).reset_index(drop=True)) if shuffled else real
+    ids = c.reports["report_id"].astype(str).to_numpy(dtype=object)
+    every = duplicates._content_hash(_fresh(c), ids)
+    some = ids[[5, 1, 3]]
+    np.testing.assert_array_equal(duplicates._content_hash(_fresh(c), some), every[[5, 1, 3]])
+    assert len(set(every.tolist())) == len(ids)
+
+
+def test_duplicate_groups_compare_content_only_where_it_decides(real):
+    """Two copies without year (grouped by content), one unit and year twice (content differs)."""
+    from audit.rules import duplicates
+
+    rep = real.reports
+    first, second, third = (str(x) for x in rep["report_id"].iloc[:3])
+    copy = rep.loc[rep["report_id"].astype(str) == first].assign(report_id="copy-of-first")
+    reports = pd.concat([rep, copy], ignore_index=True).astype(rep.dtypes.to_dict())
+    reports.loc[reports["report_id"].astype(str).isin([first, "copy-of-first"]), "year"] = pd.NA
+    reports.loc[reports["report_id"].astype(str) == third, ["unit", "year"]] = reports.loc[
+        reports["report_id"].astype(str) == second, ["unit", "year"]].to_numpy()
+    sec = real.sections
+    sec = pd.concat([sec, sec.loc[sec["report_id"].astype(str) == first].assign(report_id="copy-of-first")],
+                    ignore_index=True).astype(sec.dtypes.to_dict())
+    cells = real.cells
+    dup_cells = cells.loc[cells["report_id"].astype(str) == first].assign(report_id="copy-of-first")
+    cells = pd.concat([cells.astype({"report_id": object}), dup_cells.astype({"report_id": object})],
+                      ignore_index=True).astype({"report_id": "category"})
+    c = Corpus(reports=reports, sections=sec, cells=cells, problems=real.problems)
+    g = duplicates._duplicate_groups(c).set_index("report_id")
+    assert g.loc[first, "group"] == g.loc["copy-of-first", "group"] and g.loc[first, "identical"]
+    assert g.loc[second, "group"] == g.loc[third, "group"] and not g.loc[second, "identical"]
+    assert len(g) == 4

@@ -4,7 +4,8 @@ Parsing 100,000 raw files takes many minutes and is not what this measures, so t
 pickled ``audit.corpus.loader.Corpus`` (e.g. 10,000 generated reports) *tiled* up to N: each tile gets new
 report ids (``t<k>_<id>``) and its units a per-tile suffix (``（第k组）``, in the unit field and in
 the text), so a unit's consecutive years pair up within its tile exactly as in the original and
-cross-report pairs stay as frequent as in a real corpus. Nothing is written into the repository.
+cross-report pairs stay as frequent as in a real corpus. With N equal to the corpus' size the
+corpus is used as it is (no tiling, no renamed units). Nothing is written into the repository.
 
     python benchmarks/bench_rules.py 100000 --corpus /tmp/c10k.pkl [--repeat 3]
     python benchmarks/bench_rules.py 10000 --raw /tmp/g10k          # parse raw files first (slow)
@@ -149,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
         with open(args.save, "wb") as fh:
             pickle.dump(fresh(base), fh, protocol=pickle.HIGHEST_PROTOCOL)
     t = time.perf_counter()
-    corpus = tile(base, args.n)
+    corpus = base if args.n == len(base) else tile(base, args.n)  # N = the corpus' size: the corpus as it is
     del base
     print(f"N = {len(corpus):,} reports, {len(corpus.cells):,} cells, {len(corpus.sections):,} sections "
           f"(tiled in {time.perf_counter() - t:.1f} s)")

@@ -73,8 +73,9 @@ def _unsure(corpus, table: str, row: str, report_codes: np.ndarray, col_codes: n
     if i < 0 or not len(report_codes):
         return np.zeros(len(report_codes), dtype=bool)
     cc = api.cell_codes(corpus)
-    at = pd.Index(g.ids).get_indexer(pd.Index(cc.report_ids)[report_codes])
-    j = g.cols.get_indexer(cc.cols[col_codes])
+    # Looked up once per report and per column code, then gathered per cell (no string per cell).
+    at = pd.Index(g.ids).get_indexer(pd.Index(cc.report_ids))[report_codes]
+    j = g.cols.get_indexer(cc.cols)[col_codes]
     ok = (at >= 0) & (j >= 0)
     out = np.zeros(len(report_codes), dtype=bool)
     out[ok] = g.unsure[at[ok], i, j[ok]]

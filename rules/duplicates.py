@@ -36,13 +36,15 @@ def _content_hash(corpus, ids: np.ndarray) -> np.ndarray:
     bits; per report the hashes are summed (order-free; uint64 wraps around)."""
     sec = corpus.sections
     index = pd.Index(ids)
-    # Each section hashed on its own (no joined copy of the corpus text), mixed with its position.
-    texts = sec["text"].astype(str).to_numpy(dtype=object)
-    sec_h = np.fromiter(map(hash, texts), dtype=np.int64, count=len(texts)).view(np.uint64)
-    sec_h = _mix(sec_h ^ _mix(sec["position"].to_numpy().astype(np.uint64)))
+    # Each section of these reports hashed on its own (no joined copy of the corpus text), mixed
+    # with its position.
     at = index.get_indexer(sec["report_id"].astype(str).to_numpy(dtype=object))
+    mine = np.flatnonzero(at >= 0)
+    texts = sec["text"].astype(str).to_numpy(dtype=object)[mine]
+    sec_h = np.fromiter(map(hash, texts), dtype=np.int64, count=len(texts)).view(np.uint64)
+    sec_h = _mix(sec_h ^ _mix(sec["position"].to_numpy()[mine].astype(np.uint64)))
     h = np.zeros(len(ids), dtype=np.uint64)
-    np.add.at(h, at[at >= 0], sec_h[at >= 0])
+    np.add.at(h, at[mine], sec_h)
     cells = corpus.cells
     if len(cells):
         def codes(col: str) -> tuple[np.ndarray, pd.Index]:
@@ -59,21 +61,23 @@ def _content_hash(corpus, ids: np.ndarray) -> np.ndarray:
         summed = np.zeros(len(ids), dtype=np.uint64)
         for lo in range(0, len(cells), _BLOCK):  # blocks: the temporaries stay in the CPU cache
             b = slice(lo, lo + _BLOCK)
-            slot = np.zeros(len(value[b]), dtype=np.int64)
+            at = at_of[rep[b]]
+            ok = at >= 0
+            if not ok.any():  # no cell of these reports
+                continue
+            take = slice(None) if ok.all() else np.flatnonzero(ok)  # only the cells of these reports
+            at = at[take]
+            slot = np.zeros(len(at), dtype=np.int64)
             for col in ("table", "row", "col"):  # (table, row, col) as one number, in place
                 c, names = codes_of[col]
                 slot *= len(names) + 1
-                slot += c[b]
+                slot += c[b][take]
                 slot += 1
             cell_h = slot.view(np.uint64)
             cell_h *= _M1
-            cell_h ^= _mix(value[b]) * _M2
-            cell_h ^= raw_h[codes_of["raw"][0][b]] * _M3  # code -1 (no raw text) reads the last entry
+            cell_h ^= _mix(value[b][take]) * _M2
+            cell_h ^= raw_h[codes_of["raw"][0][b][take]] * _M3  # code -1 (no raw text) reads the last entry
             cell_h = _mix(cell_h)
-            at = at_of[rep[b]]
-            ok = at >= 0
-            if not ok.all():
-                at, cell_h = at[ok], cell_h[ok]
             if len(at) and not (np.diff(at) < 0).any():  # cells in report order (the usual case)
                 first = np.flatnonzero(np.r_[True, at[1:] != at[:-1]])
                 summed[at[first]] += np.add.reduceat(cell_h, first)  # each report once per block
@@ -105,13 +109,18 @@ def _duplicate_groups(corpus) -> pd.DataFrame:
     if len(r) < 2:
         return pd.DataFrame(columns=cols)
     ids = r["report_id"].to_numpy(dtype=object)
-    content = _content_hash(corpus, ids)
     unit = r["unit"].astype(object).where(r["unit"].notna(), None)
     unit = unit.map(lambda u: u.strip() if isinstance(u, str) else None).replace("", None)
     year = r["year"].astype("Int64")
     named = (unit.notna() & year.notna()).to_numpy()
-    key = np.where(named, "u\x00" + unit.fillna("").astype(str) + "\x00" + year.astype(str),
-                   "c\x00" + pd.Series(content.astype(str), index=r.index))
+    unit_year = "u\x00" + unit.fillna("").astype(str) + "\x00" + year.astype(str)
+    # The content is compared only for a report without unit or year and within a group of one
+    # unit and year: only those reports are hashed.
+    named_twice = named & unit_year.map(unit_year[named].value_counts()).fillna(0).ge(2).to_numpy()
+    need = np.flatnonzero(~named | named_twice)
+    content = np.zeros(len(ids), dtype=np.uint64)
+    content[need] = _content_hash(corpus, ids[need])
+    key = np.where(named, unit_year, "c\x00" + pd.Series(content.astype(str), index=r.index))
     key = pd.Series(key, index=r.index)
     size = key.map(key.value_counts())
     dup = (size >= 2).to_numpy()

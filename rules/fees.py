@@ -25,8 +25,8 @@ from audit.api import (
     hookimpl,
     joined_by_report,
     known_cells,
-    report_texts,
     rule,
+    texts_contain,
     unreadable,
 )
 
@@ -115,8 +115,7 @@ def overdue_unmentioned(corpus) -> pd.DataFrame:
     cand = v.loc[(v > 0) & left]
     if cand.empty:
         return found()
-    text = report_texts(corpus, cand.index)
-    bad = cand.loc[~text.str.contains("处理费", regex=False).to_numpy()]
+    bad = cand.loc[~texts_contain(corpus, cand.index, ["处理费"])[:, 0]]
     msg = ("「三、收到和处理政府信息公开申请情况」表“（六）其他处理”第 2 项（申请人逾期未按收费通知要求缴纳费用）为 "
            + bad.astype(int).astype(str) + "，说明发出过收费通知，但正文未说明信息处理费的收取情况。")
     return found(pd.Series(bad.index, dtype=object), msg, table="requests", row="other_overdue_fee", col="total",

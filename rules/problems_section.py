@@ -25,8 +25,10 @@ from audit.api import (
     joined_by_report,
     option,
     previous_reports,
+    report_positions,
     rule,
     sentence_keys,
+    sentence_rows,
     sentences,
     unreadable,
 )
@@ -39,6 +41,13 @@ PROBLEM_WORDS = (r"问题|不足|短板|薄弱|差距|有待|不够|欠缺|不�
                  r"偏少|偏低|较少|单一|不深|不细|不全面|亟需|仍需|还需|困难")
 MEASURE_WORDS = r"改进|加强|完善|推进|提升|提高|健全|落实|强化|优化|规范|下一步|将|计划|整改|建立|开展|加大|推动|做好|措施"
 DEFAULT_TEMPLATE_REPORTS = 5
+
+
+def _distinct(a: np.ndarray) -> np.ndarray:
+    """``np.unique(a)`` by sorting (numpy 2's hash-based unique of integers is ~100 times slower
+    at a million values)."""
+    a = np.sort(a)
+    return a[np.r_[True, a[1:] != a[:-1]]] if len(a) else a
 
 
 def _problems_text(corpus) -> pd.Series:
@@ -131,6 +140,28 @@ def _compute_problem_sentences(corpus) -> pd.DataFrame:
     return s.assign(unit=pd.Series(unit[keys["report"].to_numpy()[at]], index=s.index, dtype="str"))
 
 
+def _problem_codes(corpus) -> dict[str, np.ndarray] | None:
+    """Section 五's distinct (report, text) sentences as integers, in sentence order: ``report``
+    (position in ``corpus.reports``), ``text`` (code, ``sentence_rows(corpus).texts[text]``) and
+    ``unit`` (code of the trimmed unit name, the report id for a report without one); None when
+    some sentence's report is not in the reports frame (the string path decides then)."""
+    def compute(c):
+        rows = sentence_rows(c)
+        problems = (c.sections["canonical"] == "problems").to_numpy()[rows.section]
+        report, text = rows.report[problems], rows.text[problems]
+        if (report < 0).any():
+            return None
+        span = max(int(text.max()) + 1, 1) if len(text) else 1
+        _, first = np.unique(report * span + text, return_index=True)
+        first.sort()  # the first of each (report, text), in sentence order
+        report, text = report[first], text[first]
+        unit = c.reports["unit"].astype(object)
+        unit = unit.where(unit.notna(), c.reports["report_id"]).astype(str).str.strip()
+        unit_code, _ = pd.factorize(unit.to_numpy(dtype=object))
+        return {"report": report, "text": text, "unit": unit_code[report]}
+    return corpus.derived("problems_section:codes", compute)
+
+
 _BOILER = ("存在的问题：一是政务公开工作有待进一步加强。二是信息公开的及时性有待提高。"
            "改进情况：下一步，我们将进一步加强政务公开工作，不断提升公开质量。")
 
@@ -153,15 +184,32 @@ _BOILER = ("存在的问题：一是政务公开工作有待进一步加强。�
 )
 def template_only(corpus) -> pd.DataFrame:
     need = int(option(corpus, "template_reports", DEFAULT_TEMPLATE_REPORTS))
-    s = _problem_sentences(corpus)
-    if s.empty:
-        return found()
-    # On integer codes: units per sentence text, then per report (in report id order, as a groupby).
-    text, _ = pd.factorize(s["text"])
-    unit, units = pd.factorize(s["unit"])
-    pair = np.unique(text.astype(np.int64) * max(len(units), 1) + unit)
-    others = np.bincount(pair // max(len(units), 1), minlength=text.max() + 1)[text] - 1
-    report, ids = pd.factorize(s["report_id"], sort=True)
+    codes = _problem_codes(corpus)
+    if codes is None:
+        s = _problem_sentences(corpus)
+        if s.empty:
+            return found()
+        text, unit = pd.factorize(s["text"])[0], pd.factorize(s["unit"])[0]
+        report, ids = pd.factorize(s["report_id"], sort=True)
+    else:
+        if not len(codes["text"]):
+            return found()
+        text, unit = codes["text"], codes["unit"]
+        ids = corpus.reports["report_id"].astype(str).to_numpy(dtype=object)
+        present = _distinct(codes["report"])
+        present = present[np.argsort(ids[present], kind="stable")]  # numbered in report id order
+        rank = np.full(len(ids), -1, dtype=np.int64)
+        rank[present] = np.arange(len(present))
+        report, ids = rank[codes["report"]], ids[present]
+    return _template_findings(need, text, unit, report, ids)
+
+
+def _template_findings(need: int, text: np.ndarray, unit: np.ndarray, report: np.ndarray, ids) -> pd.DataFrame:
+    """PROB-TEMPLATE on integer codes of the distinct (report, text) sentences: units per
+    sentence text, then per report (``report`` numbers ``ids``, in report id order)."""
+    n_units = max(int(unit.max()) + 1, 1)
+    pair = _distinct(text.astype(np.int64) * n_units + unit)
+    others = np.bincount(pair // n_units, minlength=text.max() + 1)[text] - 1
     order = np.argsort(report, kind="stable")
     first = np.flatnonzero(np.r_[True, np.diff(report[order]) != 0])
     per = pd.DataFrame({"n": np.bincount(report, minlength=len(ids)),
@@ -191,20 +239,59 @@ def template_only(corpus) -> pd.DataFrame:
 )
 def same_as_last(corpus) -> pd.DataFrame:
     pairs = previous_reports(corpus)
-    s = _problem_sentences(corpus)
-    if pairs.empty or s.empty:
+    codes = _problem_codes(corpus)
+    if pairs.empty:
         return found()
+    cur_at, prev_at = report_positions(corpus, pairs["report_id"]), report_positions(corpus, pairs["prev_id"])
+    if codes is None or not pairs["report_id"].is_unique or (cur_at < 0).any() or (prev_at < 0).any():
+        if _problem_sentences(corpus).empty:
+            return found()
+        per = _same_as_last_by_name(corpus, pairs)
+    elif not len(codes["text"]):
+        return found()
+    else:
+        per = _same_as_last_by_code(corpus, codes, pairs, cur_at, prev_at)
+    bad = per.loc[per["n"] == per["seen"]]
+    msg = (_TITLE + "中写明问题的 " + bad["n"].astype(str) + " 句话与本单位上一年度报告（" + bad["prev_id"] + "，"
+           + (bad["year"] - 1).astype(str) + "年）第五部分一字不差，请核对上年的改进情况是否落实。")
+    return found(bad["report_id"], msg, expected="本年度的问题", actual="与" + bad["prev_id"] + "相同")
+
+
+def _same_as_last_by_code(corpus, codes: dict[str, np.ndarray], pairs: pd.DataFrame, cur_at: np.ndarray,
+                          prev_at: np.ndarray) -> pd.DataFrame:
+    """``_same_as_last_by_name`` on integer codes (each report in at most one pair)."""
+    texts = sentence_rows(corpus).texts
+    distinct = _distinct(codes["text"])  # template sentences repeat: each distinct one read once
+    states = pd.Series(texts[distinct], dtype=object).str.replace(_NEGATED, "", regex=True).str.contains(
+        PROBLEM_WORDS, regex=True).to_numpy(dtype=bool)
+    says = np.zeros(len(texts), dtype=bool)
+    says[distinct[states]] = True
+    keep = says[codes["text"]]
+    r, t = codes["report"][keep], codes["text"][keep]
+    known = np.sort(r * len(texts) + t)  # every (report, text) stating a problem
+    pair_of = np.full(len(corpus.reports), -1, dtype=np.int64)
+    pair_of[cur_at] = np.arange(len(pairs))
+    j = pair_of[r]
+    t, j = t[j >= 0], j[j >= 0]
+    want = prev_at[j] * len(texts) + t
+    at = np.minimum(np.searchsorted(known, want), max(len(known) - 1, 0))
+    seen = known[at] == want if len(known) else np.zeros(len(want), dtype=bool)
+    n, hits = np.bincount(j, minlength=len(pairs)), np.bincount(j[seen], minlength=len(pairs))
+    per = pairs.loc[n > 0, ["report_id", "prev_id", "year"]].assign(n=n[n > 0], seen=hits[n > 0])
+    return per.sort_values("report_id", kind="stable").reset_index(drop=True)  # as the groupby orders them
+
+
+def _same_as_last_by_name(corpus, pairs: pd.DataFrame) -> pd.DataFrame:
+    """PROB-SAME-AS-LAST's counts per (report_id, prev_id, year) from the sentence strings: n
+    sentences stating a problem, seen of them in the previous report."""
+    s = _problem_sentences(corpus)
     codes, texts = pd.factorize(s["text"])  # template sentences repeat: each distinct one read once
     states = pd.Series(texts, dtype=object).str.replace(_NEGATED, "", regex=True).str.contains(PROBLEM_WORDS, regex=True)
     s = s.loc[states.to_numpy(dtype=bool)[codes]] if len(codes) else s
     cur = s.merge(pairs[["report_id", "prev_id", "year"]], on="report_id")
     prev = s[["report_id", "text"]].rename(columns={"report_id": "prev_id"}).assign(seen=True)
     cur = cur.merge(prev, on=["prev_id", "text"], how="left")
-    per = cur.groupby(["report_id", "prev_id", "year"]).agg(n=("text", "size"), seen=("seen", "count")).reset_index()
-    bad = per.loc[per["n"] == per["seen"]]
-    msg = (_TITLE + "中写明问题的 " + bad["n"].astype(str) + " 句话与本单位上一年度报告（" + bad["prev_id"] + "，"
-           + (bad["year"] - 1).astype(str) + "年）第五部分一字不差，请核对上年的改进情况是否落实。")
-    return found(bad["report_id"], msg, expected="本年度的问题", actual="与" + bad["prev_id"] + "相同")
+    return cur.groupby(["report_id", "prev_id", "year"]).agg(n=("text", "size"), seen=("seen", "count")).reset_index()
 
 
 RULES = [no_problem, no_measure, template_only, same_as_last]

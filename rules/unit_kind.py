@@ -15,6 +15,8 @@ unknown kind is never checked.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -25,13 +27,16 @@ from audit.api import (
     hookimpl,
     known_cells,
     option,
-    report_texts,
     rule,
+    texts_contain,
     unit_kinds,
     unreadable,
 )
 
 ART50 = {"工作考核": r"考核", "社会评议": r"评议", "责任追究": r"追究|问责"}
+# Each pattern is literals joined by |: a report mentions an item when its text holds one of them.
+_ART50_WORDS = {item: tuple(p.split("|")) for item, p in ART50.items()}
+assert all(re.escape(w) == w for words in _ART50_WORDS.values() for w in words)
 # National bodies (国务院部门) make 规章, and a government's 办公厅/办公室 or 司法 bureau reports the
 # government's own 规章 (上海市人民政府办公厅 does): never flagged, whatever their kind.
 MAY_REPORT_RULES = r"^(?:国务院|国家|中华人民共和国|中国)|部$|人民政府办公(?:厅|室)$|司法(?:局|厅)$"
@@ -65,8 +70,11 @@ def art50_missing(corpus) -> pd.DataFrame:
     gov = k.index[k.isin(["人民政府", "乡镇"]).to_numpy()]
     if not len(gov):
         return found()
-    text = report_texts(corpus, gov)
-    lacking = pd.DataFrame({item: ~text.str.contains(p, regex=True) for item, p in ART50.items()})
+    words = [w for ws in _ART50_WORDS.values() for w in ws]
+    has = texts_contain(corpus, gov, words)
+    col = {w: j for j, w in enumerate(words)}
+    lacking = pd.DataFrame({item: ~has[:, [col[w] for w in ws]].any(axis=1) for item, ws in _ART50_WORDS.items()},
+                           index=pd.Index(gov, name="report_id"))
     bad = lacking.loc[lacking.any(axis=1)]
     items = bad.astype(object).dot(pd.Series([f"{c}、" for c in ART50], index=list(ART50))).str.rstrip("、")
     msg = "人民政府的年度报告应当包括工作考核、社会评议和责任追究结果情况（条例第五十条），本报告未提及：" + items + "。"

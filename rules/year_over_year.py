@@ -44,6 +44,13 @@ _TEXT_2024_NEW = {"overview": "2024年，本单位聚焦营商环境优化，推
                   "problems": "存在的问题：公开专栏更新不够及时。改进情况：建立专栏更新台账，每月通报。"}
 
 
+def _distinct(a: np.ndarray) -> np.ndarray:
+    """``np.unique(a)`` by sorting (numpy 2's hash-based unique of integers is ~100 times slower
+    at a million values)."""
+    a = np.sort(a)
+    return a[np.r_[True, a[1:] != a[:-1]]] if len(a) else a
+
+
 def _share(corpus) -> pd.DataFrame:
     """Per report with a previous report: sentences, sentences found in the previous one, share.
     Compared on integer keys (``sentence_keys``: report position, text code), not strings."""
@@ -51,14 +58,13 @@ def _share(corpus) -> pd.DataFrame:
     keys = sentence_keys(corpus)
     if pairs.empty or keys.empty:
         return pd.DataFrame(columns=["report_id", "prev_id", "year", "n", "repeated", "share"])
-    s = keys.rename(columns={"report": "r", "text": "t"}).drop_duplicates()
-    s = s.loc[s["r"] >= 0]  # a report the reports frame lacks is in no pair
     ids = corpus.reports["report_id"].astype(str).to_numpy(dtype=object)
     pos = pairs.assign(r=report_positions(corpus, pairs["report_id"]), p=report_positions(corpus, pairs["prev_id"]))
-    cur = s.merge(pos[["r", "p"]], on="r")
-    hit = cur.merge(s.rename(columns={"r": "p"}), on=["p", "t"])
-    n = cur.groupby("r").size()
-    rep = hit.groupby("r").size().reindex(n.index, fill_value=0)
+    if pos["r"].is_unique and (pos[["r", "p"]].to_numpy() >= 0).all():
+        n, rep = _repeated_by_code(keys["report"].to_numpy(), keys["text"].to_numpy(), pos["r"].to_numpy(),
+                                   pos["p"].to_numpy(), len(ids))
+    else:  # a report in two pairs: the general joins
+        n, rep = _repeated_by_join(keys, pos)
     n = pd.Series(n.to_numpy(), index=pd.Index(ids[n.index.to_numpy()], name="report_id")).sort_index()
     rep = pd.Series(rep.to_numpy(), index=pd.Index(ids[rep.index.to_numpy()], name="report_id")).reindex(n.index)
     out = pairs.set_index("report_id").loc[n.index, ["prev_id", "year"]]
@@ -92,6 +98,37 @@ def text_repeated(corpus) -> pd.DataFrame:
            + "）与本单位上一年度报告（" + bad["prev_id"].astype(str) + "，" + (bad["year"] - 1).astype(str)
            + f"年）相同，超过 {limit * 100:g}%，请核对是否照搬上年报告。")
     return found(bad["report_id"], msg, expected=f"≤{limit * 100:g}%", actual=pct)
+
+
+def _repeated_by_join(keys: pd.DataFrame, pos: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """``_repeated_by_code`` as joins of the sentence keys with the pairs (``pos``: r, p)."""
+    s = keys.rename(columns={"report": "r", "text": "t"}).drop_duplicates()
+    s = s.loc[s["r"] >= 0]  # a report the reports frame lacks is in no pair
+    cur = s.merge(pos[["r", "p"]], on="r")
+    hit = cur.merge(s.rename(columns={"r": "p"}), on=["p", "t"])
+    n = cur.groupby("r").size()
+    return n, hit.groupby("r").size().reindex(n.index, fill_value=0)
+
+
+def _repeated_by_code(report: np.ndarray, text: np.ndarray, r: np.ndarray, p: np.ndarray, n_reports: int
+                      ) -> tuple[pd.Series, pd.Series]:
+    """Per report of a pair (``r`` with previous report ``p``, each report in one pair at most)
+    with sentences: its distinct sentences and how many of them the previous report has, as the
+    joins of ``_share`` count them (Series indexed by report position, ascending)."""
+    ok = report >= 0  # a report the reports frame lacks is in no pair
+    span = max(int(text.max()) + 1, 1) if len(text) else 1
+    key = _distinct(report[ok] * span + text[ok])  # distinct (report, text), sorted
+    prev_of = np.full(n_reports, -1, dtype=np.int64)
+    prev_of[r] = p
+    kr = key // span
+    prev = prev_of[kr]
+    mine = prev >= 0
+    want = prev[mine] * span + key[mine] % span
+    at = np.minimum(np.searchsorted(key, want), max(len(key) - 1, 0))
+    seen = key[at] == want if len(key) else np.zeros(len(want), dtype=bool)
+    n, rep = np.bincount(kr[mine], minlength=n_reports), np.bincount(kr[mine][seen], minlength=n_reports)
+    has = np.flatnonzero(n > 0)
+    return pd.Series(n[has], index=has), pd.Series(rep[has], index=has)
 
 
 _BLANKS = ("", "/", "-", "—", "－", "无", "--", "–", "／", "——", "空")

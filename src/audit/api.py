@@ -129,3 +129,14 @@ __all__ += ["cell_report_positions", "sentence_keys"]
 from audit.corpus.text import report_texts  # noqa: E402
 
 __all__ += ["report_texts"]
+
+# Prose sentences as integer arrays (section row, report position, text code; ``sentences`` and
+# ``sentence_keys`` are built from them): what rules compare at 100,000 reports without strings.
+from audit.corpus.sentences import SentenceRows, sentence_rows  # noqa: E402
+
+__all__ += ["SentenceRows", "sentence_rows"]
+
+# Literals in some reports' full texts, section by section (no joined copy of the texts).
+from audit.corpus.text import texts_contain  # noqa: E402
+
+__all__ += ["texts_contain"]

@@ -9,7 +9,6 @@ every cell of a row (or table) the reader flagged as glued or short is unknown (
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -19,6 +18,7 @@ import pandas as pd
 
 from audit.contracts.report import PARSE_KINDS
 from audit.corpus.grids import grid, has_duplicate_cells, report_positions
+from audit.corpus.sentences import MIN_SENTENCE_CHARS, sentence_keys, sentences  # noqa: F401 - public here too
 
 if TYPE_CHECKING:
     from audit.corpus.loader import Corpus
@@ -89,8 +89,11 @@ def _known_from_grid(corpus: Corpus, table: str, keys: list[str], out: np.ndarra
     k, i, j = (np.array([x[n] for x in at if x[1] >= 0 and x[2] >= 0], dtype=np.int64) for n in range(3))
     if not len(k):
         return
-    v = np.where(g.blank[:, i, j], 0.0, g.value[:, i, j])  # [report, key], all keys in one gather
-    v[g.unsure[:, i, j]] = np.nan
+    # [report, key], all keys in one gather along the flattened (row, col) axis (a tenth of the
+    # time of ``g.value[:, i, j]``, which numpy's advanced indexing walks cell by cell).
+    flat, shape = i * len(g.cols) + j, (g.value.shape[0], len(g.rows) * len(g.cols))
+    v = np.where(g.blank.reshape(shape)[:, flat], 0.0, g.value.reshape(shape)[:, flat])
+    v[g.unsure.reshape(shape)[:, flat]] = np.nan
     pos = report_positions(corpus, g.ids)
     if len(pos) == len(out) and (pos == np.arange(len(pos))).all():  # the grid's reports are the corpus'
         out[:, k] = v
@@ -176,17 +179,6 @@ def _previous(corpus: Corpus) -> pd.DataFrame:
 
 # -- prose -----------------------------------------------------------------------------------------
 
-# A sentence of prose: a run of text ended by a full stop, never crossing a line break, a tab or a
-# pipe (table rows are printed with those, and their labels carry no full stop). Found with numpy
-# over the sections' code points, in chunks (linear in the text, also on a 100,000-digit run).
-_ENDS = "。！？!?"
-_CUTS = "\n\t|"
-_CHUNK_CHARS = 1 << 22
-_NOISE = re.compile(r"[\s\u3000*#>\-•·]+")
-_DIGITS = re.compile(r"[0-9０-９.．]+")
-MIN_SENTENCE_CHARS = 8
-
-
 def joined_by_report(ids: pd.Series, texts: pd.Series) -> pd.Series:
     """``texts`` joined with line breaks per report id (index), in their order; a report with one
     text (the usual case) costs no Python call."""
@@ -198,79 +190,6 @@ def joined_by_report(ids: pd.Series, texts: pd.Series) -> pd.Series:
         return single
     many = pd.Series(t[dup], dtype=object).groupby(rid[dup], sort=False).agg("\n".join)
     return pd.concat([single, many]).rename_axis("report_id")
-
-
-def sentences(corpus: Corpus) -> pd.DataFrame:
-    """Prose sentences outside the tables, one row each: report_id, canonical (section), text
-    (normalised: no white space or list marks, every number as ``#``, so a copy that only updates
-    the figures and years still matches). Sentences shorter than ``MIN_SENTENCE_CHARS`` are left out."""
-    return corpus.derived("lookups:sentences", lambda c: _sentences_and_keys(c)[0])
-
-
-def sentence_keys(corpus: Corpus) -> pd.DataFrame:
-    """Integer keys of ``sentences(corpus)``, row for row (same index): ``report``, the position of
-    the sentence's report in ``corpus.reports`` (-1 when absent), and ``text``, a code of the
-    normalised text (equal codes, equal texts). Comparing sentences on these is comparing
-    integers, not strings."""
-    return corpus.derived("lookups:sentence_keys", lambda c: _sentences_and_keys(c)[1])
-
-
-def _sentences_and_keys(corpus: Corpus) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return corpus.derived("lookups:sentences_and_keys", _sentences)
-
-
-def _sentences(corpus: Corpus) -> tuple[pd.DataFrame, pd.DataFrame]:
-    sec = corpus.sections
-    sec = sec.loc[~sec["report_id"].astype(str).isin(unreadable(corpus))]
-    texts = sec["text"].astype(str).tolist()
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    where, found = [], []
-    lo = 0
-    while lo < len(texts):  # sections in chunks of about _CHUNK_CHARS characters
-        hi = lo + max(1, int(np.searchsorted(np.cumsum(lengths[lo:] + 1), _CHUNK_CHARS)))
-        w, f = _chunk_sentences(texts[lo:hi])
-        where.append(w + lo)
-        found.extend(f)
-        lo = hi
-    at = np.concatenate(where) if where else np.zeros(0, dtype=np.int64)
-    # Boilerplate repeats across reports: each distinct sentence is normalised once, and equal
-    # normalised texts get one code.
-    codes, uniq = pd.factorize(np.asarray(found, dtype=object))
-    norm = pd.Series(uniq, dtype=object).str.replace(_NOISE, "", regex=True).str.replace(_DIGITS, "#", regex=True)
-    norm = norm.to_numpy(dtype=object)
-    norm_code, _ = pd.factorize(norm)
-    long_enough = np.fromiter(map(len, norm), dtype=np.int64, count=len(norm)) >= MIN_SENTENCE_CHARS
-    keep = np.flatnonzero(long_enough[codes]) if len(codes) else np.zeros(0, dtype=np.int64)
-    codes, at = codes[keep], at[keep]
-    rid = sec["report_id"].astype(str).to_numpy(dtype=object)
-    frame = pd.DataFrame({"report_id": rid[at], "canonical": sec["canonical"].astype(object).to_numpy()[at],
-                          "text": norm[codes]})
-    report = pd.Index(corpus.reports["report_id"].astype(str)).get_indexer(pd.Index(rid)) if len(rid) else rid
-    keys = pd.DataFrame({"report": np.asarray(report, dtype=np.int64)[at], "text": norm_code[codes].astype(np.int64)})
-    return frame, keys
-
-
-def _chunk_sentences(texts: list[str]) -> tuple[np.ndarray, list[str]]:
-    """(section index within ``texts``, sentence) of every sentence that can be long enough to
-    keep, in text order."""
-    joined = "\n".join(texts)
-    a = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    end = a == ord(_ENDS[0])
-    for c in _ENDS[1:]:
-        end |= a == ord(c)
-    boundary = end.copy()
-    for c in _CUTS:
-        boundary |= a == ord(c)
-    stops, marks = np.flatnonzero(end), np.flatnonzero(boundary)
-    k = np.searchsorted(marks, stops) - 1  # the boundary before each full stop
-    starts = np.where(k >= 0, marks[np.maximum(k, 0)] + 1, 0) if len(marks) else stops
-    # At least one character before the full stop, and as long as a kept sentence can be: the
-    # normalisation only ever shortens a sentence, so a shorter one never reaches MIN_SENTENCE_CHARS.
-    keep = stops - starts + 1 >= max(2, MIN_SENTENCE_CHARS)
-    starts, stops = starts[keep], stops[keep]
-    sentences = [joined[i:j + 1] for i, j in zip(starts.tolist(), stops.tolist(), strict=True)]
-    first = np.cumsum(np.r_[0, np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))[:-1] + 1])
-    return np.searchsorted(first, stops, "right") - 1, sentences
 
 
 # -- kinds of unit -----------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ stop that no white-space run or gap of these patterns crosses. All reports' line
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -68,7 +69,8 @@ class NumberLines:
     def containing(self, literal: str) -> np.ndarray:
         """Positions of the reports whose lines contain ``literal``."""
         hits = np.fromiter((m.start() for m in re.finditer(re.escape(literal), self.text)), dtype=np.int64)
-        return np.unique(self.report_at(hits))
+        at = np.sort(self.report_at(hits))  # sorted already (hits in text order); np.unique hashes, far slower
+        return at[np.r_[True, at[1:] != at[:-1]]] if len(at) else at
 
 
 def number_lines(corpus: Corpus) -> NumberLines:
@@ -258,3 +260,34 @@ def _number_lines(corpus: Corpus, sections: pd.DataFrame | None = None) -> Numbe
     last = np.r_[first[1:], len(lines)] - 1
     return NumberLines(LINE_SEP.join(lines), ids[line_rep[first]], line_start[first],
                        line_start[last] + length[last])
+
+
+def texts_contain(corpus: Corpus, ids: pd.Index | pd.Series, literals: Sequence[str]) -> np.ndarray:
+    """Whether the full text of each report of ``ids`` contains each of ``literals``:
+    ``report_texts(corpus, ids).str.contains(literal, regex=False)`` as a [report, literal] bool
+    array, but section by section, without joining and copying the texts (a literal without a
+    line break is in the sections joined by line breaks exactly when it is in one of them)."""
+    reports = corpus.reports["report_id"]
+    texts = corpus.sections["text"].to_numpy(dtype=object)
+    literals = list(literals)
+    if not pd.Index(reports).is_unique or pd.isna(texts).any() or any("\n" in w for w in literals):
+        joined = report_texts(corpus, ids)
+        return np.array([joined.str.contains(w, regex=False).to_numpy(dtype=bool) for w in literals],
+                        dtype=bool).reshape(len(literals), len(joined)).T
+    from audit.corpus.keys import section_keys
+
+    k = section_keys(corpus)
+    at = report_positions(corpus, pd.Index(ids).astype(str).to_numpy(dtype=object))
+    want = np.zeros(len(k.ids) + 1, dtype=bool)
+    want[at[at >= 0]] = True
+    rows = np.flatnonzero(want[k.report])
+    owner, texts = k.report[rows], texts[rows].tolist()
+    out = np.zeros((len(at), len(literals)), dtype=bool)
+    for j, w in enumerate(literals):
+        if not w:  # every text holds "", also a report's empty one
+            out[:, j] = True
+            continue
+        has = np.zeros(len(k.ids) + 1, dtype=bool)
+        has[owner[np.fromiter((w in t for t in texts), dtype=bool, count=len(texts))]] = True
+        out[:, j] = np.where(at >= 0, has[at], False)
+    return out

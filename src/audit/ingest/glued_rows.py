@@ -72,22 +72,27 @@ def readings(table: str, row: str | None, cols: list[str] | list[tuple[str, str]
     n = len(cols)
     names = [c if isinstance(c, str) else c[1] for c in cols]
     sign_ok = [c in signed for c in names]
-    every = splitter.candidates(chunks, n, None, sign_ok)
-    if every is None:
-        return "unsearched", None, 0
-    if len(every) <= 1:
-        return ("one" if every else "none"), every, len(every)
     check = (splitter.row_check(table, cols) if row is not None
              else splitter.cells_check(table, [c for c in cols if not isinstance(c, str)]))
-    ok = (splitter.candidates(chunks, n, check, sign_ok) or []) if check else every  # cached, same order
+    if check is None:
+        every = splitter.candidates(chunks, n, None, sign_ok)
+        found = None if every is None else (len(every), every)
+    else:
+        found = splitter.passing(chunks, n, check, sign_ok)  # (how many readings, those passing the check)
+    if found is None:
+        return "unsearched", None, 0
+    total, ok = found
+    if total <= 1:
+        every = ok if check is None else splitter.candidates(chunks, n, None, sign_ok)
+        return ("one" if every else "none"), every, total
     if not ok:
-        return "broken", [], len(every)
+        return "broken", [], total
     if len(ok) > 1 and row is not None:
         known = [(i, stated[(table, row, c)]) for i, c in enumerate(names) if (table, row, c) in stated]
         agreeing = [s for s in ok if all(abs(s[i] - v) < 1e-6 for i, v in known)] if known else ok
         if agreeing:
             ok = agreeing
-    return ("one" if len(ok) == 1 else "many"), ok, len(every)
+    return ("one" if len(ok) == 1 else "many"), ok, total
 
 
 def place(table: str, rows: dict[str, list[str]], glued: dict[str, list[str]], placed: dict[str, list[Typed]],

@@ -59,6 +59,17 @@ def carried(digits: str, cols: list[str], options: list[splitter.Split]) -> dict
             "values": [] if capped else [[int(v) if float(v).is_integer() else v for v in s] for s in options]}
 
 
+_signed: tuple[catalogue.Catalogue, frozenset[str]] | None = None
+
+
+def _signed_columns(cat: catalogue.Catalogue) -> frozenset[str]:
+    """``cat.signed_columns``, made once per catalogue (a glued row asks for it each time)."""
+    global _signed
+    if _signed is None or _signed[0] is not cat:
+        _signed = (cat, cat.signed_columns)
+    return _signed[1]
+
+
 def readings(table: str, row: str | None, cols: list[str] | list[tuple[str, str]], chunks: list[str],
              stated: dict[tuple[str, str, str], float]) -> tuple[str, list[splitter.Split] | None, int]:
     """(verdict, readings, count of all readings) for one glued row: ``cols`` are its columns, or
@@ -68,7 +79,7 @@ def readings(table: str, row: str | None, cols: list[str] | list[tuple[str, str]
     ``"broken"`` (readings exist, none satisfies the row identity), ``"none"`` (the digits cannot
     be read as the row's cells at all), ``"unsearched"`` (too many to enumerate).
     """
-    signed = catalogue.load().signed_columns
+    signed = _signed_columns(catalogue.load())
     n = len(cols)
     names = [c if isinstance(c, str) else c[1] for c in cols]
     sign_ok = [c in signed for c in names]
@@ -82,8 +93,8 @@ def readings(table: str, row: str | None, cols: list[str] | list[tuple[str, str]
     if found is None:
         return "unsearched", None, 0
     total, ok = found
-    if total <= 1:
-        every = ok if check is None else splitter.candidates(chunks, n, None, sign_ok)
+    if total <= 1:  # the one reading there is, whether or not the check passes it
+        every = ok if check is None or len(ok) == total else splitter.candidates(chunks, n, None, sign_ok)
         return ("one" if every else "none"), every, total
     if not ok:
         return "broken", [], total

@@ -175,11 +175,14 @@ def scan(text: str, table: str) -> Scan | None:
             best[start] = f
     out: list[Token] = []
     pos = 0
-    at = offsets.tolist() if len(best) > 8 else offsets
-    for start in sorted(best):
+    many = len(best) > 8
+    at = offsets.tolist() if many else offsets  # Python ints at once when there are many tokens
+    for start, f in sorted(best.items()):
         if start < pos:
             continue
-        f = best[start]
         pos = start + f.length
-        out.append(Token(f.kind, f.key, int(at[start]), int(at[pos - 1]) + 1))
+        if many:
+            out.append(Token(f.kind, f.key, at[start], at[pos - 1] + 1))
+        else:
+            out.append(Token(f.kind, f.key, int(at[start]), int(at[pos - 1]) + 1))
     return Scan(out, table, squashed)

@@ -51,21 +51,25 @@ def plan(n: int, sides: Sequence[tuple[Sequence[int], Sequence[int]]]) -> Plan |
     return tuple(out) if i == n and not groups else None
 
 
-@lru_cache(maxsize=1 << 15)
+@lru_cache(maxsize=1 << 14)
 def count(chunk: str, parts: int) -> int:
     """How many ways ``chunk`` (digits only) cuts into ``parts`` numbers without leading zeros:
-    ``len(splitter._digit_values(chunk, parts))``, without making them."""
+    ``len(splitter._digit_values(chunk, parts))``, counted position by position without making them."""
     n = len(chunk)
     if n < parts or parts < 1:
         return 0
-    if parts == 1:
-        return 1 if n == 1 or chunk[0] != "0" else 0
-    if chunk[0] == "0":
-        return count(chunk[1:], parts - 1)
-    total = 0
-    for size in range(1, n - parts + 2):
-        total += count(chunk[size:], parts - 1)
-    return total
+    if n == parts:
+        return 1  # one digit a number
+    # ways[i]: the cuts of chunk[i:] into k numbers, for k = 1, 2, … parts.
+    ways = [1 if n - i == 1 or chunk[i] != "0" else 0 for i in range(n)] + [0]
+    for k in range(2, parts + 1):
+        tail = [0] * (n + 2)  # tail[i] = sum(ways[i:])
+        for i in range(n - 1, -1, -1):
+            tail[i] = tail[i + 1] + ways[i]
+        # A piece starting with 0 is that 0 alone; any other takes 1 … n - i - k + 1 digits.
+        ways = [ways[i + 1] if chunk[i] == "0" else tail[i + 1] - tail[n - k + 2] for i in range(n - k + 1)]
+        ways += [0] * (n + 1 - len(ways))
+    return ways[0]
 
 
 def _piece_ends(chunk: str, start: int, stop: int) -> range:

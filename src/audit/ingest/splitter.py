@@ -182,7 +182,12 @@ def _digit_values(chunk: str, parts: int) -> tuple[Split, ...]:
 def row_check(table: str, cols: Sequence[str]) -> RowCheck | None:
     """The catalogue's identities across the columns of one row of ``table``, for values printed in
     ``cols`` order (requests: the six applicant columns add up to 总计); None when it has none."""
-    return _cells_check(table, tuple(("", c) for c in cols))
+    return _cells_check(table, _row_keys(tuple(cols)))
+
+
+@lru_cache(maxsize=256)
+def _row_keys(cols: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    return tuple(("", c) for c in cols)
 
 
 def cells_check(table: str, keys: Sequence[tuple[str, str]]) -> RowCheck | None:
@@ -207,7 +212,7 @@ def _cells_check(table: str, keys: tuple[tuple[str, str], ...]) -> RowCheck | No
         return all(math.isclose(sum(values[i] for i in lhs), sum(values[i] for i in rhs), abs_tol=TOLERANCE)
                    for lhs, rhs in sides)
 
-    check.sides = tuple((tuple(lhs), tuple(rhs)) for lhs, rhs in sides)  # type: ignore[attr-defined]
+    check.segments = split_search.plan(len(keys), sides)  # type: ignore[attr-defined]
     return check
 
 
@@ -217,8 +222,10 @@ def passing(chunks: Sequence[str], n: int, check: RowCheck,
     order); None when too many to search. One chunk of digits under a row-total check (nearly
     every glued row) is searched without listing the splits that fail it (``split_search``)."""
     chunks = tuple(chunks)
-    segments = (split_search.plan(n, getattr(check, "sides", ()))
+    segments = (getattr(check, "segments", None)
                 if len(chunks) == 1 and "-" not in chunks[0] and "." not in chunks[0] else None)
+    if segments is not None and sum(-k if k < 0 else k for k in segments) != n:
+        segments = None  # a check made for another number of cells: list and test
     if segments is None:
         every = candidates(chunks, n, None, signed)
         return None if every is None else (len(every), [s for s in every if check(s)])

@@ -238,7 +238,6 @@ def _unmapped_rows(text: str, start: int, table: str, found: label_scan.Scan | N
     """Tab/pipe lines from ``start`` on that carry values under a label the catalogue does not
     know (a wrapped piece of a known label is not one: see ``_is_label_fragment``). A line holding
     a known label is not one either (``found`` says where labels occur; else the regex)."""
-    pattern, _ = _token_regex(table)
     out = []
     pos = start
     tokens = found.tokens if found is not None else []
@@ -255,7 +254,7 @@ def _unmapped_rows(text: str, start: int, table: str, found: label_scan.Scan | N
         cells = [c for c in cells if c and not MD_RULE.fullmatch(c)]
         if len(cells) < 2:
             continue
-        if pattern.search(line) if found is None else found.any_within(line_start, line_end):
+        if _token_regex(table)[0].search(line) if found is None else found.any_within(line_start, line_end):
             continue  # a known label elsewhere on the line
         label = cells[0]
         if _is_label_fragment(label, table):

@@ -26,6 +26,7 @@ unit's reports of the years before and after (``audit.corpus.year_splits``).
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 from audit.contracts import catalogue
 from audit.contracts.identities import TOLERANCE
@@ -44,11 +45,14 @@ def identity_names(table: str, across: str) -> str:
 
 
 def as_cells(split: splitter.Split) -> list[Typed]:
-    return [(values.NUMBER, v, number_raw(v)) for v in split]
+    return [(values.NUMBER, v, _number_raw(v)) for v in split]
 
 
 def number_raw(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else str(v)
+
+
+_number_raw = lru_cache(maxsize=1 << 12)(number_raw)  # glued rows repeat small numbers (0 above all)
 
 
 def carried(digits: str, cols: list[str], options: list[splitter.Split]) -> dict:
@@ -162,15 +166,29 @@ def columns_check(table: str, rows: list[str], fixed: dict[str, splitter.Split],
     has (of ``rows``, the edition's) are fixed or chosen."""
     sides = [([r for r in rows if r in ident.lhs], [r for r in rows if r in ident.rhs])
              for ident in catalogue.load().identities_of(table, "rows")]
+    fixed_only: dict[int, bool] = {}  # a side none of whose rows is chosen: decided by ``fixed`` once
+
+    def holds(allv: dict[str, splitter.Split], lhs: list[str], rhs: list[str]) -> bool:
+        if not all(r in allv for r in (*lhs, *rhs)):
+            return True
+        for c in range(n_cols):
+            if abs(sum(allv[r][c] for r in lhs) - sum(allv[r][c] for r in rhs)) > TOLERANCE:
+                return False
+        return True
 
     def ok(chosen: dict[str, splitter.Split]) -> bool:
-        allv = {**fixed, **chosen}
-        for lhs, rhs in sides:
-            if not all(r in allv for r in (*lhs, *rhs)):
-                continue
-            for c in range(n_cols):
-                if abs(sum(allv[r][c] for r in lhs) - sum(allv[r][c] for r in rhs)) > TOLERANCE:
+        allv = None
+        for i, (lhs, rhs) in enumerate(sides):
+            if chosen.keys().isdisjoint(lhs) and chosen.keys().isdisjoint(rhs):
+                if i not in fixed_only:
+                    fixed_only[i] = holds(fixed, lhs, rhs)
+                if not fixed_only[i]:
                     return False
+                continue
+            if allv is None:
+                allv = {**fixed, **chosen}
+            if not holds(allv, lhs, rhs):
+                return False
         return True
 
     return ok

@@ -98,6 +98,10 @@ def _squash(text: str) -> tuple[str, str, np.ndarray]:
     """(representatives, printed characters, offset in ``text`` of each) without white space."""
     mask, lut, _ = _alphabet()
     cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    if len(cp) and cp.max() < _BMP:  # the common case: every character in the table's range
+        keep = np.flatnonzero(~mask[cp])
+        kept = cp[keep]
+        return lut[kept].tobytes().decode("utf-32-le"), kept.tobytes().decode("utf-32-le"), keep
     bmp = np.minimum(cp, _BMP - 1)
     keep = np.flatnonzero(~mask[bmp] | (cp >= _BMP))
     kept = cp[keep]

@@ -106,6 +106,7 @@ def _read_rows(text: str, tokens: list[Token], layout: str, out: TableRead) -> N
     token_ends = {t.end for t in tokens}
     rows = out.rows
     prev_had_values = True
+    flat = layout == "flat"  # no label of a flat table is inside a sentence (``_is_inline_mention``)
     for tok, end in zip(tokens, ends, strict=True):
         if tok.kind != "row":
             continue
@@ -117,7 +118,8 @@ def _read_rows(text: str, tokens: list[Token], layout: str, out: TableRead) -> N
             # Values below a label whose predecessor printed none: they may be that row's.
             cells, next_line = (), False
         has_values = bool(cells) or bool(chunks)
-        if sentence or (_is_inline_mention(text, tok, layout) and (not has_values or tok.start not in token_ends)):
+        if sentence or (not flat and _is_inline_mention(text, tok, layout)
+                        and (not has_values or tok.start not in token_ends)):
             continue  # a sentence that repeats a row label (全年新收…申请数量0件) is not a table row
         prev_had_values = has_values
         if tok.key in rows:

@@ -23,6 +23,7 @@ _STATE_CODE: dict[str, int] = {s: i for i, s in enumerate(CELL_STATES)}
 _STATE_CODE.update({k: _STATE_CODE[s] for k, s in values.STATE_OF_KIND.items()})
 _KINDS = frozenset(values.STATE_OF_KIND)
 _KIND = itemgetter(0)
+_NO_CELL = (values.UNPLACED, None, None)
 
 
 class CellBlock:
@@ -77,6 +78,7 @@ class CellBlock:
         ``dicts()``."""
         typed: list[tuple[Any, Any, Any]] = []
         t_out, r_out, c_out = out["table"], out["row"], out["col"]
+        col_codes: dict[int, list[int]] = {}  # by id of a cols list: a table's rows share one list
         for kind, table, r, cols, vals in self.parts:
             if kind == _DICTS:
                 t_out += [tables.get(c["table"], -1) for c in vals]
@@ -87,8 +89,13 @@ class CellBlock:
             n = len(cols)
             t_out += repeat(tables.get(table, -1), n)
             r_out += repeat(rows.get(r, -1), n)
-            c_out += [cols_codes.get(c, -1) for c in cols]
-            typed += vals if kind == _ROW else repeat((values.UNPLACED, None, None), n)
-        out["value"] += [t[1] for t in typed]
-        out["raw"] += [t[2] for t in typed]
-        out["state"] += [_STATE_CODE[t[0]] for t in typed]
+            codes = col_codes.get(id(cols))
+            if codes is None:
+                codes = col_codes[id(cols)] = [cols_codes.get(c, -1) for c in cols]
+            c_out += codes
+            typed += vals if kind == _ROW else repeat(_NO_CELL, n)
+        if typed:
+            kinds, vals, raws = zip(*typed, strict=True)  # one transposition instead of three passes
+            out["value"] += vals
+            out["raw"] += raws
+            out["state"] += map(_STATE_CODE.__getitem__, kinds)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import os
 import signal
 import sys
@@ -39,7 +40,10 @@ def die_with_parent(parent: int) -> None:
 def worker_init(parent: int) -> None:
     """Initializer of a reader worker: die with ``parent``; ignore SIGINT (a terminal's Ctrl-C
     reaches the whole process group; the parent decides and kills its workers), SIGTERM kills
-    without a traceback."""
+    without a traceback. What the worker inherited (modules, the registry) lives as long as it
+    does: frozen, the cycle collector no longer scans it at every collection (it was a fifth of
+    a worker's CPU) nor writes to its pages, shared with the parent."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     die_with_parent(parent)
+    gc.freeze()

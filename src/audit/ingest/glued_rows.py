@@ -26,6 +26,7 @@ unit's reports of the years before and after (``audit.corpus.year_splits``).
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 from audit.contracts import catalogue
 from audit.contracts.identities import TOLERANCE
@@ -44,11 +45,14 @@ def identity_names(table: str, across: str) -> str:
 
 
 def as_cells(split: splitter.Split) -> list[Typed]:
-    return [(values.NUMBER, v, number_raw(v)) for v in split]
+    return [(values.NUMBER, v, _number_raw(v)) for v in split]
 
 
 def number_raw(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else str(v)
+
+
+_number_raw = lru_cache(maxsize=1 << 12)(number_raw)  # glued rows repeat small numbers (0 above all)
 
 
 def carried(digits: str, cols: list[str], options: list[splitter.Split]) -> dict:
@@ -57,6 +61,17 @@ def carried(digits: str, cols: list[str], options: list[splitter.Split]) -> dict
     capped = len(options) > MAX_CARRIED
     return {"digits": digits, "cols": list(cols), "count": len(options), "capped": capped,
             "values": [] if capped else [[int(v) if float(v).is_integer() else v for v in s] for s in options]}
+
+
+_signed: tuple[catalogue.Catalogue, frozenset[str]] | None = None
+
+
+def _signed_columns(cat: catalogue.Catalogue) -> frozenset[str]:
+    """``cat.signed_columns``, made once per catalogue (a glued row asks for it each time)."""
+    global _signed
+    if _signed is None or _signed[0] is not cat:
+        _signed = (cat, cat.signed_columns)
+    return _signed[1]
 
 
 def readings(table: str, row: str | None, cols: list[str] | list[tuple[str, str]], chunks: list[str],
@@ -68,26 +83,31 @@ def readings(table: str, row: str | None, cols: list[str] | list[tuple[str, str]
     ``"broken"`` (readings exist, none satisfies the row identity), ``"none"`` (the digits cannot
     be read as the row's cells at all), ``"unsearched"`` (too many to enumerate).
     """
-    signed = catalogue.load().signed_columns
+    signed = _signed_columns(catalogue.load())
     n = len(cols)
     names = [c if isinstance(c, str) else c[1] for c in cols]
     sign_ok = [c in signed for c in names]
-    every = splitter.candidates(chunks, n, None, sign_ok)
-    if every is None:
-        return "unsearched", None, 0
-    if len(every) <= 1:
-        return ("one" if every else "none"), every, len(every)
     check = (splitter.row_check(table, cols) if row is not None
              else splitter.cells_check(table, [c for c in cols if not isinstance(c, str)]))
-    ok = (splitter.candidates(chunks, n, check, sign_ok) or []) if check else every  # cached, same order
+    if check is None:
+        every = splitter.candidates(chunks, n, None, sign_ok)
+        found = None if every is None else (len(every), every)
+    else:
+        found = splitter.passing(chunks, n, check, sign_ok)  # (how many readings, those passing the check)
+    if found is None:
+        return "unsearched", None, 0
+    total, ok = found
+    if total <= 1:  # the one reading there is, whether or not the check passes it
+        every = ok if check is None or len(ok) == total else splitter.candidates(chunks, n, None, sign_ok)
+        return ("one" if every else "none"), every, total
     if not ok:
-        return "broken", [], len(every)
+        return "broken", [], total
     if len(ok) > 1 and row is not None:
         known = [(i, stated[(table, row, c)]) for i, c in enumerate(names) if (table, row, c) in stated]
         agreeing = [s for s in ok if all(abs(s[i] - v) < 1e-6 for i, v in known)] if known else ok
         if agreeing:
             ok = agreeing
-    return ("one" if len(ok) == 1 else "many"), ok, len(every)
+    return ("one" if len(ok) == 1 else "many"), ok, total
 
 
 def place(table: str, rows: dict[str, list[str]], glued: dict[str, list[str]], placed: dict[str, list[Typed]],
@@ -146,15 +166,29 @@ def columns_check(table: str, rows: list[str], fixed: dict[str, splitter.Split],
     has (of ``rows``, the edition's) are fixed or chosen."""
     sides = [([r for r in rows if r in ident.lhs], [r for r in rows if r in ident.rhs])
              for ident in catalogue.load().identities_of(table, "rows")]
+    fixed_only: dict[int, bool] = {}  # a side none of whose rows is chosen: decided by ``fixed`` once
+
+    def holds(allv: dict[str, splitter.Split], lhs: list[str], rhs: list[str]) -> bool:
+        if not all(r in allv for r in (*lhs, *rhs)):
+            return True
+        for c in range(n_cols):
+            if abs(sum(allv[r][c] for r in lhs) - sum(allv[r][c] for r in rhs)) > TOLERANCE:
+                return False
+        return True
 
     def ok(chosen: dict[str, splitter.Split]) -> bool:
-        allv = {**fixed, **chosen}
-        for lhs, rhs in sides:
-            if not all(r in allv for r in (*lhs, *rhs)):
-                continue
-            for c in range(n_cols):
-                if abs(sum(allv[r][c] for r in lhs) - sum(allv[r][c] for r in rhs)) > TOLERANCE:
+        allv = None
+        for i, (lhs, rhs) in enumerate(sides):
+            if chosen.keys().isdisjoint(lhs) and chosen.keys().isdisjoint(rhs):
+                if i not in fixed_only:
+                    fixed_only[i] = holds(fixed, lhs, rhs)
+                if not fixed_only[i]:
                     return False
+                continue
+            if allv is None:
+                allv = {**fixed, **chosen}
+            if not holds(allv, lhs, rhs):
+                return False
         return True
 
     return ok

@@ -98,6 +98,10 @@ def _squash(text: str) -> tuple[str, str, np.ndarray]:
     """(representatives, printed characters, offset in ``text`` of each) without white space."""
     mask, lut, _ = _alphabet()
     cp = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    if len(cp) and cp.max() < _BMP:  # the common case: every character in the table's range
+        keep = np.flatnonzero(~mask[cp])
+        kept = cp[keep]
+        return lut[kept].tobytes().decode("utf-32-le"), kept.tobytes().decode("utf-32-le"), keep
     bmp = np.minimum(cp, _BMP - 1)
     keep = np.flatnonzero(~mask[bmp] | (cp >= _BMP))
     kept = cp[keep]
@@ -175,11 +179,14 @@ def scan(text: str, table: str) -> Scan | None:
             best[start] = f
     out: list[Token] = []
     pos = 0
-    at = offsets.tolist() if len(best) > 8 else offsets
-    for start in sorted(best):
+    many = len(best) > 8
+    at = offsets.tolist() if many else offsets  # Python ints at once when there are many tokens
+    for start, f in sorted(best.items()):
         if start < pos:
             continue
-        f = best[start]
         pos = start + f.length
-        out.append(Token(f.kind, f.key, int(at[start]), int(at[pos - 1]) + 1))
+        if many:
+            out.append(Token(f.kind, f.key, at[start], at[pos - 1] + 1))
+        else:
+            out.append(Token(f.kind, f.key, int(at[start]), int(at[pos - 1]) + 1))
     return Scan(out, table, squashed)

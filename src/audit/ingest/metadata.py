@@ -136,6 +136,12 @@ def brief_unit(body: str) -> str | None:
     return min(names, key=lambda u: (-names[u], first[u]))
 
 
+def _text_year(body: str) -> int | None:
+    """The year most written in the text (the first of those written most often)."""
+    counts = Counter(int(y) for y in _TEXT_YEAR.findall(body))
+    return counts.most_common(1)[0][0] if counts else None
+
+
 def extract(header: dict[str, str], body: str, preamble: str) -> tuple[dict, list[dict]]:
     """unit, year, published for a report, and the problems met finding them."""
     problems: list[dict] = []
@@ -150,9 +156,7 @@ def extract(header: dict[str, str], body: str, preamble: str) -> tuple[dict, lis
         unit = brief_unit(body)
     pm = _PERIOD.search(body)
     period_year = int(pm.group("y")) if pm else None
-    counts = Counter(int(y) for y in _TEXT_YEAR.findall(body))
-    text_year = counts.most_common(1)[0][0] if counts else None
-    year = title_year or period_year or text_year
+    year = title_year or period_year or _text_year(body)
     if title_year and period_year and title_year != period_year:
         problems.append(problem("year_conflict", f"标题中的年度（{title_year}年）与统计期限（{period_year}年）不一致"))
     if year is None:

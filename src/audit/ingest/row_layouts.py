@@ -33,6 +33,7 @@ _SPACES = re.compile(r"[ \u3000\xa0]+")
 _WIDE = 6  # this many spaces stand for cells that print nothing
 _INNER_SPACE = re.compile(r"\d[ \u3000\xa0]+[\d/—-]")  # numbers separated by spaces
 _LEADING = re.compile(r"^[ \u3000\xa0]*")
+_LABEL_REST = re.compile(r"[(（].*[)）]")  # the rest of a label: （区分处理的，只计这一情形…）
 
 
 def detect_layout(region: str, forced: str | None = None) -> str:
@@ -94,20 +95,21 @@ def _typed(cells: list[str], *, keep_interior_blanks: bool) -> list[Typed]:
     out: list[Typed] = []
     pending_blanks: list[str] = []
     for raw in cells:
-        kind, v = values.parse(raw)
-        if raw == "" or raw.strip(" \u3000\xa0") == "":
+        if not raw.strip(" \u3000\xa0"):
             if out and keep_interior_blanks:
                 pending_blanks.append(raw)
             continue
+        kind, v = values.parse(raw)
         if kind == values.TEXT:
-            if not out and re.fullmatch(r"[(（].*[)）]", values.clean(raw)):
+            if not out and _LABEL_REST.fullmatch(values.clean(raw)):
                 continue  # the rest of a label: （区分处理的，只计这一情形…）
             if not out:
                 out.append((kind, None, raw))  # a non-numeric value where a value belongs
                 continue
             break
-        out.extend((values.BLANK, None, b) for b in pending_blanks)
-        pending_blanks.clear()
+        if pending_blanks:
+            out.extend((values.BLANK, None, b) for b in pending_blanks)
+            pending_blanks.clear()
         out.append((kind, v, raw))
     # A row that is only text is not a row of values.
     if out and all(k == values.TEXT for k, _, _ in out):

@@ -21,6 +21,7 @@ from functools import lru_cache
 
 from audit.contracts import catalogue
 from audit.contracts.identities import TOLERANCE
+from audit.ingest import split_search
 
 # Enumeration limits: beyond these a split is reported as ambiguous instead of searched.
 MAX_CANDIDATES = 2_000
@@ -69,7 +70,8 @@ def _digit_cuts(chunk: str, parts: int) -> tuple[tuple[str, ...], ...]:
     return tuple(out)
 
 
-def _count(chunks: Sequence[str], n: int) -> int:
+@lru_cache(maxsize=1 << 14)
+def _count(chunks: tuple[str, ...], n: int) -> int:
     """Upper bound of the candidate count (to refuse hopeless searches early)."""
     lengths = [len(c.lstrip("-").split(".")[0]) for c in chunks]
     extra = n - len(chunks)
@@ -117,6 +119,9 @@ def _candidates(chunks: tuple[str, ...], n: int, check: RowCheck | None,
         return None
     negative_ok = signed if signed is not None else (False,) * n
     has_sign = any(c.startswith("-") for c in chunks)
+    if len(chunks) == 1 and not has_sign:  # one chunk (nearly every glued row): its cuts are the splits
+        cuts = _cut_values(chunks[0], n)
+        return cuts if check is None else tuple(filter(check, cuts))
     out: list[Split] = []
     extra = n - len(chunks)
     for dist in _distributions(extra, len(chunks)):
@@ -143,7 +148,10 @@ def _signs_fit(combo: Sequence[Split], negative_ok: tuple[bool, ...]) -> bool:
 
 
 def _cut_values(chunk: str, parts: int) -> tuple[Split, ...]:
-    """``_cuts`` as numbers; short chunks (nearly all of them) are cached, as rows repeat them."""
+    """``_cuts`` as numbers; short chunks (nearly all of them) are cached, as rows repeat them.
+    A chunk of digits alone (no sign, no decimal point: nearly all) is cut straight into numbers."""
+    if "-" not in chunk and "." not in chunk:
+        return _digit_values(chunk, parts)
     if len(chunk) > 24:
         return tuple(tuple(float(x) for x in cut) for cut in _cuts(chunk, parts))
     return _cut_values_cached(chunk, parts)
@@ -154,10 +162,32 @@ def _cut_values_cached(chunk: str, parts: int) -> tuple[Split, ...]:
     return tuple(tuple(float(x) for x in cut) for cut in _cuts(chunk, parts))
 
 
+@lru_cache(maxsize=1 << 15)
+def _digit_values(chunk: str, parts: int) -> tuple[Split, ...]:
+    """``_digit_cuts`` with each piece as its number, in the same order: each head is converted
+    once for all the cuts of the rest, instead of every piece of every cut."""
+    n = len(chunk)
+    if n < parts or parts < 1:
+        return ()
+    if parts == 1:
+        return ((float(chunk),),) if n == 1 or chunk[0] != "0" else ()
+    longest_head = 1 if chunk[0] == "0" else n - parts + 1
+    out: list[Split] = []
+    for size in range(1, longest_head + 1):
+        head = float(chunk[:size])
+        out += [(head, *rest) for rest in _digit_values(chunk[size:], parts - 1)]
+    return tuple(out)
+
+
 def row_check(table: str, cols: Sequence[str]) -> RowCheck | None:
     """The catalogue's identities across the columns of one row of ``table``, for values printed in
     ``cols`` order (requests: the six applicant columns add up to 总计); None when it has none."""
-    return _cells_check(table, tuple(("", c) for c in cols))
+    return _cells_check(table, _row_keys(tuple(cols)))
+
+
+@lru_cache(maxsize=256)
+def _row_keys(cols: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    return tuple(("", c) for c in cols)
 
 
 def cells_check(table: str, keys: Sequence[tuple[str, str]]) -> RowCheck | None:
@@ -182,7 +212,31 @@ def _cells_check(table: str, keys: tuple[tuple[str, str], ...]) -> RowCheck | No
         return all(math.isclose(sum(values[i] for i in lhs), sum(values[i] for i in rhs), abs_tol=TOLERANCE)
                    for lhs, rhs in sides)
 
+    check.segments = split_search.plan(len(keys), sides)  # type: ignore[attr-defined]
     return check
+
+
+def passing(chunks: Sequence[str], n: int, check: RowCheck,
+            signed: Sequence[bool] | None = None) -> tuple[int, list[Split]] | None:
+    """(how many splits ``candidates(chunks, n)`` lists, those of them passing ``check`` in its
+    order); None when too many to search. One chunk of digits under a row-total check (nearly
+    every glued row) is searched without listing the splits that fail it (``split_search``)."""
+    chunks = tuple(chunks)
+    segments = (getattr(check, "segments", None)
+                if len(chunks) == 1 and "-" not in chunks[0] and "." not in chunks[0] else None)
+    if segments is not None and sum(-k if k < 0 else k for k in segments) != n:
+        segments = None  # a check made for another number of cells: list and test
+    if segments is None:
+        every = candidates(chunks, n, None, signed)
+        return None if every is None else (len(every), [s for s in every if check(s)])
+    if _count(chunks, n) > MAX_CANDIDATES:
+        return None
+    return split_search.count(chunks[0], n), list(_passing(chunks[0], n, segments, check))
+
+
+@lru_cache(maxsize=1 << 14)
+def _passing(chunk: str, n: int, segments: split_search.Plan, check: RowCheck) -> tuple[Split, ...]:
+    return tuple(split_search.passing(chunk, n, segments, check))
 
 
 def consistent(options: dict[str, list[Split]],

@@ -106,6 +106,7 @@ def _read_rows(text: str, tokens: list[Token], layout: str, out: TableRead) -> N
     token_ends = {t.end for t in tokens}
     rows = out.rows
     prev_had_values = True
+    flat = layout == "flat"  # no label of a flat table is inside a sentence (``_is_inline_mention``)
     for tok, end in zip(tokens, ends, strict=True):
         if tok.kind != "row":
             continue
@@ -117,7 +118,8 @@ def _read_rows(text: str, tokens: list[Token], layout: str, out: TableRead) -> N
             # Values below a label whose predecessor printed none: they may be that row's.
             cells, next_line = (), False
         has_values = bool(cells) or bool(chunks)
-        if sentence or (_is_inline_mention(text, tok, layout) and (not has_values or tok.start not in token_ends)):
+        if sentence or (not flat and _is_inline_mention(text, tok, layout)
+                        and (not has_values or tok.start not in token_ends)):
             continue  # a sentence that repeats a row label (全年新收…申请数量0件) is not a table row
         prev_had_values = has_values
         if tok.key in rows:
@@ -238,7 +240,6 @@ def _unmapped_rows(text: str, start: int, table: str, found: label_scan.Scan | N
     """Tab/pipe lines from ``start`` on that carry values under a label the catalogue does not
     know (a wrapped piece of a known label is not one: see ``_is_label_fragment``). A line holding
     a known label is not one either (``found`` says where labels occur; else the regex)."""
-    pattern, _ = _token_regex(table)
     out = []
     pos = start
     tokens = found.tokens if found is not None else []
@@ -255,7 +256,7 @@ def _unmapped_rows(text: str, start: int, table: str, found: label_scan.Scan | N
         cells = [c for c in cells if c and not MD_RULE.fullmatch(c)]
         if len(cells) < 2:
             continue
-        if pattern.search(line) if found is None else found.any_within(line_start, line_end):
+        if _token_regex(table)[0].search(line) if found is None else found.any_within(line_start, line_end):
             continue  # a known label elsewhere on the line
         label = cells[0]
         if _is_label_fragment(label, table):

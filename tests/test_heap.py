@@ -34,3 +34,12 @@ def test_give_back_does_nothing_without_malloc_trim(monkeypatch: pytest.MonkeyPa
 
 def test_give_back_on_this_machine() -> None:
     heap.give_back()
+
+
+def test_give_back_can_skip_the_cycle_collection(monkeypatch: pytest.MonkeyPatch) -> None:
+    collected = []
+    monkeypatch.setattr(heap.gc, "collect", lambda: collected.append(1))
+    heap.give_back(collect=False)
+    assert collected == []
+    heap.give_back()
+    assert collected == [1]

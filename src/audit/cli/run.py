@@ -178,6 +178,7 @@ def _audit(plan: RunPlan) -> int:
     from audit.packs import engine
 
     corpus = _read_corpus(plan)
+    heap.give_back(collect=False)  # the loader's batches (no cycles), before the rules build their views
     findings, rule_errors = engine.run_rules(corpus, plan.chosen, core=False)
     corpus.drop_views()
     heap.give_back()

@@ -265,8 +265,16 @@ def stop_all_workers() -> None:
 
 
 def kill_workers(pool: ProcessPoolExecutor) -> None:
-    """Kill the pool's worker processes now and drop the queued work."""
+    """Kill the pool's worker processes now and drop the queued work.
+
+    A worker killed while it was sending a result leaves half a message in the result pipe, and
+    the pool's manager thread would wait for the rest for ever: the pipe never reaches its end,
+    because this process still holds its write end (``shutdown(wait=False)`` does not close it).
+    Python joins that thread at exit, so the interrupted run hung (about 1 in 20 SIGTERMs while
+    reading). With the workers dead, closing this process's write end ends the pipe, and the
+    thread sees the pool broken and stops."""
     procs = list((getattr(pool, "_processes", None) or {}).values())
+    results = getattr(pool, "_result_queue", None)
     for proc in procs:
         with contextlib.suppress(Exception):
             proc.kill()
@@ -274,6 +282,9 @@ def kill_workers(pool: ProcessPoolExecutor) -> None:
     for proc in procs:
         with contextlib.suppress(Exception):
             proc.join(5)
+    if results is not None and all(not p.is_alive() for p in procs):
+        with contextlib.suppress(Exception):
+            results._writer.close()
 
 
 class _NoBar:

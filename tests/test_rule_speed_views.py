@@ -14,29 +14,14 @@ from audit.rules import corrections
 from audit import api
 from audit.corpus import sentences as S
 from audit.corpus.loader import Corpus, load
-from audit.ingest.normalise import normalise_text
-from tests.shared_paths import REAL, REPO
-
-SEED_FILES = sorted((REPO / "reports").glob("*.txt"))
-
-
-def _real_reports() -> list[dict]:
-    reports = [normalise_text(p.read_text(encoding="utf-8"), f"seed{i}") for i, p in enumerate(SEED_FILES)]
-    if REAL.is_dir():
-        for i, p in enumerate(sorted(REAL.glob("*"))):
-            if p.suffix in (".txt", ".md"):
-                reports.append(normalise_text(p.read_text(encoding="utf-8", errors="replace"), f"real{i}"))
-    return reports
+from tests.shared_paths import REPO
+from tests.test_shared_views import _fresh, _real_reports
 
 
 @pytest.fixture(scope="module")
 def real() -> Corpus:
+    """The seeds and the real corpus, read as the shared-views tests read them."""
     return load(_real_reports())
-
-
-def _fresh(c: Corpus, **frames) -> Corpus:
-    parts = {k: getattr(c, k) for k in ("reports", "sections", "cells", "problems")}
-    return Corpus(**{**parts, **frames}, options=dict(c.options))
 
 
 _AWKWARD = [

@@ -40,7 +40,7 @@ def old_edition(corpus):
     hit = r[(r["edition"].astype(object) == "2019").to_numpy() & (year >= FIRST_YEAR_2021)]
     if not len(hit):
         return found()
-    ev = hit["edition_evidence"].fillna("").astype(str).str.replace("; ", "、", regex=False)
+    ev = api.edition_evidence_zh(hit["edition_evidence"])
     years = hit["year"].astype("Int64").astype(str)
     msg = (years + "年度报告使用了2019版表格格式（" + _notice("2019") + "），应使用2021版（" + _notice("2021") + "）"
            + np.where(ev.str.len() > 0, "；识别依据：" + ev, ""))

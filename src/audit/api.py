@@ -140,3 +140,8 @@ __all__ += ["SentenceRows", "sentence_rows"]
 from audit.corpus.text import texts_contain  # noqa: E402
 
 __all__ += ["texts_contain"]
+
+# Edition evidence as a supervisor reads it (the frames keep the reader's data words).
+from audit.contracts.edition_evidence import joined_in_chinese as edition_evidence_zh  # noqa: E402
+
+__all__ += ["edition_evidence_zh"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from audit.rules import template
 
@@ -45,6 +47,17 @@ def test_old_edition_names_the_evidence_and_both_notices():
     assert "上一年项目数量、采购项目数量" in msg
     assert (out.iloc[0]["expected"], out.iloc[0]["actual"]) == ("2021", "2019")
     assert RULES["TMPL-OLD-EDITION"].severity == "error"
+
+
+def test_old_edition_says_the_readers_structural_evidence_in_chinese():
+    """The evidence list is data ("（六）其他处理 is one row"); the supervisor reads it in Chinese."""
+    from audit.contracts.edition_evidence import ONE_ROW, SUB_ROWS
+
+    out = RULES["TMPL-OLD-EDITION"].run(build_corpus(
+        {"year": 2023, "edition": "2019", "edition_evidence": ["上一年项目数量", ONE_ROW, "2021: " + SUB_ROWS]}))
+    msg = out.iloc[0]["message"]
+    assert "识别依据：上一年项目数量、（六）其他处理只有一行、2021 版特征（六）其他处理分为 3 个子行" in msg
+    assert not re.search(r"[A-Za-z]{2,}", msg.replace("（六）", "")), msg
 
 
 def test_mixed_edition_is_a_warning_with_detail():

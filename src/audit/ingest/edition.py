@@ -6,17 +6,11 @@ import re
 from functools import cache
 
 from audit.contracts import catalogue
+from audit.contracts.edition_evidence import ONE_ROW as ONE_ROW_EVIDENCE
+from audit.contracts.edition_evidence import SUB_ROWS as SUB_ROWS_EVIDENCE
+from audit.contracts.edition_evidence import in_chinese as _zh
 from audit.contracts.report import problem
 from audit.ingest.tables import TableRead
-
-ONE_ROW_EVIDENCE = "（六）其他处理 is one row"
-SUB_ROWS_EVIDENCE = "（六）其他处理 has 3 sub-rows"
-# The evidence list is data (English, as in DESIGN.md); messages for supervisors say it in Chinese.
-_ZH = {ONE_ROW_EVIDENCE: "（六）其他处理只有一行", SUB_ROWS_EVIDENCE: "（六）其他处理分为 3 个子行"}
-
-
-def _zh(items: list[str]) -> str:
-    return "、".join(_ZH.get(i, i) for i in items)
 
 
 @cache

@@ -13,11 +13,12 @@ import dataclasses
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+import numpy as np
 import pandas as pd
 import xlsxwriter
 
@@ -100,15 +101,38 @@ def _rows(frame: pd.DataFrame) -> list[list[Any]]:
     return obj.where(obj.notna(), None).to_numpy().tolist()
 
 
+class LazyRows:
+    """A sheet's rows made a chunk at a time by ``make(start, stop)`` (a frame of ``columns``): the
+    findings sheet of a 100,000-report run never exists whole, neither as a frame nor as Python values."""
+
+    def __init__(self, n: int, columns: list[str], make: Callable[[int, int], pd.DataFrame]) -> None:
+        self.n, self.columns, self._make = n, columns, make
+
+    def __len__(self) -> int:
+        return self.n
+
+    def part(self, start: int, stop: int) -> pd.DataFrame:
+        return self._make(start, min(stop, self.n))[self.columns]
+
+    def slice(self, start: int, stop: int) -> LazyRows:
+        stop = min(stop, self.n)
+        return LazyRows(stop - start, self.columns, lambda a, b: self._make(start + a, start + b))
+
+
+def _part(frame: pd.DataFrame | LazyRows, start: int, stop: int) -> pd.DataFrame:
+    return frame.part(start, stop) if isinstance(frame, LazyRows) else frame.iloc[start:stop]
+
+
 @dataclass
 class Sheet:
-    """One sheet to write: a frame, its Chinese headers, fills per value of some columns, wrapped columns.
+    """One sheet to write: a frame (or rows made lazily), its Chinese headers, fills per value of some
+    columns, wrapped columns.
 
     ``row_fill`` = (column, {value: colour}) fills the whole row when that column holds the value;
     ``links`` maps a column to one internal link target per row (None: no link)."""
 
     title: str
-    frame: pd.DataFrame
+    frame: pd.DataFrame | LazyRows
     headers: Mapping[str, str]
     fills: Mapping[str, Mapping[Any, str]] = field(default_factory=dict)
     wrap: tuple[str, ...] = ()
@@ -132,7 +156,9 @@ def _fit_to_excel(sheet: Sheet) -> list[Sheet]:
     per = EXCEL_MAX_ROWS - 1
     if len(sheet.frame) <= per:
         return [sheet]
-    return [dataclasses.replace(sheet, title=_part_title(sheet.title, i // per), frame=sheet.frame.iloc[i:i + per],
+    frame = sheet.frame
+    return [dataclasses.replace(sheet, title=_part_title(sheet.title, i // per),
+                                frame=frame.slice(i, i + per) if isinstance(frame, LazyRows) else frame.iloc[i:i + per],
                                 links={k: v[i:i + per] for k, v in sheet.links.items()})
             for i in range(0, len(sheet.frame), per)]
 
@@ -162,46 +188,84 @@ def _print_setup(ws: Any, title: str) -> None:
     ws.set_footer("&C第 &P 页，共 &N 页")
 
 
+# Rows turned into cell values at a time: the writer streams rows to disk, so holding every row of
+# a 500,000-finding sheet as Python values at once would only cost memory (in the forked writer,
+# pages copied from the run's process as well).
+CHUNK_ROWS = 20_000
+
+
+@dataclass
+class _Styles:
+    """The formats of one sheet's data cells, made once: fills per value, wrapping, row fill, links."""
+
+    fills: dict[str, dict[Any, Any]]
+    wrap: Any
+    by_value: dict[Any, Any] | None
+    wrap_fill: dict[Any, Any] | None
+    link: Any
+    link_fills: dict[Any, Any]
+
+
+def _styles(book: xlsxwriter.Workbook, sheet: Sheet, columns: list[str]) -> _Styles:
+    colours = sheet.row_fill[1] if sheet.row_fill and sheet.row_fill[0] in columns else None
+    link_style = {"font_color": "#0563C1", "underline": 1, "valign": "top"}
+    return _Styles(
+        fills={c: {v: book.add_format({"bg_color": colour, "pattern": 1}) for v, colour in mapping.items()}
+               for c, mapping in sheet.fills.items() if c in columns},
+        wrap=book.add_format({"text_wrap": True, "valign": "top"}),
+        by_value=None if colours is None else {
+            v: book.add_format({"bg_color": colour, "pattern": 1, "valign": "top"}) for v, colour in colours.items()},
+        wrap_fill=None if colours is None else {
+            v: book.add_format({"bg_color": colour, "pattern": 1, "text_wrap": True, "valign": "top"})
+            for v, colour in colours.items()},
+        link=book.add_format(link_style),
+        link_fills={} if colours is None else {
+            v: book.add_format({**link_style, "bg_color": colour, "pattern": 1}) for v, colour in colours.items()},
+    )
+
+
 def _write_sheet(book: xlsxwriter.Workbook, sheet: Sheet) -> None:
-    """Bold grey header row (frozen, autofiltered, repeated on every printed page), widths, then the rows."""
+    """Bold grey header row (frozen, autofiltered, repeated on every printed page), the rows, widths."""
     frame = sheet.frame
     ws = book.add_worksheet(sheet.title)
     names = [sheet.headers.get(c, c) for c in frame.columns]
-    safe = neutralise_frame(frame)
-    for i, (col, name) in enumerate(zip(frame.columns, names, strict=True)):
-        ws.set_column(i, i, _column_width(name, safe[col]))
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, len(frame), max(0, len(names) - 1))
     _print_setup(ws, sheet.title)
     ws.write_row(0, 0, names, book.add_format({"bold": True, "bg_color": _HEADER_FILL, "pattern": 1,
                                                 "text_wrap": True, "valign": "top"}))
-
     columns = list(frame.columns)
-    linked = {c: targets for c, targets in sheet.links.items() if c in columns}
+    styles = _styles(book, sheet, columns)
+    links_left = [EXCEL_MAX_LINKS]
+    widths = [0.0] * len(columns)
+    for start in range(0, max(len(frame), 1), CHUNK_ROWS):
+        safe = neutralise_frame(_part(frame, start, start + CHUNK_ROWS))
+        widths = [max(w, _column_width(name, safe[col]))
+                  for w, col, name in zip(widths, columns, names, strict=True)]
+        _write_chunk(ws, sheet, safe, styles, start, links_left)
+    for i, w in enumerate(widths):
+        ws.set_column(i, i, w)
+
+
+def _write_chunk(ws: Any, sheet: Sheet, safe: pd.DataFrame, styles: _Styles, start: int,
+                 links_left: list[int]) -> None:
+    """Rows ``start``… of the sheet (``safe``: those rows, neutralised), each cell with its format."""
+    columns = list(safe.columns)
+    linked = {c: targets[start:start + len(safe)] for c, targets in sheet.links.items() if c in columns}
     values = xlsx_rows.column_values(safe, raw=list(linked))
-    n = len(frame)
-    fills = {c: {v: book.add_format({"bg_color": colour, "pattern": 1}) for v, colour in mapping.items()}
-             for c, mapping in sheet.fills.items() if c in columns}
-    wrap = book.add_format({"text_wrap": True, "valign": "top"})
-    row_keys, row_formats, wrap_fill = None, [None] * n, None
-    if sheet.row_fill and sheet.row_fill[0] in columns:
-        colours = sheet.row_fill[1]
-        row_keys = values[columns.index(sheet.row_fill[0])]
-        by_value = {v: book.add_format({"bg_color": colour, "pattern": 1, "valign": "top"}) for v, colour in colours.items()}
-        wrap_fill = {v: book.add_format({"bg_color": colour, "pattern": 1, "text_wrap": True, "valign": "top"})
-                     for v, colour in colours.items()}
-        row_formats = [by_value.get(k) if k is not None and xlsx_rows._hashable(k) else None for k in row_keys]
-    formats = [xlsx_rows.cell_formats(n, values[i], row_formats, fill=fills.get(c),
-                                      wrap=wrap if c in sheet.wrap else None, wrap_fill=wrap_fill, row_keys=row_keys)
+    n = len(safe)
+    row_keys, row_formats = None, [None] * n
+    if styles.by_value is not None:
+        row_keys = values[columns.index(sheet.row_fill[0])]  # type: ignore[index]
+        row_formats = [styles.by_value.get(k) if k is not None and xlsx_rows._hashable(k) else None for k in row_keys]
+    formats = [xlsx_rows.cell_formats(n, values[i], row_formats, fill=styles.fills.get(c),
+                                      wrap=styles.wrap if c in sheet.wrap else None, wrap_fill=styles.wrap_fill,
+                                      row_keys=row_keys)
                for i, c in enumerate(columns)]
-    link_style = {"font_color": "#0563C1", "underline": 1, "valign": "top"}
-    link_format = book.add_format(link_style)
-    link_fills = ({v: book.add_format({**link_style, "bg_color": colour, "pattern": 1})
-                   for v, colour in sheet.row_fill[1].items()} if row_keys is not None else {})
-    styles = ([link_fills.get(k, link_format) if k is None or xlsx_rows._hashable(k) else link_format
-               for k in row_keys] if row_keys is not None else [link_format] * n)
-    links = {columns.index(c): (targets, styles) for c, targets in linked.items()}
-    xlsx_rows.write_rows(ws, values, formats, links, EXCEL_MAX_LINKS)
+    link_styles = ([styles.link_fills.get(k, styles.link) if k is None or xlsx_rows._hashable(k) else styles.link
+                    for k in row_keys] if row_keys is not None else [styles.link] * n)
+    links = {columns.index(c): (targets, link_styles) for c, targets in linked.items()}
+    xlsx_rows.write_rows(ws, values, formats, links, links_left, first_row=start + 1)
 
 
 def _number_or_text(value: Any) -> Any:
@@ -222,24 +286,39 @@ def _number_or_text(value: Any) -> Any:
 _NUMBER = re.compile(r"[+]?\d+(?:\.\d+)?")
 
 
-def _report_order(findings: pd.DataFrame, scorecard: pd.DataFrame) -> pd.DataFrame:
-    """Findings grouped by report in scorecard order (stable within a report), so each report's rows
-    are contiguous and 评分表 can link to them."""
+def _report_order(findings: pd.DataFrame, scorecard: pd.DataFrame) -> np.ndarray:
+    """Positions of the findings grouped by report in scorecard order (stable within a report), so
+    each report's rows are contiguous and 评分表 can link to them."""
     if not len(findings) or not len(scorecard):
-        return findings
+        return np.arange(len(findings))
     pos = pd.Series(range(len(scorecard)), index=scorecard["report_id"].astype(str).to_numpy())
     pos = pos[~pos.index.duplicated()]
     key = findings["report_id"].astype(str).map(pos).fillna(len(scorecard))
-    return findings.iloc[key.to_numpy().argsort(kind="stable")]
+    return key.to_numpy().argsort(kind="stable")
 
 
-def _findings_sheet_frame(findings: pd.DataFrame, scorecard: pd.DataFrame) -> pd.DataFrame:
+def _by_report(scorecard: pd.DataFrame) -> pd.DataFrame:
+    """The scorecard indexed by report id (first row of each), for the findings sheet's lookups."""
+    if not len(scorecard):
+        return scorecard
+    by_id = scorecard.set_index(scorecard["report_id"].astype(object))
+    return by_id[~by_id.index.duplicated()]
+
+
+def _findings_rows(f: pd.DataFrame, scorecard: pd.DataFrame, order: np.ndarray) -> LazyRows:
+    """问题清单's rows (``f``: conformed findings, written in ``order``), made a chunk at a time;
+    源文件 only when some finding's report has a source file."""
+    by_id = _by_report(scorecard)
+    columns = list(FINDINGS_HEADERS)
+    if not len(f) or "source" not in by_id or f["report_id"].astype(object).map(by_id["source"]).isna().all():
+        columns.remove("source")
+    return LazyRows(len(f), columns, lambda a, b: _findings_sheet_frame(f.iloc[order[a:b]], by_id))
+
+
+def _findings_sheet_frame(f: pd.DataFrame, by_id: pd.DataFrame) -> pd.DataFrame:
     """Findings as a supervisor reads them: unit name, Chinese severity/category, the place as printed."""
-    f = conform(findings)
     sev = f["severity"].astype(object)
     cat = f["category"].astype(object)
-    by_id = scorecard.set_index(scorecard["report_id"].astype(object)) if len(scorecard) else scorecard
-    by_id = by_id[~by_id.index.duplicated()] if len(scorecard) else by_id
     rid = f["report_id"].astype(object)
 
     def lookup(col: str) -> Any:
@@ -248,7 +327,7 @@ def _findings_sheet_frame(findings: pd.DataFrame, scorecard: pd.DataFrame) -> pd
         return rid.map(by_id[col].astype(object))
 
     waived = f["waived"].astype(object)
-    out = pd.DataFrame({
+    return pd.DataFrame({
         "report_id": rid,
         "unit": lookup("unit"),
         "rule_id": f["rule_id"],
@@ -263,9 +342,6 @@ def _findings_sheet_frame(findings: pd.DataFrame, scorecard: pd.DataFrame) -> pd
         "waiver_reason": f["waiver_reason"],
         "source": lookup("source"),
     }, index=f.index)
-    if out["source"].isna().all():
-        out = out.drop(columns="source")
-    return out
 
 
 def _places(f: pd.DataFrame) -> pd.Series:
@@ -306,12 +382,12 @@ def _scorecard_frame(scorecard: pd.DataFrame) -> pd.DataFrame:
     return card.drop(columns=empty)
 
 
-def _links(card: pd.DataFrame, findings_frame: pd.DataFrame) -> list[str | None]:
-    """For each 评分表 row, the link to its report's rows in 问题清单 (None when it has none)."""
-    if not len(findings_frame):
+def _links(card: pd.DataFrame, rid: np.ndarray) -> list[str | None]:
+    """For each 评分表 row, the link to its report's rows in 问题清单 (``rid``: their report ids, in
+    order), None when it has none."""
+    if not len(rid):
         return [None] * len(card)
     per = EXCEL_MAX_ROWS - 1
-    rid = findings_frame["report_id"].astype(str).to_numpy()
     first: dict[str, int] = {}
     last: dict[str, int] = {}
     for i, r in enumerate(rid):
@@ -334,12 +410,15 @@ def build_workbook(scorecard: pd.DataFrame, findings: pd.DataFrame, rules: Itera
                    missing: list[Mapping[str, Any]] | None = None, deductions: pd.DataFrame | None = None) -> Workbook:
     """评分表, 问题清单, 规则说明; 无法评定, 地区汇总 and 未提交 when there is something to put in them."""
     card = _scorecard_frame(scorecard)
-    fframe = _findings_sheet_frame(_report_order(conform(findings), scorecard), scorecard)
+    findings = conform(findings)
+    order = _report_order(findings, scorecard)
+    rid = findings["report_id"].astype(str).to_numpy()[order]
     sheets = [
         Sheet(SHEET_SCORECARD, card, SCORECARD_HEADERS, fills={"grade": GRADE_FILLS},
               row_fill=("grade", {"不合格": GRADE_FILLS["不合格"]}),
-              links={"unit": _links(card, fframe)} if "unit" in card else {}),
-        Sheet(SHEET_FINDINGS, fframe, FINDINGS_HEADERS, wrap=("message", "place", "waiver_reason")),
+              links={"unit": _links(card, rid)} if "unit" in card else {}),
+        Sheet(SHEET_FINDINGS, _findings_rows(findings, scorecard, order), FINDINGS_HEADERS,
+              wrap=("message", "place", "waiver_reason")),
     ]
     unrated = scorecard[_unrated(scorecard)]
     if len(unrated):

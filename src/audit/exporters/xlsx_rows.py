@@ -72,10 +72,12 @@ def cell_formats(n: int, values: Sequence[Any], row_formats: Sequence[Any], *, f
 
 
 def write_rows(ws: Any, columns: list[list[Any]], formats: list[Sequence[Any]],
-               links: Mapping[int, tuple[Sequence[str | None], Sequence[Any]]], max_links: int) -> None:
-    """Rows 1… of ``ws`` from ``columns`` (values) and ``formats`` (one per cell), in row order as
-    constant-memory mode needs. ``links``: column → (target per row, link style per row); at most
-    ``max_links`` links, the cells past it written as plain values."""
+               links: Mapping[int, tuple[Sequence[str | None], Sequence[Any]]], links_left: list[int],
+               *, first_row: int = 1) -> None:
+    """Rows ``first_row``… of ``ws`` from ``columns`` (values) and ``formats`` (one per cell), in row
+    order as constant-memory mode needs. ``links``: column → (target per row, link style per row);
+    ``links_left`` (one number, shared by a sheet's chunks): links Excel still takes; the cells past
+    it are written as plain values."""
     n = len(columns[0]) if columns else 0
     writers: list[Callable[..., Any]] = []
     cols = []
@@ -84,7 +86,7 @@ def write_rows(ws: Any, columns: list[list[Any]], formats: list[Sequence[Any]],
         plain = ws.write_string if kind == "str" else ws.write_number if kind == "num" else ws.write
         if i in links:
             targets, styles = links[i]
-            writers.append(_link_writer(ws, values, formats[i], targets, styles, max_links))
+            writers.append(_link_writer(ws, values, formats[i], targets, styles, links_left, first_row))
             values = [_NO_VALUE] * n
         else:
             writers.append(plain)
@@ -92,7 +94,7 @@ def write_rows(ws: Any, columns: list[list[Any]], formats: list[Sequence[Any]],
     blank = ws.write_blank
     width = range(len(cols))
     for r in range(n):
-        excel_row = r + 1
+        excel_row = r + first_row
         for i in width:
             v = cols[i][r]
             if v is None:
@@ -104,18 +106,16 @@ def write_rows(ws: Any, columns: list[list[Any]], formats: list[Sequence[Any]],
 
 
 def _link_writer(ws: Any, values: Sequence[Any], formats: Sequence[Any], targets: Sequence[str | None],
-                 styles: Sequence[Any], max_links: int) -> Callable[..., Any]:
+                 styles: Sequence[Any], links_left: list[int], first_row: int) -> Callable[..., Any]:
     """A writer for a linked column: the link where the row has a target (its value, or 查看, as the
     text), else the plain value (generic ``write``); a link Excel refuses leaves the plain value."""
-    count = 0
 
     def write(excel_row: int, col: int, _: Any, __: Any) -> None:
-        nonlocal count
-        r = excel_row - 1
+        r = excel_row - first_row
         value, fmt = values[r], formats[r]
         target = targets[r]
-        if target and count < max_links:
-            count += 1
+        if target and links_left[0] > 0:
+            links_left[0] -= 1
             text = str(value if value is not None else "查看")
             if ws.write_url(excel_row, col, target, styles[r], string=text) == 0:
                 return

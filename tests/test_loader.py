@@ -122,3 +122,20 @@ def test_fast_schema_check_agrees_with_jsonschema(seed_reports):
         for bad in _mutations(rep):
             assert not report.is_valid(bad)
             assert report.errors(bad), bad
+
+
+def test_drop_views_keeps_only_the_named_views_and_the_rest_are_rebuilt(seed_reports):
+    """After the rules, ``audit run`` keeps the risk ratios' view (scoring reads it) and drops the
+    grids; a dropped view is rebuilt, equal, when asked for again."""
+    from audit.corpus.ratios import RISK_VIEW, risk_ratios
+
+    corpus = loader.load(seed_reports)
+    ratios = risk_ratios(corpus)
+    grid = corpus.grid("requests")
+    assert any(k.startswith(RISK_VIEW) for k in corpus._wide) and len(corpus._wide) > 1
+    corpus.drop_views(keep=(RISK_VIEW,))
+    assert list(corpus._wide) and all(k.startswith(RISK_VIEW) for k in corpus._wide)
+    assert risk_ratios(corpus) is ratios
+    np.testing.assert_array_equal(corpus.grid("requests").value, grid.value)
+    corpus.drop_views()
+    assert not corpus._wide

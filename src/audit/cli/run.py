@@ -175,12 +175,16 @@ def check_before_reading(args: argparse.Namespace, registry: plugins.Registry) -
 
 def _audit(plan: RunPlan) -> int:
     """Read, check, score, write, show: the run after every check that needs no report."""
+    from audit.corpus.ratios import RISK_VIEW, risk_ratios
     from audit.packs import engine
 
     corpus = _read_corpus(plan)
     heap.give_back(collect=False)  # the loader's batches (no cycles), before the rules build their views
     findings, rule_errors = engine.run_rules(corpus, plan.chosen, core=False)
-    corpus.drop_views()
+    # The scorecard's risk ratios, from the grids the rules cached, before those go: rebuilt after,
+    # they would be the scoring's peak of memory at 100,000 reports.
+    risk_ratios(corpus, corpus.options.get("min_cases"))
+    corpus.drop_views(keep=(RISK_VIEW,))
     heap.give_back()
     meta = _run_meta(plan, corpus, rule_errors)
     findings, scorecard = _score(plan, corpus, findings, meta)

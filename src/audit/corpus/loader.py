@@ -48,10 +48,12 @@ class Corpus:
             self._wide[key] = compute(self)
         return self._wide[key]
 
-    def drop_views(self) -> None:
-        """Forget every derived view (they are recomputed on demand): once the rules have run,
-        scoring needs few of them, and at 100,000 reports they hold a large part of the memory."""
-        self._wide.clear()
+    def drop_views(self, keep: tuple[str, ...] = ()) -> None:
+        """Forget every derived view but those whose key starts with one of ``keep`` (they are
+        recomputed on demand): once the rules have run, scoring needs few of them, and at 100,000
+        reports they hold a large part of the memory."""
+        for key in [k for k in self._wide if not k.startswith(keep)]:
+            del self._wide[key]
 
     # -- the public views (computed once per corpus, shared by every rule, read-only) ------------
     def grid(self, table: str) -> Grid:

@@ -86,11 +86,15 @@ def _printed_blank(corpus: Corpus, table: str, keys: list[str]) -> pd.DataFrame:
     return out
 
 
+#: The key prefix of the ratios' view (``Corpus.derived``), one per minimum number of cases.
+RISK_VIEW = "ratios:risk:"
+
+
 def risk_ratios(corpus: Corpus, min_cases: float | None = None) -> pd.DataFrame:
     """One row per report (index report_id): each ratio (NaN when unknown or its base is below
     ``min_cases``) and its base (the number of cases it is computed on, NaN when unknown)."""
     m = float(DEFAULT_MIN_CASES if min_cases is None else min_cases)
-    return corpus.derived(f"ratios:risk:{m}", lambda c: _risk_ratios(c, m))
+    return corpus.derived(f"{RISK_VIEW}{m}", lambda c: _risk_ratios(c, m))
 
 
 def _risk_ratios(corpus: Corpus, min_cases: float) -> pd.DataFrame:

@@ -156,8 +156,9 @@ def _relations(corpus) -> list[_Relations]:
 
 
 def _compute_relations(corpus) -> list[_Relations]:
-    """Every total identity of the catalogue: those across columns first (a total column per row),
-    then those across rows (a total row per column)."""
+    """Every total identity of the catalogue where the total and its parts disagree about being
+    zero: those across columns first (a total column per row), then those across rows (a total row
+    per column)."""
     out = []
     idents = [i for i in api.load_catalogue().identities if i.total is not None]
     for across in ("columns", "rows"):
@@ -174,6 +175,9 @@ def _compute_relations(corpus) -> list[_Relations]:
                 return a[:, :, at] if by_col else a[:, at, :]
 
             ok = total(g.present) & ~total(g.blank) & ~total(g.unsure) & ~uns
+            # Only where a total and its parts disagree about being zero (what both rules look
+            # for): the view then holds a few thousand relations, not one per row of every report.
+            ok &= (np.abs(np.nan_to_num(total(g.value))) > api.TOL) == zero
             hit = np.nonzero(ok) if by_col else g.col_hits(ok)
             out.append(_Relations(g, hit, by_col, ident.total, total(g.value)[hit], sums[hit], zero[hit], ident.lhs_name))
     return out

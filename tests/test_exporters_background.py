@@ -63,3 +63,19 @@ def test_job_returns_the_value_and_reraises_errors():
     assert background.Job(sum, [1, 2, 3]).result() == 6
     with pytest.raises(background.BackgroundError, match="ZeroDivisionError"):
         background.Job(divmod, 1, 0).result()
+
+
+def test_a_big_run_hands_back_each_writers_freed_memory_before_the_next(tmp_path, monkeypatch):
+    """Big runs: malloc_trim after every writer of this process (the next builds its file in the
+    freed pages' place, not beside them); small runs skip it."""
+    from audit import heap
+
+    calls: list[bool] = []
+    monkeypatch.setattr(heap, "give_back", lambda *, collect=True: calls.append(collect))
+    f, card = sample()
+    exporters.write_outputs(tmp_path / "small", f, card, RULES, None)
+    assert calls == []
+    monkeypatch.setattr(exporters, "BACKGROUND_XLSX_FROM", 0)
+    written = exporters.write_outputs(tmp_path / "big", f, card, RULES, None)
+    in_process = [p for p in written if p.name != "scorecard.xlsx"]
+    assert calls == [False] * len(in_process)

@@ -1,4 +1,4 @@
-"""audit.cli.heap: the freed heap goes back to the system where the C library can, never an error."""
+"""audit.heap: the freed heap goes back to the system where the C library can, never an error."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import ctypes
 
 import pytest
 
-from audit.cli import heap
+from audit import heap
 
 
 def test_give_back_calls_malloc_trim_when_the_library_has_it(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -191,3 +191,21 @@ def test_empty_run_renders(tmp_path):
 def test_write_html_is_atomic_file(tmp_path):
     path = write_html(tmp_path / "report.html", findings_frame(), scorecard_frame(), RULES, META)
     assert path.exists() and not list(tmp_path.glob(".report.html.*"))
+
+
+def test_the_file_streamed_part_by_part_is_the_rendered_page(tmp_path, page):
+    path = write_html(tmp_path / "report.html", findings_frame(), scorecard_frame(), RULES, META)
+    assert path.read_bytes() == page.encode("utf-8")
+
+
+def test_a_failing_part_leaves_no_file(tmp_path, monkeypatch):
+    """The page is written as it is made: a part that fails midway still leaves no half file."""
+    from audit.exporters import html
+
+    def broken(*_args):
+        raise RuntimeError("part failed")
+
+    monkeypatch.setattr(html, "per_report", broken)
+    with pytest.raises(RuntimeError):
+        write_html(tmp_path / "report.html", findings_frame(), scorecard_frame(), RULES, META)
+    assert not list(tmp_path.iterdir())

@@ -146,3 +146,26 @@ def test_waived_findings_are_suppressed_and_fingerprints_kept(tmp_path):
     # A rule id only the findings name still gets a descriptor, so every ruleIndex is valid.
     assert [r["id"] for r in doc["runs"][0]["tool"]["driver"]["rules"]] == ["T-ONE", "T-OTHER"]
     assert other["ruleIndex"] == 1
+
+
+def test_written_a_few_results_at_a_time_the_log_is_the_same(seeds_run, tmp_path, monkeypatch):
+    """The file is written chunk by chunk (half a million results at 100,000 reports); chunk
+    boundaries change nothing: the same bytes, one result per line, a valid log."""
+    _, out = seeds_run
+    doc = json.loads((out / "findings.sarif").read_text(encoding="utf-8"))
+    findings = json.loads((out / "findings.json").read_text(encoding="utf-8"))
+    frame = pd.DataFrame(findings["findings"])
+    rules = [Rule(id=r["id"], title=r["title"], category=r["category"], severity=r["severity"],
+                  points=r["points"], description=r["title"], fail_example={}, pass_example={},
+                  check=lambda c: found(), pack=r["pack"],
+                  pack_version=r["version"]) for r in findings["rules"]]
+    outputs = Outputs(frame, pd.DataFrame(), rules, {"tool_version": "x"}, None)
+    whole = sarif.write_sarif(tmp_path / "whole.sarif", outputs).read_bytes()
+    monkeypatch.setattr(sarif, "_CHUNK", 3)
+    chunked = sarif.write_sarif(tmp_path / "chunked.sarif", outputs).read_bytes()
+    assert len(frame) > 3 and chunked == whole
+    log = json.loads(chunked)
+    assert_valid_sarif(log)
+    assert [r["message"]["text"] for r in log["runs"][0]["results"]] == [
+        r["message"]["text"] for r in doc["runs"][0]["results"]]
+    assert chunked.count(b'\n{"ruleId"') == len(frame)

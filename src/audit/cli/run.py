@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import audit
-from audit.cli import heap
+from audit import heap
 from audit.cli.common import UsageError, _say, pack_registry, run_config
 from audit.cli.signals import raise_if_signalled
 from audit.packs.extensions import Exporter, FindingFilter, Outputs

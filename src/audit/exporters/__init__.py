@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from audit import heap
 from audit.exporters import background
 from audit.exporters.jsonout import conform
 from audit.packs.extensions import Exporter, Outputs
@@ -57,6 +58,8 @@ def write_outputs(out_dir: str | os.PathLike[str], findings: pd.DataFrame, score
         for e in files:
             if e.name not in jobs:
                 written[e.name] = Path(e.write(out / e.filename, outputs))  # type: ignore[misc,operator]
+                if big:  # what the writer freed goes back before the next one builds its file
+                    heap.give_back(collect=False)
         for name, job in jobs.items():
             written[name] = Path(job.result())
     except BaseException:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
@@ -59,8 +59,15 @@ _OPTIONAL = ("region", "level", "prev_score", "score_change")  # shown only when
 
 def write_html(path: str | os.PathLike[str], findings: pd.DataFrame, scorecard: pd.DataFrame,
                rules: Iterable[Rule], meta: Mapping[str, Any] | None) -> Path:
-    """Write report.html atomically and return its path."""
-    return atomic.write_text(path, render(findings, scorecard, list(rules), dict(meta or {})))
+    """Write report.html atomically and return its path: the page's parts go to the file one by
+    one, so the page never exists whole as text and again as its encoded bytes."""
+    def write(fh: Any) -> None:
+        for i, part in enumerate(page_parts(findings, scorecard, list(rules), dict(meta or {}))):
+            if i:
+                fh.write("\n")
+            fh.write(part)
+
+    return atomic.write_with(path, write)
 
 
 @cache
@@ -70,6 +77,12 @@ def _asset(name: str) -> str:
 
 def render(findings: pd.DataFrame, scorecard: pd.DataFrame, rules: list[Rule], meta: dict[str, Any]) -> str:
     """The whole page as one string."""
+    return "\n".join(page_parts(findings, scorecard, rules, meta))
+
+
+def page_parts(findings: pd.DataFrame, scorecard: pd.DataFrame, rules: list[Rule],
+               meta: dict[str, Any]) -> Iterator[str]:
+    """The page's parts in order (joined by newlines they are the page), each made when it is asked for."""
     findings = findings.reset_index(drop=True)
     card = scorecard.reset_index(drop=True)
     titles = {r.id: r.title for r in rules}
@@ -81,7 +94,7 @@ def render(findings: pd.DataFrame, scorecard: pd.DataFrame, rules: list[Rule], m
     by_report = _findings_by_report(findings, {str(records[i].get("report_id")) for i in details})
     attrs = _unit_attrs(records, units, findings, titles)
     when = _beijing(meta)
-    parts = [
+    yield from [
         "<!DOCTYPE html>",
         '<html lang="zh-CN"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -95,20 +108,17 @@ def render(findings: pd.DataFrame, scorecard: pd.DataFrame, rules: list[Rule], m
         "<header><h1>政府信息公开工作年度报告审核结果</h1>",
         f'<div class="muted">{_e(_run_line(meta, when))}</div></header>',
         "<main>",
-        _summary(findings, live, card, meta),
-        _charts(live, card, titles),
-        _filters(card, live, titles),
-        _units(card, records, units, set(details), attrs),
-        _unrated(card, records),
-        _missing(meta.get("missing_units") or []),
-        checks_views.ratios_section(card),
-        checks_views.deductions_section(meta),
-        per_report(card, records, details, by_report, attrs, titles, when),
-        "</main>",
-        f"<script>{_asset('report.js')}</script>",
-        "</body></html>",
     ]
-    return "\n".join(parts)
+    yield _summary(findings, live, card, meta)
+    yield _charts(live, card, titles)
+    yield _filters(card, live, titles)
+    yield _units(card, records, units, set(details), attrs)
+    yield _unrated(card, records)
+    yield _missing(meta.get("missing_units") or [])
+    yield checks_views.ratios_section(card)
+    yield checks_views.deductions_section(meta)
+    yield per_report(card, records, details, by_report, attrs, titles, when)
+    yield from ["</main>", f"<script>{_asset('report.js')}</script>", "</body></html>"]
 
 
 # -- values ------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import math
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -92,17 +93,34 @@ def _encoded(s: pd.Series) -> list[str]:
 
 
 def result_lines(out: Outputs, rule_index: dict[str, int]) -> list[str]:
-    """One SARIF result per finding as a line of JSON, in the findings' order.
+    """One SARIF result per finding as a line of JSON, in the findings' order."""
+    return [line for chunk in result_chunks(out, rule_index) for line in chunk]
+
+
+def result_chunks(out: Outputs, rule_index: dict[str, int], rows: int | None = None) -> Iterator[list[str]]:
+    """``result_lines`` ``rows`` findings at a time: the file is written as the lines are made, so
+    the half a million lines of a 100,000-report run never sit in memory together.
 
     Built as text from columns encoded once (no dict per finding: 300,000 findings would be 2.4
     million dicts, and the cyclic garbage collector's passes over them cost more than the rest).
     """
     f = out.findings
     if not len(f):
-        return []
+        return
     paths = _source_paths(out)
+    uris: dict[str, str] = {}
+    rules = {rid: f'"ruleId": {_enc(rid)}, "ruleIndex": {rule_index[rid]}' for rid in pd.unique(f["rule_id"].astype(str))}
+    rows = rows or _CHUNK
+    for start in range(0, len(f), rows):
+        yield _lines(f.iloc[start:start + rows], paths, uris, rules)
+
+
+def _lines(f: pd.DataFrame, paths: dict[str, str], uris: dict[str, str], rules: dict[str, str]) -> list[str]:
+    """The result lines of some findings (``uris``: each report's encoded URI, filled as met)."""
     report_ids = f["report_id"].astype(str)
-    uris = {rid: _enc(artifact_uri(paths.get(rid, rid))) for rid in pd.unique(report_ids)}
+    for rid in pd.unique(report_ids):
+        if rid not in uris:
+            uris[rid] = _enc(artifact_uri(paths.get(rid, rid)))
     places = pd.Series("", index=f.index, dtype=object)
     for c in ("table", "row", "col"):
         part = f[c].astype(object)
@@ -110,7 +128,6 @@ def result_lines(out: Outputs, rule_index: dict[str, int]) -> list[str]:
         places = places.where(~has, places.where(places == "", places + "/") + part.astype(str))
     logical = [f', "logicalLocations": [{{"fullyQualifiedName": {_enc(p)}, "kind": "element"}}]' if p else ""
                for p in places.tolist()]
-    rules = {rid: f'"ruleId": {_enc(rid)}, "ruleIndex": {rule_index[rid]}' for rid in pd.unique(f["rule_id"].astype(str))}
     levels = f["severity"].astype(str).map(LEVELS).fillna("warning").tolist()
     waived = f["waived"].fillna(False).astype(bool).tolist()
     reasons = _json_values(f["waiver_reason"])
@@ -137,12 +154,13 @@ def result_lines(out: Outputs, rule_index: dict[str, int]) -> list[str]:
 
 def sarif_log(out: Outputs) -> dict[str, Any]:
     """The whole SARIF log as a JSON-ready dict (``results`` parsed from ``result_lines``)."""
-    log, lines = _log_and_lines(out)
-    log["runs"][0]["results"] = [json.loads(line) for line in lines]
+    log, rule_index = _log(out)
+    log["runs"][0]["results"] = [json.loads(line) for line in result_lines(out, rule_index)]
     return log
 
 
-def _log_and_lines(out: Outputs) -> tuple[dict[str, Any], list[str]]:
+def _log(out: Outputs) -> tuple[dict[str, Any], dict[str, int]]:
+    """The log without its results, and each rule's index in the tool component."""
     rules = rule_descriptors(out)
     rule_index = {r["id"]: i for i, r in enumerate(rules)}
     meta = out.meta
@@ -166,20 +184,20 @@ def _log_and_lines(out: Outputs) -> tuple[dict[str, Any], list[str]]:
             "invocations": [invocation],
         }],
     }
-    return log, result_lines(out, rule_index)
+    return log, rule_index
 
 
 def write_sarif(path: str | os.PathLike[str], out: Outputs) -> Path:
-    """Write the log, one result per line."""
-    log, lines = _log_and_lines(out)
+    """Write the log, one result per line, a chunk of results at a time."""
+    log, rule_index = _log(out)
     head = json.dumps(log, ensure_ascii=False, indent=1, allow_nan=False, default=str)
     assert head.endswith("}\n ]\n}")  # the run, then the runs array and the log close
 
     def write(fh: Any) -> None:
         fh.write(head[:-len("}\n ]\n}")].rstrip().encode("utf-8") + b',\n  "results": [\n')
-        for start in range(0, len(lines), _CHUNK):
-            fh.write(",\n".join(lines[start:start + _CHUNK]).encode("utf-8"))
-            fh.write(b",\n" if start + _CHUNK < len(lines) else b"\n")
+        for i, lines in enumerate(result_chunks(out, rule_index)):
+            fh.write((",\n" if i else "").encode("utf-8") + ",\n".join(lines).encode("utf-8"))
+        fh.write(b"\n" if len(out.findings) else b"")
         fh.write(b"  ]\n }\n ]\n}\n")
 
     return atomic.write_with(path, write, binary=True)

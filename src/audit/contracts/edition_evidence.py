@@ -27,10 +27,8 @@ def in_chinese(items: Iterable[str]) -> str:
 
 
 
-def joined_in_chinese(joined):
-    """The frames' ``edition_evidence`` column ("; "-joined strings) in Chinese, one pass per item."""
+def joined_in_chinese(joined):  # noqa: ANN001, ANN201 - a pandas Series; pandas is not imported here
+    """The frames' ``edition_evidence`` column ("; "-joined strings) in Chinese: each distinct
+    list translated once, by ``in_chinese``."""
     text = joined.fillna("").astype(str)
-    for item, chinese in _ZH.items():
-        text = text.str.replace(item, chinese, regex=False)
-    text = text.str.replace(r"(?:^|(?<=; ))(20\d\d): ", r"\1 版特征", regex=True)
-    return text.str.replace("; ", "、", regex=False)
+    return text.map({v: in_chinese(v.split("; ")) if v else "" for v in text.unique()})

@@ -128,6 +128,19 @@ def test_rollup_by_region_ranks_within_the_region_and_skips_unrated():
     assert regions.loc["舞钢市", "failed"] == 1 and regions.loc["项城市", "failed"] == 0
 
 
+
+def test_region_rank_keeps_the_overall_rule_fully_checked_reports_first():
+    """A report scored 99 with a table unchecked must not rank above a fully checked 95 in its
+    region either (the overall rank already puts it after)."""
+    card = pd.DataFrame({
+        "report_id": ["part", "full", "low"], "unit": ["舞钢市甲局", "舞钢市乙局", "舞钢市丙局"],
+        "year": pd.array([2024] * 3, dtype="Int64"), "score": [99.0, 95.0, 80.0],
+        "grade": ["优秀", "优秀", "良好"], "status": ["scored"] * 3, "unchecked_tables": ["表三（部分）", None, None],
+        "rank": pd.array([3, 1, 2], dtype="Int64"),
+    })
+    reports = pd.DataFrame({"report_id": ["part", "full", "low"], "path": ["p.txt", "f.txt", "l.txt"]})
+    assert enrich(card, reports)["region_rank"].tolist() == [3, 1, 2]
+
 # -- usage problems known before reading (issue 13, CLI) -----------------------------------------
 
 def test_a_folder_without_reports_is_a_usage_error_before_reading(tmp_path, monkeypatch, capsys):

@@ -129,7 +129,9 @@ def enrich(scorecard: pd.DataFrame, reports: pd.DataFrame, cells: pd.DataFrame |
     scored = _scored(card)
     score = pd.to_numeric(card["score"], errors="coerce").where(scored)
     year = pd.to_numeric(card["year"], errors="coerce")
-    rank = score.groupby([card["region"].fillna("\0"), year.fillna(-1)]).rank(method="min", ascending=False)
+    # The overall rank's order within each region and year: fully checked reports first, as there.
+    order = pd.to_numeric(card["rank"], errors="coerce").where(scored) if "rank" in card else -score
+    rank = order.groupby([card["region"].fillna("\0"), year.fillna(-1)]).rank(method="min", ascending=True)
     card["region_rank"] = rank.where(card["region"].notna() & scored).astype("Int64")
 
     unit = card["unit"].map(unit_key)

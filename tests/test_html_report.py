@@ -209,3 +209,23 @@ def test_a_failing_part_leaves_no_file(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError):
         write_html(tmp_path / "report.html", findings_frame(), scorecard_frame(), RULES, META)
     assert not list(tmp_path.iterdir())
+
+
+def test_partly_checked_reports_show_their_unchecked_tables_and_why_they_rank_after(page, tmp_path):
+    """A 99 with 表三 partly read ranks after a fully checked 93: the units table says which tables
+    and why, and scorecard.xlsx says it on the 排名 header; with every table checked, neither appears."""
+    from openpyxl import load_workbook
+
+    from audit.exporters.labels import RANK_NOTE
+    from audit.exporters.xlsx import write_xlsx
+
+    assert RANK_NOTE not in page and "未能核查的表格</th>" not in page
+    card = scorecard_frame().assign(score=[93.0, 99.0, 70.5], rank=[1, 2, 3],
+                                    unchecked_tables=[None, "表三（部分）", None])
+    partial = render(findings_frame(), card, RULES, META)
+    assert RANK_NOTE in partial and "未能核查的表格</th>" in partial and "表三（部分）" in partial
+    ws = load_workbook(write_xlsx(tmp_path / "s.xlsx", card, findings_frame(), RULES))["评分表"]
+    header = {c.value: c for c in ws[1]}
+    assert header["排名"].comment is not None and header["排名"].comment.text == RANK_NOTE
+    plain = load_workbook(write_xlsx(tmp_path / "p.xlsx", scorecard_frame(), findings_frame(), RULES))["评分表"]
+    assert all(c.comment is None for c in plain[1])

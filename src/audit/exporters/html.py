@@ -43,7 +43,7 @@ from audit.exporters.html_units import BEIJING, UNRATED, per_report, plain_value
 from audit.exporters.html_units import esc as _e
 from audit.exporters.html_units import is_missing as _missing_value
 from audit.exporters.html_units import num as _num
-from audit.exporters.labels import CATEGORY_ZH, SEVERITY_ZH
+from audit.exporters.labels import CATEGORY_ZH, RANK_NOTE, SEVERITY_ZH
 from audit.packs.rule import Rule
 
 UNITS_LIMIT = 10_000  # rows of the units table (about 5 MB of HTML; sorting stays quick in a browser)
@@ -52,9 +52,11 @@ UNITS_NOTE = ("共 {total:,} 份报告，本表只列出得分最低的 {shown:,
               "全部报告的得分见 scorecard.xlsx 的“评分表”和 scorecard.csv。")
 UNIT_COLUMNS = [("report_id", "报告编号", "text"), ("unit", "单位", "text"), ("region", "地区", "text"),
                 ("level", "层级", "text"), ("year", "年度", "num"), ("score", "得分", "num"), ("grade", "等级", "text"),
-                ("rank", "名次", "num"), ("prev_score", "上年得分", "num"), ("score_change", "变化", "num"),
+                ("rank", "名次", "num"), ("unchecked_tables", "未能核查的表格", "text"),
+                ("prev_score", "上年得分", "num"), ("score_change", "变化", "num"),
                 ("errors", "错误", "num"), ("warnings", "警告", "num"), ("infos", "提示", "num")]
-_OPTIONAL = ("region", "level", "prev_score", "score_change")  # shown only when some report has them
+_OPTIONAL = ("region", "level", "unchecked_tables", "prev_score", "score_change")  # shown only when some report has them
+
 
 
 def write_html(path: str | os.PathLike[str], findings: pd.DataFrame, scorecard: pd.DataFrame,
@@ -350,6 +352,8 @@ def _units(card: pd.DataFrame, records: list[dict[str, Any]], shown: list[int], 
         row_cls = "unrated" if unrated else ("grade-fail" if rec.get("grade") == "不合格" else "")
         rows.append(f'<tr class="{row_cls}" {attrs[i]}>{"".join(cells)}</tr>')
     note = _left_out_note(len(card), len(shown), UNITS_NOTE)
+    if any(key == "unchecked_tables" for key, _, _ in columns):
+        note += f'<p class="muted">{_e(RANK_NOTE)}</p>'
     return (f'<section id="units"><h2>各单位得分（按得分从低到高排列，点击表头排序）</h2>{note}'
             f'<table class="sortable" id="units-table"><thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table></section>")

@@ -139,3 +139,8 @@ def scorecard_labelled(scorecard: pd.DataFrame, missing: list[dict] | None = Non
         extra = extra[[c for c in extra.columns if c in card.columns or c == "status"]]
         card = pd.concat([card, extra], ignore_index=True)
     return card.rename(columns=SCORECARD_HEADERS)
+
+# Why a 99 can rank below a 90 (``audit.scoring.policy``): said wherever ranks of partly checked
+# reports are shown (report.html's units table, the 排名 header of scorecard.xlsx).
+RANK_NOTE = ("名次：三张统计表都已核查的报告排在前面，有表格未能核查的报告（见“未能核查的表格”列）排在其后，"
+             "各自按得分排列。未能核查的表格没有核对，也就没有扣分，所以这些报告不排在全部核查的报告之前。")

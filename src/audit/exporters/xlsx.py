@@ -129,7 +129,8 @@ class Sheet:
     columns, wrapped columns.
 
     ``row_fill`` = (column, {value: colour}) fills the whole row when that column holds the value;
-    ``links`` maps a column to one internal link target per row (None: no link)."""
+    ``links`` maps a column to one internal link target per row (None: no link); ``notes`` maps a
+    column to a comment on its header cell."""
 
     title: str
     frame: pd.DataFrame | LazyRows
@@ -138,6 +139,7 @@ class Sheet:
     wrap: tuple[str, ...] = ()
     row_fill: tuple[str, Mapping[Any, str]] | None = None
     links: Mapping[str, list[str | None]] = field(default_factory=dict)
+    notes: Mapping[str, str] = field(default_factory=dict)
 
 
 # Rows an Excel sheet holds, header included; a longer frame continues on 问题清单(2), (3)…
@@ -235,6 +237,9 @@ def _write_sheet(book: xlsxwriter.Workbook, sheet: Sheet) -> None:
     ws.write_row(0, 0, names, book.add_format({"bold": True, "bg_color": _HEADER_FILL, "pattern": 1,
                                                 "text_wrap": True, "valign": "top"}))
     columns = list(frame.columns)
+    for col, note in sheet.notes.items():
+        if col in columns:
+            ws.write_comment(0, columns.index(col), note, {"x_scale": 3, "y_scale": 2})
     styles = _styles(book, sheet, columns)
     links_left = [EXCEL_MAX_LINKS]
     widths = [0.0] * len(columns)
@@ -416,7 +421,8 @@ def build_workbook(scorecard: pd.DataFrame, findings: pd.DataFrame, rules: Itera
     sheets = [
         Sheet(SHEET_SCORECARD, card, SCORECARD_HEADERS, fills={"grade": GRADE_FILLS},
               row_fill=("grade", {"不合格": GRADE_FILLS["不合格"]}),
-              links={"unit": _links(card, rid)} if "unit" in card else {}),
+              links={"unit": _links(card, rid)} if "unit" in card else {},
+              notes={"rank": labels.RANK_NOTE} if "unchecked_tables" in card else {}),
         Sheet(SHEET_FINDINGS, _findings_rows(findings, scorecard, order), FINDINGS_HEADERS,
               wrap=("message", "place", "waiver_reason")),
     ]

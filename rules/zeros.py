@@ -9,7 +9,10 @@ Zero requests is normal for a small unit and never an error here. What is suspic
   the reverse, a total printed 0 over non-zero parts.
 
 Division of labour with the arithmetic pack: the sum rules there skip exactly the cases where one
-side is entirely zero and the other is not, so each such cell gets one finding, from here. A total
+side is entirely zero and the other is not, so each such cell gets one finding, from here. With
+the narrative pack: where a table is all zero against the text, ZERO-TABLE-VS-TEXT ``supersedes``
+the narrative rules' findings on that table (the engine drops them), so one contradiction is one
+deduction. A total
 printed blank is the arithmetic pack's info finding, not a zero. Cells the reader could not place are
 never read as zero (see ``_common``).
 """
@@ -99,11 +102,14 @@ def _stated_activity(corpus, table: str, ids: np.ndarray) -> pd.DataFrame:
 @rule(
     id="ZERO-TABLE-VS-TEXT", title="统计表全部为0，但正文称有相关工作",
     category="zeros", severity="error", points=3,
+    # The narrative pack's sentences about the same table restate this one contradiction.
+    supersedes=("NARR-REQ-NEW", "NARR-CARRIED-NEXT", "NARR-LICENSING", "NARR-PENALTY", "NARR-REVIEW",
+                "NARR-LITIGATION"),
     description=(
         "某张表全部为 0，而报告正文却写有该表应统计的工作：收到申请（收到/受理……申请 N 件）、行政"
         "许可、处罚或强制决定（行政许可 N 件），或因政府信息公开引起的复议诉讼（因政府信息公开……行政"
         "复议 N 件），且 N > 0。表格和正文必有一处有误。这里只判断全为 0 的情况；表格非 0 "
-        "但与正文不符由正文一致性规则处理。"
+        "但与正文不符由正文一致性规则处理；全为 0 时，正文一致性规则对同一张表的提示不再重复报告（不重复扣分）。"
     ),
     fail_example={"extra_text": "本年度共收到政府信息公开申请5件，均已按期答复。",
                   "cells": {"requests/new/natural": 0, "requests/new/total": 0,

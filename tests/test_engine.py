@@ -205,3 +205,23 @@ def test_run_without_core_runs_the_rules_as_given():
     assert df["rule_id"].tolist() == [engine.PARSE_RULE_ID, "ZERO-ALL"]
 
 
+
+
+def test_a_superseding_rule_replaces_the_other_rules_findings_on_the_same_report_and_table():
+    def make(rule_id, hits, supersedes=()):
+        @rule(id=rule_id, title="示例", category="zeros", severity="warning", points=1, description="d",
+              fail_example={}, pass_example={}, supersedes=supersedes)
+        def check(corpus):
+            return found([r for r, _ in hits], "问题", table=[t for _, t in hits])
+        return check
+
+    corpus = build_corpus({}, {})
+    strong = make("A-1", [("r1", "requests")], supersedes=("B-1",))
+    weak = make("B-1", [("r1", "requests"), ("r1", "active"), ("r2", "requests"), ("r1", None)])
+    out, errors = engine.run_rules(corpus, [strong, weak], core=False)
+    assert not errors
+    assert sorted(zip(out["rule_id"], out["report_id"], out["table"].fillna("-"), strict=True)) == [
+        ("A-1", "r1", "requests"), ("B-1", "r1", "-"), ("B-1", "r1", "active"), ("B-1", "r2", "requests")]
+    assert len(engine.run_rules(corpus, [strong, weak], ignore=["A-1"], core=False)[0]) == 4
+    only = make("B-1", [("r1", "requests")])
+    assert engine.run_rules(corpus, [strong, only], core=False)[0]["rule_id"].tolist() == ["A-1"]

@@ -138,3 +138,26 @@ def test_numbers_inside_a_flattened_table_are_not_statements_of_the_text():
     assert rule.run(c).empty
     told = build_corpus({"sections": {"requests": "本年度剩余5件结转下年度继续办理。" + table}})
     assert len(rule.run(told)) == 1  # the sentence before the table is still read
+
+
+def test_a_table_all_zero_against_the_text_is_one_finding_from_the_zeros_pack():
+    """Generated 2023 report: 表三 all zero, text 「2023年共受理政府信息公开申请29件」. Run together,
+    ZERO-TABLE-VS-TEXT (error) reports it and NARR-REQ-NEW's finding on that report goes (one
+    contradiction, one deduction); NARR-REQ-NEW still fires where the table has numbers, and alone
+    (the zeros rule ignored) it reports the all-zero report too."""
+    from audit.rules import zeros
+
+    from audit.api import load_catalogue
+    from audit.packs import engine
+
+    zero = {f"{t}/{r}/{c}": 0 for t, r, c in load_catalogue().edition_cells("2021")}
+    said = "2023年共受理政府信息公开申请29件，均在法定期限内答复。"
+    c = build_corpus({"extra_text": said, "cells": zero}, {"extra_text": said})
+    rules = [*zeros.RULES, *narrative.RULES]
+    out, errors = engine.run_rules(c, rules, core=False)
+    assert not errors
+    got = sorted(zip(out["rule_id"], out["report_id"], strict=True))
+    assert ("ZERO-TABLE-VS-TEXT", "r1") in got and ("NARR-REQ-NEW", "r2") in got
+    assert ("NARR-REQ-NEW", "r1") not in got
+    alone, _ = engine.run_rules(c, rules, ignore=["ZERO-TABLE-VS-TEXT"], core=False)
+    assert {("NARR-REQ-NEW", "r1"), ("NARR-REQ-NEW", "r2")} <= set(zip(alone["rule_id"], alone["report_id"], strict=True))

@@ -44,6 +44,8 @@ def rule_page(r: Rule) -> str:
         f"| category | `{r.category}` |",
         f"| severity | `{r.severity}` ({_SEVERITY_ZH.get(r.severity, r.severity)}) |",
         f"| points | {r.points:g} |",
+        *([f"| supersedes | {', '.join(f'`{i}`' for i in r.supersedes)} (their findings on the same report and table are dropped) |"]
+          if r.supersedes else []),
         "",
         "## Rationale",
         "",

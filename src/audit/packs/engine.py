@@ -91,9 +91,37 @@ def run_rules(corpus: Corpus, rules: Sequence[Rule], select: Selectors = None, i
                 parts.append(_stamp(r, out, known_ids))
         except Exception as exc:  # noqa: BLE001 - one rule's bug must not stop the audit
             errors.append(RuleError(r.id, r.pack, f"{type(exc).__name__}: {exc}"))
+    parts = _without_superseded(parts, {r.id: r for r in chosen})
     if not parts:
         return F.empty_findings(), errors
     return _findings_frame(parts, known_ids), errors
+
+
+def _without_superseded(parts: list[dict[str, np.ndarray]], rules: dict[str, Rule]) -> list[dict[str, np.ndarray]]:
+    """Drop the findings of a rule on each (report, table) where a rule that ``supersedes`` it
+    fired: one fact is one finding and one deduction. A superseding rule that did not run (ignored)
+    or did not fire drops nothing."""
+    by_target: dict[str, list[dict[str, np.ndarray]]] = {}
+    for p in parts:
+        for target in getattr(rules.get(p["rule_id"][0]), "supersedes", ()):
+            by_target.setdefault(target, []).append(p)
+    if not by_target:
+        return parts
+
+    def keys(ps: list[dict[str, np.ndarray]]) -> pd.Series:
+        at = np.concatenate([p["_at"] for p in ps])
+        table = pd.Series(np.concatenate([p["table"] for p in ps]), dtype=object).fillna("")
+        return pd.Series(at).astype(str) + "|" + table
+
+    out = []
+    for p in parts:
+        over = by_target.get(p["rule_id"][0])
+        if over:
+            keep = ~keys([p]).isin(keys(over)).to_numpy()
+            p = {k: v[keep] for k, v in p.items()} if not keep.all() else p
+        if len(p["rule_id"]):
+            out.append(p)
+    return out
 
 
 def _stamp(r: Rule, out: dict[str, np.ndarray], known_ids: pd.Index) -> dict[str, np.ndarray]:

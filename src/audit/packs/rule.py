@@ -46,6 +46,9 @@ class Rule:
     check: Callable[[Corpus], pd.DataFrame] = field(compare=False)
     pack: str = ""
     pack_version: str = ""
+    #: Rule ids whose findings on the same report and table this rule's findings replace (one fact,
+    #: one finding: ZERO-TABLE-VS-TEXT over the narrative rules); the engine drops them.
+    supersedes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:
@@ -71,7 +74,8 @@ class Pack:
 
 
 def rule(*, id: str, title: str, category: str, severity: str, points: float, description: str,
-         fail_example: dict[str, Any], pass_example: dict[str, Any]) -> Callable[[Callable[..., pd.DataFrame]], Rule]:
+         fail_example: dict[str, Any], pass_example: dict[str, Any],
+         supersedes: tuple[str, ...] = ()) -> Callable[[Callable[..., pd.DataFrame]], Rule]:
     """Decorator turning ``check(corpus) -> DataFrame`` into a ``Rule``.
 
     >>> @rule(id="X-1", title="示例", category="arithmetic", severity="error", points=1,
@@ -81,7 +85,8 @@ def rule(*, id: str, title: str, category: str, severity: str, points: float, de
 
     def wrap(fn: Callable[..., pd.DataFrame]) -> Rule:
         return Rule(id=id, title=title, category=category, severity=severity, points=float(points),
-                    description=description, fail_example=fail_example, pass_example=pass_example, check=fn)
+                    description=description, fail_example=fail_example, pass_example=pass_example, check=fn,
+                    supersedes=tuple(supersedes))
 
     return wrap
 

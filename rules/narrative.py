@@ -186,12 +186,14 @@ def snippets(text: pd.Series, pattern: str) -> pd.Series:
 
 
 def table_total(corpus, table: str, rows: tuple[str, ...], col: str) -> pd.Series:
-    """Sum of ``col`` over ``rows`` per report; a printed blank counts as 0, an absent table is absent."""
+    """Sum of ``col`` over ``rows`` per report; a printed blank counts as 0. A report whose table is
+    absent, or where any of the cells is missing or unsure (a glued row the reader could not split,
+    a short row), has no total: an unread cell is never read as 0."""
     g = api.grid(corpus, table)
     j, i = g.c(col), [k for k in (g.r(r) for r in rows) if k >= 0]
     if j < 0 or not i:
         return pd.Series([], dtype="float64")
-    has = g.present[:, i, j].any(axis=1)
+    has = g.present[:, i, j].all(axis=1) & ~g.unsure[:, i, j].any(axis=1)
     v = api.zeroed(g.value[:, i, j])
     total = v[:, 0].copy()
     for k in range(1, len(i)):

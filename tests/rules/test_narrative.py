@@ -161,3 +161,22 @@ def test_a_table_all_zero_against_the_text_is_one_finding_from_the_zeros_pack():
     assert ("NARR-REQ-NEW", "r1") not in got
     alone, _ = engine.run_rules(c, rules, ignore=["ZERO-TABLE-VS-TEXT"], core=False)
     assert {("NARR-REQ-NEW", "r1"), ("NARR-REQ-NEW", "r2")} <= set(zip(alone["rule_id"], alone["report_id"], strict=True))
+
+
+def test_a_row_the_reader_could_not_split_is_no_zero_in_the_table():
+    """Generated crawler page: 「一、本年新收政府信息公开申请数量」 glued and not split (cells
+    unplaced), text 「2022年共受理政府信息公开申请1899件」: the table's total is unknown, not 0, so
+    there is no contradiction to report (it was 446 false warnings on 10,000 generated reports)."""
+    from audit.corpus.loader import load
+    from audit.testing.build import build_report
+
+    said = "2022年共受理政府信息公开申请1899件，均在法定期限内答复。"
+    rep = build_report({"extra_text": said})
+    for cell in rep["cells"]:
+        if cell["table"] == "requests" and cell["row"] == "new":
+            cell.update(value=None, raw=None, state="unplaced")
+    text_cell = build_report({"extra_text": said, "cells": {"requests/new/total": "raw:见附件"}}, report_id="r2")
+    rule_ = next(r for r in narrative.RULES if r.id == "NARR-REQ-NEW")
+    assert rule_.run(load([rep, text_cell])).empty
+    read = build_report({"extra_text": said}, report_id="r3")
+    assert list(rule_.run(load([rep, read]))["report_id"]) == ["r3"]

@@ -109,3 +109,15 @@ def test_column_widths_measure_each_text_as_display_width_does() -> None:
     texts = ["".join(rng.choice(pool) for _ in range(rng.randint(0, 30))) for _ in range(3000)]
     assert xlsx._display_widths(pd.Series(texts)).tolist() == [xlsx.display_width(t) for t in texts]
     assert xlsx._display_widths(pd.Series(["abc", ""])).tolist() == [3, 0]  # no wide character at all
+
+
+def test_a_report_naming_no_unit_links_to_its_findings_under_a_text_saying_so(tmp_path):
+    """评分表's 单位 links to the report's rows of 问题清单; with no unit the link says 未写明单位
+    (a bare 查看 read as a unit called 查看)."""
+    f, card = sample()
+    card.loc[0, "unit"] = None
+    sc = load_workbook(xlsx.write_xlsx(tmp_path / "x.xlsx", card, f, RULES))["评分表"]
+    col = [c.value for c in sc[1]].index("单位") + 1
+    row = next(r for r in range(2, sc.max_row + 1) if sc.cell(r, 1).value == card.loc[0, "report_id"])
+    cell = sc.cell(row, col)
+    assert cell.value == "（未写明单位）" and cell.hyperlink is not None

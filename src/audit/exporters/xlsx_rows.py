@@ -18,6 +18,9 @@ from typing import Any
 
 import pandas as pd
 
+# The text of a link whose cell has no value: 评分表's 单位 of a report that names no unit (a bare
+# 查看 read as a unit's name).
+NO_VALUE_LINK = "（未写明单位）"
 # A linked cell's value is never None in the row loop (the link writer needs to see every row).
 _NO_VALUE = object()
 
@@ -107,8 +110,9 @@ def write_rows(ws: Any, columns: list[list[Any]], formats: list[Sequence[Any]],
 
 def _link_writer(ws: Any, values: Sequence[Any], formats: Sequence[Any], targets: Sequence[str | None],
                  styles: Sequence[Any], links_left: list[int], first_row: int) -> Callable[..., Any]:
-    """A writer for a linked column: the link where the row has a target (its value, or 查看, as the
-    text), else the plain value (generic ``write``); a link Excel refuses leaves the plain value."""
+    """A writer for a linked column: the link where the row has a target (its value, or
+    ``NO_VALUE_LINK``, as the text), else the plain value (generic ``write``); a link Excel refuses
+    leaves the plain value."""
 
     def write(excel_row: int, col: int, _: Any, __: Any) -> None:
         r = excel_row - first_row
@@ -116,7 +120,7 @@ def _link_writer(ws: Any, values: Sequence[Any], formats: Sequence[Any], targets
         target = targets[r]
         if target and links_left[0] > 0:
             links_left[0] -= 1
-            text = str(value if value is not None else "查看")
+            text = str(value if value is not None else NO_VALUE_LINK)
             if ws.write_url(excel_row, col, target, styles[r], string=text) == 0:
                 return
         ws.write(excel_row, col, value, fmt)

@@ -117,10 +117,13 @@ def _cell_keys(df: pd.DataFrame) -> np.ndarray:
     key = np.zeros(len(df), dtype=np.int64)
     for name in ("report_id", "table", "row", "col"):
         col = df[name]
-        codes = col.cat.codes.to_numpy().astype(np.int64) if isinstance(col.dtype, pd.CategoricalDtype) \
-            else pd.factorize(col)[0].astype(np.int64)
+        codes = col.cat.codes.to_numpy() if isinstance(col.dtype, pd.CategoricalDtype) else pd.factorize(col)[0]
         size = len(col.cat.categories) if isinstance(col.dtype, pd.CategoricalDtype) else int(codes.max(initial=0))
-        key = key * (size + 1) + (codes + 1)  # +1: a missing key (-1) is its own value
+        # key * (size + 1) + (code + 1), in place: +1 makes a missing key (-1) its own value, and
+        # no temporary of 20 million int64 is made per step.
+        key *= size + 1
+        key += codes
+        key += 1
     return key
 
 

@@ -170,18 +170,33 @@ def _preamble_entry(body: str, heads: list[sections.Heading], title: str | None)
     return {"number": 0, "title": title or "", "canonical": "preamble", "text": text}
 
 
-def _region(body: str, heads: list[sections.Heading], table: str) -> str:
-    """A table's section (up to the next recognised section), or the whole text if not found."""
+def _section_text(body: str, heads: list[sections.Heading], table: str) -> str | None:
+    """A table's section (up to the next recognised section); None when its heading was not found."""
     named = [h for h in heads if h.canonical]
     for i, h in enumerate(named):
         if h.canonical == table:
             end = named[i + 1].start if i + 1 < len(named) else len(body)
             return body[h.end:end]
-    return body
+    return None
+
+
+def _region(body: str, heads: list[sections.Heading], table: str) -> str:
+    """A table's section, or the whole text if its heading was not found."""
+    own = _section_text(body, heads, table)
+    return body if own is None else own
 
 
 def _read_tables(body: str, heads: list[sections.Heading], layout: str | None) -> dict[str, tables.TableRead]:
-    return {t: tables.read_table(_region(body, heads, t), t, layout) for t in catalogue.TABLES}
+    """Each table from its own section; a table whose heading was not found from the whole text,
+    in the layout of the tables read in their own sections (when they agree on one)."""
+    own = {t: _section_text(body, heads, t) for t in catalogue.TABLES}
+    out = {t: tables.read_table(own[t], t, layout) for t in catalogue.TABLES if own[t] is not None}
+    seen = {r.layout for r in out.values() if r.layout}
+    like = seen.pop() if len(seen) == 1 else None
+    for t in catalogue.TABLES:
+        if own[t] is None:
+            out[t] = tables.read_table(body, t, layout, own_section=False, layout_like=like)
+    return {t: out[t] for t in catalogue.TABLES}
 
 
 #: Row labels found at the start of a line or cell (not inside a sentence) that make a table.

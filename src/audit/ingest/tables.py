@@ -78,16 +78,48 @@ def _region_start(text: str, tokens: list[Token]) -> int:
     return 0
 
 
-def read_table(text: str, table: str, layout_hint: str | None = None) -> TableRead:
-    """Scan one table's region (``text`` is that region only)."""
+@cache
+def shared_labels(table: str) -> frozenset[tuple[str, str]]:
+    """(kind, key) of the table's labels that another table prints too (表四's 总计 is also 表三's
+    总计 column and row): such a label alone does not show that this table is printed."""
+    cat = catalogue.load()
+    others = {t for lb in cat.labels if lb.table != table for t in lb.texts}
+    return frozenset((lb.kind, lb.key) for lb in cat.labels_for(table) if set(lb.texts) <= others)
+
+
+_BETWEEN_HEADERS = re.compile(r"[\s\u3000\xa0|]*")
+
+
+def _header_start(text: str, tokens: list[Token], shared: frozenset[tuple[str, str]]) -> int:
+    """Where a table looked for in the whole report starts: at a label of its own (not ``shared``)
+    printed next to another of its labels, with only white space or pipes between, as a header
+    prints them. A sentence naming the label (未发生…行政复议案、行政诉讼案) starts nothing."""
+    for i, (tok, nxt) in enumerate(zip(tokens, tokens[1:], strict=False)):
+        if (tok.kind, tok.key) not in shared and _BETWEEN_HEADERS.fullmatch(text, tok.end, nxt.start):
+            return i
+    return len(tokens)
+
+
+def read_table(text: str, table: str, layout_hint: str | None = None, *, own_section: bool = True,
+               layout_like: str | None = None) -> TableRead:
+    """Scan one table's region (``text`` is that region only).
+
+    ``own_section=False``: the table's section heading was not found and ``text`` is the whole
+    report, other tables included. The table then starts at its header (``_header_start``), never
+    at a label another table prints too: without the heading of 四, 表三's 总计 row is not 表四
+    (its values were read as 「表四印有 7 个值」 of a table the report does not print). Its layout is ``layout_like``, that
+    of the tables read in their own sections, when given: from the table to the end of the report
+    the prose that follows would make a crawler-flattened table look like one cell per line."""
     found = _scan(text, table)
     tokens = found.tokens if found is not None else regex_tokens(text, table)
+    if not own_section:
+        tokens = tokens[_header_start(text, tokens, shared_labels(table)):]
     start = _region_start(text, tokens)
     tokens = [t for t in tokens if t.start >= start]
     out = TableRead(table)
     if not tokens:
         return out
-    layout = detect_layout(text[start:], layout_hint)
+    layout = layout_like if not own_section and layout_like else detect_layout(text[start:], layout_hint)
     out.layout = layout
     out.columns = {t.key for t in tokens if t.kind == "column"}
     if table != "appeals":  # appeals values are read as one block below

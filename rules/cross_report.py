@@ -52,6 +52,19 @@ def _consecutive_pairs(corpus) -> pd.DataFrame:
     return r.merge(prev, on="_key", how="inner").drop(columns="_key")
 
 
+def continuing_pairs(corpus) -> pd.DataFrame:
+    """``consecutive_pairs`` whose earlier report is evidence for the later one: not a report that
+    printed every table all zero. Such a report is flagged on its own (ZERO-ALL-TABLES, a template
+    filled with 0); its zeros say nothing against the next year's figures, which would otherwise
+    lose points for them. The other way round (this year all zero, last year not) is still checked,
+    on this year's report."""
+    pairs = consecutive_pairs(corpus)
+    _, valued, nonzero = api.table_presence(corpus)
+    all_zero = (valued & ~nonzero).all(axis=1)
+    at = api.report_positions(corpus, pairs["prev_id"])
+    return pairs.loc[~np.where(at >= 0, all_zero[np.maximum(at, 0)], False)]
+
+
 def _row_cells(corpus, table: str, row: str) -> pd.DataFrame:
     """Cells of one row in cells order: report code, col code, value (printed blanks are 0).
 
@@ -92,6 +105,7 @@ def _unsure(corpus, table: str, row: str, report_codes: np.ndarray, col_codes: n
         "一个单位上一年度报告的“四、结转下年度继续办理”申请，就是本年度报告的“二、上年结转政府信息公开"
         "申请数量”。当该单位相邻两年的报告都在本次审核中时，每一类申请人列都应一致。不一致说明两份报告中"
         "有一份有误（或两年的数据不是出自同一台账）。问题记在后一年的报告上，并写明两份报告。"
+        "上一年度报告三张表全部为 0 的（已由 ZERO-ALL-TABLES 提示核实），其 0 不作为核对依据，不据此扣本年报告的分。"
     ),
     fail_example={"reports": [
         {"report_id": "u2023", "year": 2023, "cells": {
@@ -110,7 +124,7 @@ def _unsure(corpus, table: str, row: str, report_codes: np.ndarray, col_codes: n
     ]},
 )
 def carry_over(corpus) -> pd.DataFrame:
-    pairs = consecutive_pairs(corpus)
+    pairs = continuing_pairs(corpus)
     if pairs.empty:
         return found()
     codes = pd.Index(api.cell_codes(corpus).report_ids)  # join on integer codes, not on strings
@@ -167,9 +181,9 @@ _IN_FORCE_ROWS = ("regulations", "normative_documents")
 def _active_rows_of_pairs(corpus, edition: str, rows: tuple[str, ...], this: dict[str, str],
                           last: dict[str, str]) -> pd.DataFrame:
     """One line per consecutive pair of ``edition`` reports and row of ``rows`` of table 二: the
-    pair (``consecutive_pairs``), ``row``, then for each name of ``this`` / ``last`` the cell of that
+    pair (``continuing_pairs``), ``row``, then for each name of ``this`` / ``last`` the cell of that
     column in this / last year's report; lines with any cell unknown or unsure are left out."""
-    pairs = consecutive_pairs(corpus)
+    pairs = continuing_pairs(corpus)
     pairs = pairs.loc[(pairs["edition"] == edition) & (pairs["prev_edition"] == edition)]
     g = api.grid(corpus, "active")
     at = pd.Index(g.ids)
@@ -199,7 +213,7 @@ def _cell_values(g: api.Grid, row: str, col: str) -> np.ndarray:
     description=(
         "2021 版表格中规章和行政规范性文件的“现行有效件数”是逐年滚动的存量：本年数应等于上年数加本"
         "年制发件数减本年废止件数。该单位相邻两年的报告都是 2021 版时核对。不一致通常是沿用了旧数字"
-        "，或废止的文件没有计入。"
+        "，或废止的文件没有计入。上一年度报告三张表全部为 0 的（已由 ZERO-ALL-TABLES 提示核实），其 0 不作为核对依据，不据此扣本年报告的分。"
     ),
     fail_example={"reports": [
         {"report_id": "u2023", "year": 2023},
@@ -239,7 +253,7 @@ _ITEM_ROWS = ("licensing", "other_services", "penalty", "enforcement", "fees")
     description=(
         "2019 版表格中行政许可、其他对外管理服务事项、行政处罚、行政强制和行政事业性收费的“上一年项目数量”"
         "是上一年末的项目数：应等于上一年度报告的“上一年项目数量”加该报告的“本年增/减”。该单位相邻两年的报告"
-        "都是 2019 版时核对。不一致通常是沿用了旧数字，或上一年的增减没有计入。"
+        "都是 2019 版时核对。不一致通常是沿用了旧数字，或上一年的增减没有计入。上一年度报告三张表全部为 0 的（已由 ZERO-ALL-TABLES 提示核实），其 0 不作为核对依据，不据此扣本年报告的分。"
     ),
     fail_example={"reports": [
         {"report_id": "u2019", "year": 2019, "edition": "2019"},

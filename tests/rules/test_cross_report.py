@@ -221,3 +221,49 @@ def test_prev_items_only_between_two_edition_2019_reports_and_never_on_unread_ce
     c = build_corpus(glued, {"report_id": "u2020", "year": 2020, "edition": "2019",
                              "cells": {"active/licensing/prev_items": 99}})
     assert cross_report.prev_items.run(c).empty
+
+
+# -- a year printed all zero -------------------------------------------------------------------------
+
+ALL_ZERO_2021 = {k: 0 for k in (
+    "active/normative_documents/issued", "active/normative_documents/in_force", "active/licensing/decisions",
+    "active/penalty/decisions", "requests/new/natural", "requests/new/total", "requests/granted/natural",
+    "requests/granted/total", "requests/unable_not_held/natural", "requests/unable_not_held/total",
+    "requests/handled_total/natural", "requests/handled_total/total", "appeals/review/upheld", "appeals/review/total")}
+ALL_ZERO_2019 = {k: 0 for k in (
+    "active/normative_documents/new_made", "active/normative_documents/new_published",
+    "active/normative_documents/total_published", "active/licensing/prev_items", "active/licensing/decisions",
+    "active/penalty/prev_items", "active/penalty/decisions", "requests/new/natural", "requests/new/total",
+    "requests/granted/natural", "requests/granted/total", "requests/unable_not_held/natural",
+    "requests/unable_not_held/total", "requests/handled_total/natural", "requests/handled_total/total",
+    "appeals/review/upheld", "appeals/review/total")}
+CONTINUITY = (cross_report.carry_over, cross_report.in_force, cross_report.prev_items)
+
+
+def _fired(*reports) -> dict[str, list[str]]:
+    c = build_corpus(*reports)
+    return {r.id: sorted(set(r.run(c)["report_id"])) for r in CONTINUITY if len(r.run(c))}
+
+
+def test_a_year_printed_all_zero_is_no_evidence_against_the_next_year():
+    # 2023 printed every table all zero (ZERO-ALL-TABLES flags it); 2024 carries 1 application over
+    # and holds 10 normative documents: 2024 is not marked down for 2023's zeros.
+    zero_2023 = {"report_id": "u2023", "year": 2023, "cells": ALL_ZERO_2021}
+    this = {"report_id": "u2024", "year": 2024, "cells": {
+        "requests/carried_over/natural": 1, "requests/carried_over/total": 1, "requests/new/natural": 2,
+        "requests/new/total": 2}}
+    assert _fired(zero_2023, this) == {}
+    zero_2019 = {"report_id": "u2019", "year": 2019, "edition": "2019", "cells": ALL_ZERO_2019}
+    assert _fired(zero_2019, {"report_id": "u2020", "year": 2020, "edition": "2019"}) == {}
+
+
+def test_this_year_all_zero_against_a_printed_last_year_still_fires_on_this_year():
+    zero_2024 = {"report_id": "u2024", "year": 2024, "cells": ALL_ZERO_2021}
+    assert _fired(LAST, zero_2024) == {"XR-CARRY-OVER": ["u2024"], "XR-IN-FORCE": ["u2024"]}
+    # Last year with only 表三 all zero is evidence: the other tables are printed.
+    zero_requests = {"report_id": "u2023", "year": 2023, "cells": {
+        k: 0 for k in ALL_ZERO_2021 if k.startswith("requests/")}}
+    carried = {"report_id": "u2024", "year": 2024, "cells": {
+        "requests/carried_over/natural": 1, "requests/carried_over/total": 1, "requests/new/natural": 2,
+        "requests/new/total": 2}}
+    assert _fired(zero_requests, carried)["XR-CARRY-OVER"] == ["u2024"]

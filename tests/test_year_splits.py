@@ -342,6 +342,32 @@ def test_a_row_printed_all_zero_places_nothing() -> None:
     assert _problem(c, "m", "active", "normative_documents")[0] == "other_year_conflict"
 
 
+_ALL_ZERO = {k: 0 for k in (
+    "active/normative_documents/issued", "active/normative_documents/in_force", "active/licensing/decisions",
+    "active/penalty/decisions", "requests/new/natural", "requests/new/total", "requests/granted/natural",
+    "requests/granted/total", "requests/unable_not_held/natural", "requests/unable_not_held/total",
+    "requests/handled_total/natural", "requests/handled_total/total", "appeals/review/upheld", "appeals/review/total")}
+
+
+def test_a_report_printed_all_zero_neither_decides_nor_contradicts() -> None:
+    """6349 is (6, 3, 49), (6, 34, 9) or (63, 4, 9) (−50 the year before). A next year whose three
+    tables are all 0 (a template filled with 0, flagged by ZERO-ALL-TABLES) breaks every reading
+    (0 in force after 49 or 9, nothing repealed), yet that year is no evidence: no conflict, nothing
+    placed from it. With a printed year before (46 in force: only 6, 3, 49 continues it) the row is
+    decided by that year alone (the generated corpus prints 6, 3, 49 there)."""
+    readings = [[6, 3, 49], [6, 34, 9], [63, 4, 9]]
+    zero = build_report({"report_id": "z", "year": 2022, "cells": _ALL_ZERO})
+    alone = load([_glued_docs("m", 2021, readings, "6349"), zero])
+    assert _problem(alone, "m", "active", "normative_documents")[0] == "ambiguous_split"
+    assert _row(alone, "m", "active", "normative_documents", DOCS)[1] == ["unplaced"] * 3
+    printed_zero_row = load([_glued_docs("m", 2021, readings, "6349"), _docs("r", 2022, [0, 0, 0])])
+    assert _problem(printed_zero_row, "m", "active", "normative_documents")[0] == "other_year_conflict"
+    before = load([_docs("a", 2020, [2, 0, 46]), _glued_docs("m", 2021, readings, "6349"), zero])
+    kind, detail = _problem(before, "m", "active", "normative_documents")
+    assert kind == "split_by_other_year" and "（a，2020年）" in detail and "（z，" not in detail, detail
+    assert _row(before, "m", "active", "normative_documents", DOCS)[0] == [6, 3, 49]
+
+
 # -- edition 2019: 上一年项目数量 = last year's 上一年项目数量 + 本年增/减 ---------------------------------
 # 青屿区 2019–2020 (both edition 2019, glued like the Pingtan dumps): 行政许可 2019 ``3050112`` (8
 # readings) continues only into 2020's ``305-2140`` (glued too, every reading 305 items); 行政事业性收费

@@ -15,7 +15,8 @@ pairs them): a reading is kept when the other year's row continues it (a row rea
 reading of that row when it is glued too); a reading that implies a negative stock the year before
 (or negative items at the end of its year) is none. Requests rows then go through the table's column identities again. Exactly one reading
 left, and every report it rests on says something (not a row printed all zero, which any reading
-ending in 0 "continues") and itself continues into its own other neighbour where the corpus has it
+ending in 0 "continues"; a report that printed every table all zero is not held against the row at
+all, neither to place nor to contradict) and itself continues into its own other neighbour where the corpus has it
 (the generated corpus places wrong values without these two): the cells are placed (state ``value``) and the problem
 becomes a ``split_by_other_year`` note saying which report decided it. None left: whatever the
 digits mean, the reports disagree (an ``other_year_conflict`` problem at the row). Several left:
@@ -112,6 +113,11 @@ def resolve(reports: pd.DataFrame, cells: pd.DataFrame, problems: pd.DataFrame) 
     if not glued:
         return cells, problems
     prev_of, next_of = _neighbours(reports, problems, {g.report for g in glued})
+    # A neighbour that printed every table all zero (a template filled with 0, which ZERO-ALL-TABLES
+    # flags) says nothing about this year's digits: as if the corpus did not hold it.
+    zero = _all_zero_reports(cells, set(prev_of.values()) | set(next_of.values()))
+    prev_of = {k: v for k, v in prev_of.items() if v not in zero}
+    next_of = {k: v for k, v in next_of.items() if v not in zero}
     if not prev_of and not next_of:
         return cells, problems
     edition = dict(zip(reports["report_id"].astype(str), reports["edition"].astype(object), strict=True))
@@ -188,6 +194,22 @@ def _neighbours(reports: pd.DataFrame, problems: pd.DataFrame, wanted: set[str])
     nxt = pairs.loc[pairs["prev_id"].isin(wanted)].drop_duplicates("prev_id")
     return (dict(zip(prev["report_id"], prev["prev_id"], strict=True)),
             dict(zip(nxt["prev_id"], nxt["report_id"], strict=True)))
+
+
+def _all_zero_reports(cells: pd.DataFrame, ids: set[str]) -> set[str]:
+    """The reports of ``ids`` whose three tables each hold numbers, all of them 0."""
+    rep = cells["report_id"].cat.codes.to_numpy()
+    near = np.flatnonzero(_members(cells["report_id"], ids)[rep])
+    n = len(cells["report_id"].cat.categories)
+    rep, table = rep[near], cells["table"].cat.codes.to_numpy()[near]
+    value = cells["value"].to_numpy(dtype=float)[near]
+    out = np.ones(n, dtype=bool)
+    for t in catalogue.TABLES:
+        mine = _members(cells["table"], {t})[table]
+        valued = np.bincount(rep[mine], weights=~np.isnan(value[mine]), minlength=n) > 0
+        nonzero = np.bincount(rep[mine], weights=np.abs(np.nan_to_num(value[mine])) > TOLERANCE, minlength=n) > 0
+        out &= valued & ~nonzero
+    return set(cells["report_id"].cat.categories.astype(str)[out])
 
 
 def _known_rows(cells: pd.DataFrame, problems: pd.DataFrame, ids: set[str], whole: set[str]

@@ -143,13 +143,38 @@ def _canonical_sections() -> frozenset[str]:
     return frozenset(str(spec["canonical"]) for spec in catalogue.load().sections)
 
 
+# What a table of contents prints after a heading: page numbers, dot leaders, nothing else.
+_CONTENTS_GAP = re.compile(r"[\s\u3000.…·．\-—_0-9]*")
+_PAGE_NUMBER = re.compile(r"[\s\u3000.…·．\-—_]*\d*$")
+
+
+def _without_contents(text: str, heads: list[Heading]) -> list[Heading]:
+    """The headings without those of a table of contents (目录, or a page's list of links to its
+    sections): a heading followed by nothing but a page number up to the next heading, whose
+    number and title are printed again further on. They stay in the text before the first
+    heading (the preamble); left in, the empty first copy of each heading took the section."""
+    def key(h: Heading) -> tuple[int, str]:
+        return h.number, _PAGE_NUMBER.sub("", h.title)
+
+    out: list[Heading] = []
+    later: set[tuple[int, str]] = set()  # the keys of the headings after the one looked at
+    for i in range(len(heads) - 1, -1, -1):
+        h = heads[i]
+        end = heads[i + 1].start if i + 1 < len(heads) else len(text)
+        if not (key(h) in later and _CONTENTS_GAP.fullmatch(text, h.end, end)):
+            out.append(h)
+        later.add(key(h))
+    return out[::-1]
+
+
 def find_headings(text: str) -> list[Heading]:
     """Section headings in printed order, with canonical names assigned.
 
     A heading whose number and keywords agree (三、收到和处理…) beats one that only shares keywords
     (an extra 四、政府信息公开申请情况 before the tables); within each kind the first one wins.
+    A table of contents is not headings (``_without_contents``).
     """
-    heads = _line_headings(text)
+    heads = _without_contents(text, _line_headings(text))
     taken: set[str] = set()
     ranked = sorted(((_rank(h), i, h) for i, h in enumerate(heads)), key=lambda t: (-t[0][1], t[1]))
     for (canonical, score), _, h in ranked:

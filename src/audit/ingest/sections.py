@@ -45,22 +45,25 @@ def _table_row_pattern() -> re.Pattern[str]:
     return re.compile("(?:" + "|".join(pats) + ")")
 
 
+# Titles that name a section outright (the standard wording and common variants).
+_TITLE_WORDINGS = {
+    "overview": [r"总体情况", r"概述"],
+    "active": [r"主动公开政府信息(?:的)?情况", r"主动公开政府信息"],
+    "requests": [r"收到和处理政府信息公开申请(?:的)?情况", r"收到和处理政府信息公开申请"],
+    "appeals": [r"(?:政府信息公开|因政府信息公开(?:申请)?(?:提起)?)?行政法?复议[、和及]\s*(?:提起)?行政诉讼(?:的)?情况",
+                r"政府信息公开行政法?复议[、和及]?行政诉讼"],
+    "problems": [r"存在的主要问题及改进情况", r"存在的主要问题"],
+    "other": [r"其他需要报告的事项"],
+}
+
+
 @cache
 def _inline_patterns() -> list[tuple[str, int, re.Pattern[str]]]:
     """Standard titles (and common variants) to find headings inside flattened text."""
     out = []
-    variants = {
-        "overview": [r"总体情况", r"概述"],
-        "active": [r"主动公开政府信息(?:的)?情况", r"主动公开政府信息"],
-        "requests": [r"收到和处理政府信息公开申请(?:的)?情况", r"收到和处理政府信息公开申请"],
-        "appeals": [r"(?:政府信息公开|因政府信息公开(?:申请)?(?:提起)?)?行政法?复议[、和及]\s*(?:提起)?行政诉讼(?:的)?情况",
-                    r"政府信息公开行政法?复议[、和及]?行政诉讼"],
-        "problems": [r"存在的主要问题及改进情况", r"存在的主要问题"],
-        "other": [r"其他需要报告的事项"],
-    }
     for spec in catalogue.load().sections:
         num = NUMERALS[spec["number"] - 1]
-        for v in variants[spec["canonical"]]:
+        for v in _TITLE_WORDINGS[spec["canonical"]]:
             pat = re.compile(num + r"[\s\u3000]*[、.．][\s\u3000]*" + v)
             out.append((spec["canonical"], spec["number"], pat))
     return out
@@ -134,6 +137,35 @@ def _inline_headings(text: str) -> list[Heading]:
     return sorted(found.values(), key=lambda h: h.start)
 
 
+# Section numbers printed otherwise than 一、: 第一部分, （一）, 1. / 1、, or none (on a line of their own).
+_OTHER_NUMBER = re.compile(
+    r"^[\s\u3000#*>]*(?:第(?P<part>[一二三四五六])部分|[(（](?P<paren>[一二三四五六])[)）]|(?P<arabic>[1-6])[\s\u3000]*[.、．])?"
+    r"[\s\u3000:：]*(?P<title>[^\n]{2,40}?)[\s\u3000*#:：]*$", re.M)
+
+
+def _otherwise_numbered(text: str) -> list[Heading]:
+    """Headings numbered 第一部分 / （一） / 1., or not numbered, with a standard title each, in
+    order, when a report prints its six parts that way instead of 一、: only titles that name their
+    section outright (``_TITLE_WORDINGS``) under the number that section has (a title without a
+    number: the whole line), so the sub-headings of 总体情况 (（一）主动公开 …) are never taken
+    for sections."""
+    number_of = {str(spec["canonical"]): spec["number"] for spec in catalogue.load().sections}
+    wordings = [(c, number_of[c], re.compile("|".join(ws))) for c, ws in _TITLE_WORDINGS.items()]
+    out: list[Heading] = []
+    for m in _OTHER_NUMBER.finditer(text):
+        raw = m.group("part") or m.group("paren") or m.group("arabic")
+        title = _squash(m.group("title"))
+        if raw is None:
+            hit = next((c for c, n, w in wordings if w.fullmatch(title)), None)
+            number = number_of.get(hit, 0)
+        else:
+            number = int(raw) if raw.isdigit() else NUMERALS.index(raw) + 1
+            hit = next((c for c, n, w in wordings if n == number and w.match(title)), None)
+        if hit and not any(h.canonical == hit for h in out) and (not out or out[-1].number < number):
+            out.append(Heading(m.start(), m.end(), number, _squash(m.group(0)), hit))
+    return out if len(out) >= 3 else []
+
+
 def _squash(s: str) -> str:
     return re.sub(r"[\s\u3000]+", "", s)
 
@@ -190,8 +222,10 @@ def find_headings(text: str) -> list[Heading]:
                 break
     if len(taken) < 3:
         inline = _inline_headings(text)
-        if len(inline) > len(taken):
-            return inline
+        other = _otherwise_numbered(text)
+        best = max((inline, other), key=len)
+        if len(best) > len(taken):
+            return best
         return heads
     # Some headings on lines of their own, others run into the text before them (a flattened
     # table section: …予以督促整改。二、主动公开政府信息情况第二十条…): add those by their titles.

@@ -126,7 +126,8 @@ def read_table(text: str, table: str, layout_hint: str | None = None, *, own_sec
         _read_rows(text, tokens, layout, out)
     if table == "appeals":
         out.flat_values = _appeals_block(text, tokens, layout)
-    if table != "appeals" and layout in ("tab", "pipe"):
+    if table != "appeals" and layout in ("tab", "pipe") and own_section:
+        # Without its section the table's end is unknown: the rows after it are other tables'.
         out.unmapped = _unmapped_rows(text, start, table, found)
     out.found = bool(out.rows) or bool(out.flat_values and (out.flat_values.cells or out.flat_values.chunks))
     return out

@@ -163,7 +163,8 @@ def heading_lost(corpus) -> pd.DataFrame:
     description=(
         "按关键词识别出了该部分，但其标题（忽略空格、全半角标点和末尾的“表”字后）不是官方提纲的标准标题"
         "。改动标题使报告难以比较，也常常掩盖内容不符合提纲要求（如只有“五、存在的主要问题”而没有改进情"
-        "况）。"
+        "况）。标题文字相同、只是序号不同的（如“第一部分”“（一）”“1.”或没有序号，或因缺少一部分而序号错位），"
+        "每份报告合并为一条，列出这些标题。"
     ),
     fail_example={"section_titles": {"problems": "五、存在的主要问题"}},
     pass_example={"section_titles": {"appeals": "四、政府信息公开行政复议、行政诉讼情况 表"}},
@@ -182,12 +183,25 @@ def section_renamed(corpus) -> pd.DataFrame:
     differs = normalise_title(pd.Series(title)).to_numpy() != std_norm[k.canonical[at]]
     bad = pd.DataFrame({"report_id": k.ids[k.report[at[differs]]], "title": title[differs],
                         "std_title": std_title[differs]})
-    body = r"^[一二三四五六七八九十]+[、.]"
-    same_body = (normalise_title(bad["title"]).str.replace(body, "", regex=True).to_numpy()
-                 == normalise_title(bad["std_title"]).str.replace(body, "", regex=True).to_numpy())
-    msg = ("章节标题「" + bad["title"].str.strip() + "」与标准标题「" + bad["std_title"] + "」不一致"
-           + pd.Series(same_body, index=bad.index).map({True: "（序号不同）", False: ""}) + "。")
-    return found(bad["report_id"], msg, expected=bad["std_title"], actual=bad["title"])
+    same_body = (normalise_title(bad["title"]).str.replace(_NUMBER, "", regex=True).to_numpy()
+                 == normalise_title(bad["std_title"]).str.replace(_NUMBER, "", regex=True).to_numpy())
+    worded = bad.loc[~same_body]
+    msg = "章节标题「" + worded["title"].str.strip() + "」与标准标题「" + worded["std_title"] + "」不一致。"
+    reworded = found(worded["report_id"], msg, expected=worded["std_title"], actual=worded["title"])
+    # Only the numbering differs (第一部分 / （一） / 1. / none for 一、): one finding per report, one fact.
+    numbered = bad.loc[same_body].assign(title=lambda d: d["title"].str.strip())
+    if numbered.empty:
+        return reworded
+    per = numbered.groupby("report_id", sort=False).agg(list)
+    quoted = {k: per[k].map(lambda ts: "".join(f"「{t}」" for t in ts)) for k in ("title", "std_title")}
+    msg = "章节序号与标准格式不一致：" + quoted["title"] + "，标准为" + quoted["std_title"] + "（只是序号不同）。"
+    return pd.concat([reworded, found(pd.Series(per.index, dtype=object), msg,
+                                      expected=per["std_title"].map("、".join).to_numpy(),
+                                      actual=per["title"].map("、".join).to_numpy())], ignore_index=True)
+
+
+# A section number as printed: 一、 (the standard), 第一部分, （一）, 1. — or none.
+_NUMBER = r"^(?:第[一二三四五六七八九十]+部分|[(（][一二三四五六七八九十]+[)）]|\d+[、.．]|[一二三四五六七八九十]+[、.．])?"
 
 
 @rule(

@@ -119,3 +119,15 @@ def test_lost_heading_replaces_missing_section_only_where_its_content_follows():
         real = load([read_report(md, "sh2025")])
         assert sections.section_missing.run(real).empty
         assert list(sections.heading_lost.run(real)["report_id"]) == ["sh2025"]
+
+
+def test_renumbered_sections_are_one_finding_and_reworded_ones_their_own():
+    c = build_corpus({"section_titles": {"active": "第二部分 主动公开政府信息情况", "requests": "（三）收到和处理政府信息公开申请情况",
+                                         "problems": "五、存在的主要问题"}})
+    out = sections.section_renamed.run(c).sort_values("message")
+    assert len(out) == 2
+    numbered = out.loc[out["message"].str.startswith("章节序号")].iloc[0]
+    assert "「第二部分 主动公开政府信息情况」「（三）收到和处理政府信息公开申请情况」" in numbered["message"]
+    assert numbered["expected"] == "二、主动公开政府信息情况、三、收到和处理政府信息公开申请情况"
+    reworded = out.loc[out["message"].str.startswith("章节标题")].iloc[0]
+    assert reworded["actual"] == "五、存在的主要问题" and reworded["expected"] == "五、存在的主要问题及改进情况"

@@ -123,8 +123,28 @@ def _lost_headings(corpus) -> pd.DataFrame:
         ok = sub.notna().to_numpy()
         parts.append(pd.DataFrame({"report_id": k.ids[k.report[at[ok]]], "canonical": target,
                                    "sub": sub[ok].str.strip(" \t\u3000#*>").to_numpy(dtype=object)}))
+    parts.append(_lost_table_headings(corpus, k, canon))
     out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["report_id", "canonical", "sub"])
     return out.drop_duplicates(["report_id", "canonical"]).reset_index(drop=True)
+
+
+def _lost_table_headings(corpus, k, canon: pd.Index) -> pd.DataFrame:
+    """Sections 二–四 whose heading was not found but whose table the reader found in the report
+    (``sub`` is None): the statistics are there, only the heading is not."""
+    n_rep = len(corpus.reports)
+    present, _, _ = api.table_presence(corpus)
+    recognised = k.checkable & (k.canonical >= 0)
+    sections_read = np.zeros(len(k.ids), dtype=bool)
+    sections_read[k.report[recognised]] = True
+    parts = []
+    for j, table in enumerate(api.catalogue.TABLES):
+        has = np.zeros(len(k.ids), dtype=bool)
+        code = canon.get_indexer([table])[0]
+        if code >= 0:
+            has[k.report[k.checkable & (k.canonical == code)]] = True
+        rows = np.flatnonzero(present[:, j] & ~has[:n_rep] & sections_read[:n_rep] & k.readable[:n_rep])
+        parts.append(pd.DataFrame({"report_id": k.ids[rows], "canonical": table, "sub": None}))
+    return pd.concat(parts, ignore_index=True)
 
 
 @rule(
@@ -135,8 +155,8 @@ def _lost_headings(corpus) -> pd.DataFrame:
     points=2,
     description=(
         "未找到必备章节的标题（如五、存在的主要问题及改进情况），但其内容仍在：前一部分之后印有"
-        "（一）…存在问题的改进情况、（二）…主要问题等小标题。缺的是标题（单位漏写或转换时丢失），"
-        "不是章节本身，因此以本条较轻的提示代替「缺少必备章节」。"
+        "（一）…存在问题的改进情况、（二）…主要问题等小标题，或（二至四部分）该部分的统计表印在报告中并已读取。"
+        "缺的是标题（单位漏写或转换时丢失），不是章节本身，因此以本条较轻的提示代替「缺少必备章节」。"
     ),
     fail_example={"sections": {"problems": None, "appeals": (
         "（表略）\n（一）2024年工作中存在问题的改进情况\n一是进一步提升政策公开质效。\n"
@@ -149,9 +169,12 @@ def heading_lost(corpus) -> pd.DataFrame:
         return found()
     cat = api.catalogue.load()
     title = lost["canonical"].map(cat.section_title)
-    msg = ("未找到章节标题「" + title + "」，但其内容在前一部分之后（“" + lost["sub"].str.slice(0, 40)
+    sub = lost["sub"].astype(object)
+    by_table = sub.isna()
+    msg = ("未找到章节标题「" + title + "」，但其内容在前一部分之后（“" + sub.fillna("").str.slice(0, 40)
            + "”等小标题）；请补上该章节标题。")
-    return found(lost["report_id"], msg, expected=title, actual=lost["sub"])
+    msg = msg.where(~by_table, "未找到章节标题「" + title + "」，但该部分的统计表印在报告中（已读取）；请补上该章节标题。")
+    return found(lost["report_id"], msg, expected=title, actual=sub.where(~by_table, "统计表已读取，标题缺失"))
 
 
 @rule(

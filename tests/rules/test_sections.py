@@ -131,3 +131,14 @@ def test_renumbered_sections_are_one_finding_and_reworded_ones_their_own():
     assert numbered["expected"] == "二、主动公开政府信息情况、三、收到和处理政府信息公开申请情况"
     reworded = out.loc[out["message"].str.startswith("章节标题")].iloc[0]
     assert reworded["actual"] == "五、存在的主要问题" and reworded["expected"] == "五、存在的主要问题及改进情况"
+
+
+def test_a_table_section_whose_heading_is_lost_but_whose_table_was_read_is_a_lost_heading():
+    lost = build_corpus({"sections": {"appeals": None}})  # heading and text gone, 表四 still read
+    out = sections.heading_lost.run(lost)
+    assert list(out["expected"]) == ["四、政府信息公开行政复议、行政诉讼情况"]
+    assert "统计表印在报告中" in out.iloc[0]["message"]
+    assert sections.section_missing.run(lost).empty
+    gone = build_corpus({"sections": {"appeals": None}, "drop_cells": ["appeals"]})  # no table either
+    assert sections.heading_lost.run(gone).empty
+    assert list(sections.section_missing.run(gone)["expected"]) == ["四、政府信息公开行政复议、行政诉讼情况"]

@@ -84,7 +84,10 @@ def section_missing(corpus) -> pd.DataFrame:
         missing = missing[~key.isin(set(lost["report_id"] + "\x00" + lost["canonical"])).to_numpy()]
     hint = ("（同一序号处的标题为「" + missing["title"].fillna("") + "」，不是该章节）").where(missing["title"].notna(), "")
     msg = "缺少必备章节「" + missing["std_title"] + "」" + hint + "。"
-    out = found(missing["report_id"], msg, expected=missing["std_title"],
+    # Sections 二–四 are their tables: located at the table (STRUCT-TABLE-MISSING supersedes this
+    # there when the table is missing too: one omission, one finding).
+    table = missing["canonical"].astype(object).where(missing["canonical"].isin(api.catalogue.TABLES), None)
+    out = found(missing["report_id"], msg, table=table.to_numpy(dtype=object), expected=missing["std_title"],
                 actual=missing["title"].astype(object).where(missing["title"].notna(), "缺失"))
     return pd.concat([none_found, out], ignore_index=True)
 

@@ -25,8 +25,10 @@ def _null(s: pd.Series) -> np.ndarray:
     description=(
         "报告所用版本要求有三张统计表（二、主动公开，三、收到和处理申请，四、行政复议行政诉讼）。已知版本"
         "的报告缺少某张表的全部单元格，或读取器记录了该表缺失时，无法按该表核对；只提示这一条，而不是每条"
-        "规则各提示一次。版本不明的报告由模板规则处理。"
+        "规则各提示一次。版本不明的报告由模板规则处理。连同所在章节一起缺少的（二至四部分就是这三张表），"
+        "只提示本条，并写明该章节也没有，不再另提「缺少必备章节」。"
     ),
+    supersedes=("SECT-MISSING",),
     fail_example={"drop_cells": ["appeals"]},
     pass_example={},
 )
@@ -47,8 +49,27 @@ def table_missing(corpus):
     title = both["table"].map(lambda t: f"「{cat.table_title(t)}」表" if isinstance(t, str) else "统计表")
     detail = both["detail"]
     msg = "未能读取" + title + np.where(detail.str.len() > 0, "（" + detail + "）", "，报告中缺少该表或格式无法识别")
+    msg = np.where(_without_section(corpus, both), "未能读取" + title + "：报告中没有这一部分（章节标题和统计表均未找到）",
+                   msg)
     return found(both["report_id"], msg, table=_null(both["table"]), expected="存在",
                  actual=np.where(detail.str.len() > 0, detail, "缺失"))
+
+
+def _without_section(corpus, tables: pd.DataFrame) -> np.ndarray:
+    """For each (report_id, table) row: whether the report's section of that table (二–四) was not
+    recognised either, in a report whose other sections were (the outline can be checked)."""
+    k = api.section_keys(corpus)
+    canon = corpus.sections["canonical"].cat.categories.astype(str)
+    recognised = k.checkable & (k.canonical >= 0)
+    has = np.zeros((len(k.ids), len(canon) + 1), dtype=bool)
+    has[k.report[recognised], k.canonical[recognised]] = True
+    at = pd.Index(k.ids).get_indexer(tables["report_id"].astype(str))
+    col = canon.get_indexer(tables["table"].astype(object).where(tables["table"].notna(), "").astype(str))
+    col = np.where(col >= 0, col, len(canon))  # a table no section is named for: the empty column
+    ok = (at >= 0) & tables["table"].notna().to_numpy()
+    out = np.zeros(len(tables), dtype=bool)
+    out[ok] = ~has[at[ok], col[ok]] & has[at[ok]].any(axis=1)
+    return out
 
 
 #: Row problems a table-level ``STRUCT-TABLE-UNREAD`` finding stands for, with how they are counted.

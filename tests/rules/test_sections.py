@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from audit.rules import sections
 
@@ -142,3 +143,21 @@ def test_a_table_section_whose_heading_is_lost_but_whose_table_was_read_is_a_los
     gone = build_corpus({"sections": {"appeals": None}, "drop_cells": ["appeals"]})  # no table either
     assert sections.heading_lost.run(gone).empty
     assert list(sections.section_missing.run(gone)["expected"]) == ["四、政府信息公开行政复议、行政诉讼情况"]
+
+
+def test_a_section_left_out_with_its_table_is_one_finding_the_missing_table():
+    from audit.packs import engine, plugins
+
+    rules = {r.id: r for r in engine.with_core_rules(plugins.load_registry().rules)}
+    gone = build_corpus({"sections": {"appeals": None}, "drop_cells": ["appeals"]})
+    alone = sections.section_missing.run(gone)
+    assert list(alone["table"]) == ["appeals"]  # sections 二–四 are located at their table
+    both, _ = engine.run_rules(gone, [rules["SECT-MISSING"], rules["STRUCT-TABLE-MISSING"]], core=False)
+    assert list(both["rule_id"]) == ["STRUCT-TABLE-MISSING"]
+    assert "报告中没有这一部分（章节标题和统计表均未找到）" in both.iloc[0]["message"]
+    only_sections, _ = engine.run_rules(gone, [rules["SECT-MISSING"]], core=False)
+    assert list(only_sections["rule_id"]) == ["SECT-MISSING"]  # --ignore STRUCT-TABLE-MISSING keeps it
+    # Only the section's text missing (its table printed elsewhere): no STRUCT-TABLE-MISSING to stand for it.
+    kept, _ = engine.run_rules(build_corpus({"sections": {"other": None}}),
+                               [rules["SECT-MISSING"], rules["STRUCT-TABLE-MISSING"]], core=False)
+    assert list(kept["rule_id"]) == ["SECT-MISSING"] and pd.isna(kept.iloc[0]["table"])

@@ -10,3 +10,18 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("AUDIT_SHARED") or REPO.parent / "shared")
 SEEDS = SHARED / "seeds"
 REAL = SHARED / "corpus" / "real"
+
+
+def read_seed(name: str) -> tuple[str, dict]:
+    """A seed's text as the reader decodes it and its normalised report; the calling test skips
+    when the seeds are not beside the repository."""
+    import pytest
+
+    from audit.ingest.decode import decode
+    from audit.ingest.normalise import normalise_text
+
+    path = SEEDS / name
+    if not path.exists():
+        pytest.skip("the seeds (../shared/seeds) are not beside the repository")
+    text = decode(path.read_bytes()).text
+    return text, normalise_text(text, name)

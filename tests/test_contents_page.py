@@ -10,19 +10,15 @@ from __future__ import annotations
 
 import pytest
 
-from audit.ingest.decode import decode
 from audit.ingest.normalise import normalise_text
-from tests.shared_paths import SEEDS
+from tests.shared_paths import read_seed
 
-SEED = SEEDS / "001_2e0bbb7745e2b5ab.txt"
+SEED = "001_2e0bbb7745e2b5ab.txt"
 
 
 @pytest.fixture(scope="module")
 def seed() -> tuple[str, dict]:
-    if not SEED.exists():
-        pytest.skip("the seeds (../shared/seeds) are not beside the repository")
-    text = decode(SEED.read_bytes()).text
-    return text, normalise_text(text, "seed")
+    return read_seed(SEED)
 
 
 def _with_contents(text: str, rep: dict, entry: str) -> str:

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import pytest
 
-from audit.ingest.decode import decode
 from audit.ingest.normalise import normalise_text
-from tests.shared_paths import SEEDS
+from tests.shared_paths import read_seed
 
-SEED = SEEDS / "001_2e0bbb7745e2b5ab.txt"
+SEED = "001_2e0bbb7745e2b5ab.txt"
 NUMERALS = "一二三四五六"
 STYLES = {
     "part": lambda n, title: f"第{n}部分 {title}",
@@ -27,10 +26,7 @@ STYLES = {
 
 @pytest.fixture(scope="module")
 def seed() -> tuple[str, dict]:
-    if not SEED.exists():
-        pytest.skip("the seeds (../shared/seeds) are not beside the repository")
-    text = decode(SEED.read_bytes()).text
-    return text, normalise_text(text, "seed")
+    return read_seed(SEED)
 
 
 @pytest.mark.parametrize("style", STYLES)

@@ -143,14 +143,20 @@ _OTHER_NUMBER = re.compile(
     r"[\s\u3000:：]*(?P<title>[^\n]{2,40}?)[\s\u3000*#:：]*$", re.M)
 
 
+@cache
+def _section_wordings() -> tuple[dict[str, int], list[tuple[str, int, re.Pattern[str]]]]:
+    """Each section's number, and (canonical, number, pattern of its ``_TITLE_WORDINGS``)."""
+    number_of = {str(spec["canonical"]): spec["number"] for spec in catalogue.load().sections}
+    return number_of, [(c, number_of[c], re.compile("|".join(ws))) for c, ws in _TITLE_WORDINGS.items()]
+
+
 def _otherwise_numbered(text: str) -> list[Heading]:
     """Headings numbered 第一部分 / （一） / 1., or not numbered, with a standard title each, in
     order, when a report prints its six parts that way instead of 一、: only titles that name their
     section outright (``_TITLE_WORDINGS``) under the number that section has (a title without a
     number: the whole line), so the sub-headings of 总体情况 (（一）主动公开 …) are never taken
     for sections."""
-    number_of = {str(spec["canonical"]): spec["number"] for spec in catalogue.load().sections}
-    wordings = [(c, number_of[c], re.compile("|".join(ws))) for c, ws in _TITLE_WORDINGS.items()]
+    number_of, wordings = _section_wordings()
     out: list[Heading] = []
     for m in _OTHER_NUMBER.finditer(text):
         raw = m.group("part") or m.group("paren") or m.group("arabic")

@@ -52,6 +52,32 @@ DEBRIS = re.compile(
     r"来源[:：]|浏览次数|字号[:：]|【字体|相关链接[:：]).*$",
     re.M,
 )
+# A page number as converters and copied PDF or Word pages print it on a line of its own:
+# — 5 —, - 12 -, 第 3 页, 第3页 共8页. A bare number is left alone: in a table printed one cell per
+# line it is a cell.
+_SP = r"[ \t\u3000\xa0]*"
+PAGE_NUMBER_LINE = re.compile(
+    rf"^{_SP}(?:[-—–－―~～]+{_SP}\d{{1,4}}{_SP}[-—–－―~～]+|第{_SP}\d{{1,4}}{_SP}页(?:{_SP}[,，、/]?{_SP}共{_SP}\d{{1,4}}{_SP}页)?){_SP}$",
+    re.M,
+)
+
+
+def strip_page_numbers(text: str) -> str:
+    """``text`` without its page-number lines (``PAGE_NUMBER_LINE``), as if the pages were one:
+    a page number between two table rows or cells must not be read as a cell. Where the number
+    stood between blank lines (a layout that separates every line by one), one of them goes too."""
+    if PAGE_NUMBER_LINE.search(text) is None:
+        return text
+    lines = text.split("\n")
+    drop = set()
+    for i, line in enumerate(lines):
+        if PAGE_NUMBER_LINE.fullmatch(line):
+            drop.add(i)
+            if 0 < i < len(lines) - 1 and not lines[i - 1].strip() and not lines[i + 1].strip():
+                drop.add(i - 1)
+    return "\n".join(line for i, line in enumerate(lines) if i not in drop)
+
+
 CRAWLER_SPLIT = re.compile(r"^=+[\s\u3000]*正文[\s\u3000]*=+[\s\u3000]*$", re.M)
 
 

@@ -118,7 +118,7 @@ def _normalise_extracted(ex: Extracted, rep: dict[str, Any]) -> tuple[dict[str, 
     rep["problems"].extend(ex.problems)
     if ex.format == "unknown" or any(p["kind"] in ("binary", "unreadable") for p in ex.problems):
         return rep, None
-    text = ex.text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    text = metadata.strip_page_numbers(ex.text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", ""))
     if not text.strip():
         if not rep["problems"]:
             add_problem(rep, "empty", "文件没有任何文字内容")

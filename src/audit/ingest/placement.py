@@ -7,6 +7,7 @@ rows (flat layout) are placed by ``audit.ingest.glued_rows``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from operator import itemgetter
 
 from audit.contracts import catalogue
@@ -139,7 +140,7 @@ def _place_rows(table: str, rows: dict[str, list[str]], read: TableRead, problem
             placed[r] = got
             continue
         where = _LazyPlace(table, r)
-        if len(got) > n and _surplus_is_debris(got[n:]) and _row_holds(table, cols, got[:n]):
+        if len(got) > n and _surplus_is_debris(got[n:]) and _surplus_placed_surely(got, n, splitter.row_check(table, cols)):
             placed[r] = got[:n]
             problems.append(problem("stray_cells", f"{where}末尾多印了 {len(got) - n} 个空白或为 0 的单元格，"
                                     "前 {n} 个数值已按列读取，多余单元格已忽略".replace("{n}", str(n)), table, r))
@@ -173,6 +174,18 @@ class _LazyPlace:
 
 def _surplus_is_debris(cells: list[Typed]) -> bool:
     return all(k == values.BLANK or (k == values.NUMBER and v == 0) for k, v, _ in cells)
+
+
+def _surplus_placed_surely(got: list[Typed], n: int, check: Callable[[tuple[float, ...]], bool] | None) -> bool:
+    """Whether the first ``n`` of ``got`` are the printed cells when the rest is blank/0 debris.
+
+    A surplus cell may sit anywhere: a page number or stray value printed between two cells
+    (0 0 5 0 for three) also leaves a trailing 0. Taking the first ``n`` is sure only when it
+    cannot matter which cells are surplus (every cell alike: 0 0 0 0) or when the identities across
+    the cells (a total column) hold on them, which a value shifted into the wrong column breaks."""
+    if len({(k, v) for k, v, _ in got}) == 1:
+        return True
+    return check is not None and check(tuple(v or 0.0 for _, v, _ in got[:n]))
 
 
 def _is_row_number(cell: Typed, table: str, next_row: str) -> bool:
@@ -220,7 +233,8 @@ def _place_appeals(read: TableRead, problems: list[dict]) -> dict[tuple[str, str
     got = block.cells
     if len(got) == 15:
         return dict(zip(keys, got, strict=True))
-    if len(got) > 15 and _surplus_is_debris(got[15:]):
+    if len(got) > 15 and _surplus_is_debris(got[15:]) and _surplus_placed_surely(
+            got, 15, splitter.cells_check("appeals", keys)):
         problems.append(problem("stray_cells", f"「{title}」表末尾多印了 {len(got) - 15} 个空白或为 0 的单元格，已忽略",
                                 "appeals"))
         return dict(zip(keys, got[:15], strict=True))

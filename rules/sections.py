@@ -53,9 +53,7 @@ def section_missing(corpus) -> pd.DataFrame:
     k = section_keys(corpus)
     n_rep = len(corpus.reports)
     canon = corpus.sections["canonical"].cat.categories.astype(str)
-    recognised = k.checkable & (k.canonical >= 0)
-    has = np.zeros((len(k.ids), len(canon)), dtype=bool)
-    has[k.report[recognised], k.canonical[recognised]] = True
+    has = api.sections_present(corpus)
     readable = k.readable[:n_rep]
     has_any = has[:n_rep].any(axis=1)
 
@@ -136,16 +134,13 @@ def _lost_table_headings(corpus, k, canon: pd.Index) -> pd.DataFrame:
     (``sub`` is None): the statistics are there, only the heading is not."""
     n_rep = len(corpus.reports)
     present, _, _ = api.table_presence(corpus)
-    recognised = k.checkable & (k.canonical >= 0)
-    sections_read = np.zeros(len(k.ids), dtype=bool)
-    sections_read[k.report[recognised]] = True
+    has = api.sections_present(corpus)[:n_rep]
+    sections_read = has.any(axis=1)
     parts = []
     for j, table in enumerate(api.catalogue.TABLES):
-        has = np.zeros(len(k.ids), dtype=bool)
         code = canon.get_indexer([table])[0]
-        if code >= 0:
-            has[k.report[k.checkable & (k.canonical == code)]] = True
-        rows = np.flatnonzero(present[:, j] & ~has[:n_rep] & sections_read[:n_rep] & k.readable[:n_rep])
+        has_table = has[:, code] if code >= 0 else np.zeros(n_rep, dtype=bool)
+        rows = np.flatnonzero(present[:, j] & ~has_table & sections_read & k.readable[:n_rep])
         parts.append(pd.DataFrame({"report_id": k.ids[rows], "canonical": table, "sub": None}))
     return pd.concat(parts, ignore_index=True)
 

@@ -60,15 +60,14 @@ def _without_section(corpus, tables: pd.DataFrame) -> np.ndarray:
     recognised either, in a report whose other sections were (the outline can be checked)."""
     k = api.section_keys(corpus)
     canon = corpus.sections["canonical"].cat.categories.astype(str)
-    recognised = k.checkable & (k.canonical >= 0)
-    has = np.zeros((len(k.ids), len(canon) + 1), dtype=bool)
-    has[k.report[recognised], k.canonical[recognised]] = True
+    has = api.sections_present(corpus)
     at = pd.Index(k.ids).get_indexer(tables["report_id"].astype(str))
     col = canon.get_indexer(tables["table"].astype(object).where(tables["table"].notna(), "").astype(str))
-    col = np.where(col >= 0, col, len(canon))  # a table no section is named for: the empty column
-    ok = (at >= 0) & tables["table"].notna().to_numpy()
     out = np.zeros(len(tables), dtype=bool)
-    out[ok] = ~has[at[ok], col[ok]] & has[at[ok]].any(axis=1)
+    ok = (at >= 0) & tables["table"].notna().to_numpy()
+    named = ok & (col >= 0)  # a table no section is named for has no section to miss
+    out[named] = ~has[at[named], col[named]] & has[at[named]].any(axis=1)
+    out[ok & (col < 0)] = has[at[ok & (col < 0)]].any(axis=1)
     return out
 
 

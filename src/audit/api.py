@@ -12,7 +12,7 @@ view (columns, shapes, an example).
   ``report_text``), ``grid``/``Grid`` (dense [report, row, col] values and states), ``cell_codes``/
   ``CellCodes``, ``CELL_STATES`` and the state codes ``VALUE``/``BLANK``/``TEXT``/``UNPLACED``,
   ``table_presence``, ``report_positions``, ``has_duplicate_cells``, ``section_keys``/
-  ``SectionKeys``, ``parse_failed``, ``problems_of``, ``PARSE_KINDS``, ``INCOMPLETE_KINDS``;
+  ``SectionKeys``, ``sections_present``, ``parse_failed``, ``problems_of``, ``PARSE_KINDS``, ``INCOMPLETE_KINDS``;
 - sums for identities: ``sum_parts``, ``row_sums``, ``effective_values``, ``zeroed``, ``TOL``;
 - text: ``number_lines``/``NumberLines``, ``text_view`` (the number lines when the patterns allow
   it, else the whole text), ``text_pattern`` (declare a pattern), ``registered_text_patterns``,
@@ -50,7 +50,7 @@ from audit.corpus.grids import (
     report_positions,
     table_presence,
 )
-from audit.corpus.keys import SectionKeys, parse_failed, problems_of, section_keys
+from audit.corpus.keys import SectionKeys, parse_failed, problems_of, section_keys, sections_present
 from audit.corpus.loader import Corpus
 from audit.corpus.sums import effective_values, row_sums, sum_parts, zeroed
 from audit.corpus.text import (
@@ -86,7 +86,7 @@ __all__ = [
     "catalogue", "cell_codes", "check_examples", "code_points", "effective_values", "fast_path_problem",
     "fmt_num", "fmt_series", "found", "grid", "grid_findings", "has_duplicate_cells", "hookimpl", "join_text",
     "load_catalogue", "num", "number_lines", "pack_from_dict", "parse_failed", "places", "problems_of",
-    "registered_text_patterns", "report_positions", "row_sums", "rule", "section_keys", "sum_parts", "table_presence",
+    "registered_text_patterns", "report_positions", "row_sums", "rule", "section_keys", "sections_present", "sum_parts", "table_presence",
     "text_pattern", "text_view", "with_pack_names", "zeroed",
 ]
 

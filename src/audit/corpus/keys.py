@@ -1,5 +1,6 @@
 """Per-report keys and reader-problem views every pack needs: which reports could not be read
-(``parse_failed``), integer keys of the sections frame (``section_keys``), problems by kind.
+(``parse_failed``), integer keys of the sections frame (``section_keys``) and which sections each
+report has (``sections_present``), problems by kind.
 
 Computed once per corpus (``Corpus.derived``, keys ``corpus:…``).
 """
@@ -65,6 +66,19 @@ def _section_keys(corpus: Corpus) -> SectionKeys:
     preamble = (sec["canonical"] == "preamble").to_numpy()  # section 0 is no required section
     return SectionKeys(ids=ids, report=key, canonical=np.where(preamble, -1, canonical),
                        checkable=readable[key] & ~preamble, readable=readable)
+
+
+def sections_present(corpus: Corpus) -> np.ndarray:
+    """[report key, canonical code] bool (``section_keys`` numbering; codes of the sections
+    frame's ``canonical`` categories): the report has that section, recognised and checkable.
+    ``.any(axis=1)`` tells the reports whose outline was recognised at all."""
+    def compute(c: Corpus) -> np.ndarray:
+        k = section_keys(c)
+        recognised = k.checkable & (k.canonical >= 0)
+        has = np.zeros((len(k.ids), len(c.sections["canonical"].cat.categories)), dtype=bool)
+        has[k.report[recognised], k.canonical[recognised]] = True
+        return has
+    return corpus.derived("corpus:sections_present", compute)
 
 
 def problems_of(corpus: Corpus, kinds: Iterable[str]) -> pd.DataFrame:

@@ -439,3 +439,16 @@ def test_real_pingtan_2019_rows_decided_by_2020() -> None:
     assert _row(got, "pingtan-2019", "active", "fees", ["prev_items", "change"]) == ([35, 0], ["value"] * 2)
     # 行政强制 ``126025``: 126 + 0 and 1260 + 2 both start one of 2020's readings of ``1262629``.
     assert _problem(got, "pingtan-2019", "active", "enforcement")[0] == "ambiguous_split"
+
+
+def test_lookups_over_cells_in_slices_equal_plain_indexing() -> None:
+    import numpy as np
+
+    from audit.corpus import year_splits
+
+    lookup = np.array([False, True, False, True, False])  # the last slot: the code -1 (missing)
+    codes = np.random.default_rng(0).integers(-1, 4, size=10_001).astype(np.int16)
+    np.testing.assert_array_equal(year_splits._looked_up(lookup, codes, chunk=997), lookup[codes])
+    mask = np.random.default_rng(1).random(len(codes)) < 0.3
+    has = year_splits._any_per_report(codes, mask, 4)
+    np.testing.assert_array_equal(has, [bool((mask & (codes == r)).any()) for r in range(4)])

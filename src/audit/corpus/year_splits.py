@@ -197,19 +197,29 @@ def _neighbours(reports: pd.DataFrame, problems: pd.DataFrame, wanted: set[str])
 
 
 def _all_zero_reports(cells: pd.DataFrame, ids: set[str]) -> set[str]:
-    """The reports of ``ids`` whose three tables each hold numbers, all of them 0."""
+    """The reports of ``ids`` whose three tables each hold numbers, all of them 0.
+
+    Masks over all cells, one byte each, instead of the cells of ``ids`` gathered first: at
+    100,000 reports those are most of the 20 million cells, and their gathered codes and values
+    took 400 MB more at the loader's peak of memory."""
     rep = cells["report_id"].cat.codes.to_numpy()
-    near = np.flatnonzero(_members(cells["report_id"], ids)[rep])
     n = len(cells["report_id"].cat.categories)
-    rep, table = rep[near], cells["table"].cat.codes.to_numpy()[near]
-    value = cells["value"].to_numpy(dtype=float)[near]
-    out = np.ones(n, dtype=bool)
+    table = cells["table"].cat.codes.to_numpy()
+    value = cells["value"].to_numpy(dtype=float)
+    out = _members(cells["report_id"], ids)[:n].copy()
     for t in catalogue.TABLES:
-        mine = _members(cells["table"], {t})[table]
-        valued = np.bincount(rep[mine], weights=~np.isnan(value[mine]), minlength=n) > 0
-        nonzero = np.bincount(rep[mine], weights=np.abs(np.nan_to_num(value[mine])) > TOLERANCE, minlength=n) > 0
+        mine = _looked_up(_members(cells["table"], {t}), table)
+        valued = _any_per_report(rep, mine & ~np.isnan(value), n)
+        nonzero = _any_per_report(rep, mine & ((value > TOLERANCE) | (value < -TOLERANCE)), n)
         out &= valued & ~nonzero
     return set(cells["report_id"].cat.categories.astype(str)[out])
+
+
+def _any_per_report(rep: np.ndarray, mask: np.ndarray, n: int) -> np.ndarray:
+    """Per report code: whether any of its cells is in ``mask``."""
+    has = np.zeros(n + 1, dtype=bool)  # a code -1 (no report) lands in the extra last slot
+    has[rep[mask]] = True
+    return has[:n]
 
 
 def _known_rows(cells: pd.DataFrame, problems: pd.DataFrame, ids: set[str], whole: set[str]
@@ -217,17 +227,17 @@ def _known_rows(cells: pd.DataFrame, problems: pd.DataFrame, ids: set[str], whol
     """(report, table, row) → its cells that are known (a number, or a printed blank as 0): the
     linked rows of the reports ``ids`` and every requests row of the reports ``whole``, leaving out
     rows (and tables) the reader flagged as glued or short."""
-    rep = cells["report_id"].cat.codes.to_numpy()
-    near = np.flatnonzero(_members(cells["report_id"], ids)[rep])
+    rep, table, row = (cells[k].cat.codes.to_numpy() for k in ("report_id", "table", "row"))
     linked = {lk.table: set() for lk in LINKS}
     for lk in LINKS:
         linked[lk.table] |= {lk.earlier, lk.later}
-    table, row = (cells[k].cat.codes.to_numpy()[near] for k in ("table", "row"))
-    keep = np.zeros(len(near), dtype=bool)
+    keep = np.zeros(len(rep), dtype=bool)  # masks over all cells, one byte each (no gathered codes)
     for t, rs in linked.items():
-        keep |= _members(cells["table"], {t})[table] & _members(cells["row"], rs)[row]
-    keep |= _members(cells["table"], {"requests"})[table] & _members(cells["report_id"], whole)[rep[near]]
-    sub = cells.iloc[near[keep]]
+        keep |= _looked_up(_members(cells["table"], {t}), table) & _looked_up(_members(cells["row"], rs), row)
+    keep &= _looked_up(_members(cells["report_id"], ids), rep)
+    keep |= (_looked_up(_members(cells["table"], {"requests"}), table)
+             & _looked_up(_members(cells["report_id"], whole & ids), rep))
+    sub = cells.iloc[np.flatnonzero(keep)]
     codes = {k: sub[k].cat.codes.to_numpy().astype(np.int64) for k in ("report_id", "table", "row", "col")}
     state = sub["state"]
     known = _members(state, {"value", "blank"})[state.cat.codes.to_numpy()]
@@ -278,6 +288,15 @@ def _members(column: pd.Series, names: set[str]) -> np.ndarray:
     out = np.zeros(len(cats) + 1, dtype=bool)
     at = cats.get_indexer(list(names))
     out[at[at >= 0]] = True
+    return out
+
+
+def _looked_up(lookup: np.ndarray, codes: np.ndarray, chunk: int = 1 << 21) -> np.ndarray:
+    """``lookup[codes]`` (a ``_members`` lookup over 20 million cells' codes) a slice at a time:
+    numpy turns the codes it gathers by into int64 first, 160 MB for all cells at once."""
+    out = np.empty(len(codes), dtype=lookup.dtype)
+    for a in range(0, len(codes), chunk):
+        np.take(lookup, codes[a:a + chunk], out=out[a:a + chunk])
     return out
 
 
@@ -412,7 +431,7 @@ def _place(cells: pd.DataFrame, placed: dict[tuple[str, str, str], dict[str, flo
     key = [(rid, t, r, c, v) for (rid, t, r), vals in placed.items() for c, v in vals.items()]
     cats = {n: pd.Index(cells[n].cat.categories.astype(str)) for n in names}
     want = np.stack([cats[n].get_indexer([k[j] for k in key]) for j, n in enumerate(names)], axis=1).astype(np.int64)
-    near = np.flatnonzero(_members(cells["report_id"], {k[0] for k in key})[cells["report_id"].cat.codes.to_numpy()])
+    near = np.flatnonzero(_looked_up(_members(cells["report_id"], {k[0] for k in key}), cells["report_id"].cat.codes.to_numpy()))
     have = np.stack([cells[n].cat.codes.to_numpy()[near].astype(np.int64) for n in names], axis=1)
     sizes = [len(cats[n]) + 1 for n in names]
 
@@ -426,9 +445,9 @@ def _place(cells: pd.DataFrame, placed: dict[tuple[str, str, str], dict[str, flo
     raws = [glued_rows.number_raw(v) for *_, v in key]
     old = cells["raw"].cat.categories.astype(str)
     new = pd.Index(sorted(set(old) | set(raws)))  # sorted, as the loader builds them
-    codes = cells["raw"].cat.codes.to_numpy()
-    remap = new.get_indexer(old)
-    codes = np.where(codes >= 0, remap[codes] if len(remap) else -1, -1).astype(np.int32)
+    # Old code -> new code in one int32 gather; the code -1 (no raw text) looks up the last slot, -1.
+    lookup = np.append(new.get_indexer(old), -1).astype(np.int32)
+    codes = lookup[cells["raw"].cat.codes.to_numpy()]
     codes[pos] = new.get_indexer(raws)
     cells["raw"] = pd.Categorical.from_codes(codes, categories=new)
     cells.iloc[pos, cells.columns.get_loc("value")] = [float(v) for *_, v in key]

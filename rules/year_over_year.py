@@ -158,8 +158,9 @@ def _table_signatures(corpus) -> pd.DataFrame:
     keys = [_codes(cells[name]) for name in ("table", "row", "col")]
     wide = bool(len(cells)) and _key_span(cells) >= 2**31
     ok = at >= 0
-    in_order = bool(ok.all()) and not (len(at) and (np.diff(at) < 0).any())  # cells in report order (usual)
+    in_order = bool(ok.all()) and not (len(at) and (at[1:] < at[:-1]).any())  # cells in report order (usual)
     sig, nonzero = np.zeros(len(ids), dtype=np.uint64), np.zeros(len(ids), dtype=np.int64)
+    n, bad = np.zeros(len(ids), dtype=np.int64), np.zeros(len(ids), dtype=np.int64)
     parts = []
     for lo in range(0, len(cells), _BLOCK):  # blocks: the temporaries stay in the CPU cache
         b = slice(lo, lo + _BLOCK)
@@ -169,6 +170,8 @@ def _table_signatures(corpus) -> pd.DataFrame:
             first = np.flatnonzero(np.r_[True, a[1:] != a[:-1]])
             sig[a[first]] += np.add.reduceat(h, first)  # wraps: the same cells in any order, the same sum
             nonzero += np.bincount(a[nz], minlength=len(ids))
+            n += np.bincount(a, minlength=len(ids))  # per block: bincount copies what it counts
+            bad += np.bincount(a[unknown[b]], minlength=len(ids))
         else:
             parts.append((h, nz))
     if not in_order:
@@ -183,8 +186,7 @@ def _table_signatures(corpus) -> pd.DataFrame:
             first = np.flatnonzero(np.r_[True, at[1:] != at[:-1]])
             sig[at[first]] = np.add.reduceat(h, first)
         nonzero = np.bincount(at[nonzero_cell], minlength=len(ids))
-    n = np.bincount(at, minlength=len(ids))
-    bad = np.bincount(at[unknown], minlength=len(ids))
+        n, bad = np.bincount(at, minlength=len(ids)), np.bincount(at[unknown], minlength=len(ids))
     return pd.DataFrame({"sig": sig, "n": n, "nonzero": nonzero, "known": bad == 0,
                          "edition": corpus.reports["edition"].astype(object).to_numpy()},
                         index=pd.Index(ids.to_numpy(dtype=object), name="report_id"))

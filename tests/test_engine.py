@@ -225,3 +225,14 @@ def test_a_superseding_rule_replaces_the_other_rules_findings_on_the_same_report
     assert len(engine.run_rules(corpus, [strong, weak], ignore=["A-1"], core=False)[0]) == 4
     only = make("B-1", [("r1", "requests")])
     assert engine.run_rules(corpus, [strong, only], core=False)[0]["rule_id"].tolist() == ["A-1"]
+
+
+def test_keep_views_drops_the_rules_views_before_the_frame_and_changes_no_finding():
+    c = build_corpus({"cells": {"requests/new/natural": 9}}, {"cells": {"requests/new/natural": 7}}, {})
+    plain, _ = engine.run_rules(c, RULES)
+    assert "requests" in c._wide  # without keep_views the view a rule built (corpus.wide) stays
+    c = build_corpus({"cells": {"requests/new/natural": 9}}, {"cells": {"requests/new/natural": 7}}, {})
+    c.derived("ratios:risk:keep-me", lambda _: "kept")
+    dropped, _ = engine.run_rules(c, RULES, keep_views=("ratios:",))
+    assert list(c._wide) == ["ratios:risk:keep-me"]
+    pd.testing.assert_frame_equal(dropped, plain)

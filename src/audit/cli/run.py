@@ -180,11 +180,11 @@ def _audit(plan: RunPlan) -> int:
 
     corpus = _read_corpus(plan)
     heap.give_back(collect=False)  # the loader's batches (no cycles), before the rules build their views
-    findings, rule_errors = engine.run_rules(corpus, plan.chosen, core=False)
-    # The scorecard's risk ratios, from the grids the rules cached, before those go: rebuilt after,
-    # they would be the scoring's peak of memory at 100,000 reports.
+    # The rules' views go before the findings frame is built, but the scorecard's risk ratios
+    # (the ratio rules computed them from the same options; rebuilt after from the grids, they
+    # would be the scoring's peak of memory at 100,000 reports).
+    findings, rule_errors = engine.run_rules(corpus, plan.chosen, core=False, keep_views=(RISK_VIEW,))
     risk_ratios(corpus, corpus.options.get("min_cases"))
-    corpus.drop_views(keep=(RISK_VIEW,))
     heap.give_back()
     meta = _run_meta(plan, corpus, rule_errors)
     findings, scorecard = _score(plan, corpus, findings, meta)

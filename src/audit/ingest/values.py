@@ -41,6 +41,16 @@ _NUMBER_RE = re.compile(
 _SPACES = re.compile(r"[\s\u3000\xa0]+")
 
 
+@lru_cache(maxsize=1)
+def _number_marks() -> re.Pattern[str]:
+    """Characters that are no digit but that NFKC turns into digits: circled, parenthesised and
+    full-stop digits (①, ⑴, ⒈), superscripts, subscripts, vulgar fractions. Printed next to a
+    count they are footnote marks, and NFKC would read 12① as 121."""
+    marks = [chr(c) for c in range(0x10000) if unicodedata.category(chr(c)) in ("No", "Nl")
+             and any(ch.isdecimal() for ch in unicodedata.normalize("NFKC", chr(c)))]
+    return re.compile("[" + "".join(re.escape(m) for m in marks) + "]")
+
+
 def clean(cell: str) -> str:
     """Width-normalised cell text without any white space (for parsing only; raw keeps the print)."""
     return _SPACES.sub("", unicodedata.normalize("NFKC", cell))
@@ -54,6 +64,8 @@ def parse(cell: str) -> tuple[str, float | None]:
 
 
 def _parse(cell: str) -> tuple[str, float | None]:
+    if _number_marks().search(cell):  # never a count, whatever NFKC makes of it
+        return TEXT, None
     c = clean(cell)
     if c in _BLANKS:
         return BLANK, None

@@ -10,6 +10,7 @@ import pytest
 
 from audit.ingest import values
 from audit.ingest.normalise import normalise_text
+from tests.shared_paths import REAL
 from tests.shared_paths import SEEDS as SEED_DIR
 from tests.shared_paths import read_seed as _read_seed
 
@@ -62,3 +63,61 @@ def test_a_marked_cell_is_unsure_and_no_other_cell_changes(seed, mark):
         assert all(after is None or after[1] != "value" for _, after in changed.values()), (lines[i], changed)
         checked += bool(changed)
     assert checked, "some marked cell was inside a table"
+
+
+# -- pages and Word files print the mark raised: <sup>1</sup>, a superscript run -----------------
+
+SHANGHAI_2019 = "unidentified-github__shanghai-govoffice-2019.html"
+
+
+def _read_bytes(tmp_path, name: str, data: bytes) -> dict:
+    from audit.ingest.normalise import read_report
+
+    path = tmp_path / name
+    path.write_bytes(data)
+    return read_report(str(path), path.stem)
+
+
+@pytest.mark.skipif(not REAL.is_dir(), reason="real corpus ../shared/corpus/real not beside the repository")
+@pytest.mark.parametrize("mark", ["<sup>1</sup>", "<sub>2</sub>", "<span style='vertical-align: super'>1</span>"])
+def test_a_raised_digit_on_a_page_is_no_digit_of_the_count(tmp_path, mark):
+    page = (REAL / SHANGHAI_2019).read_text(encoding="utf-8")
+    base = _cells(_read_bytes(tmp_path, "base.html", page.encode()))
+    # 258 (申请人情况 自然人, 予以公开) printed with a footnote mark: read as 2581 before
+    marked = re.sub(r"(<td[^>]*>(?:\s*<[^>]+>)*\s*)258\b", lambda m: m.group(1) + "258" + mark, page, count=1)
+    assert marked != page
+    got = _cells(_read_bytes(tmp_path, "marked.html", marked.encode()))
+    changed = {k: (base[k], got.get(k)) for k in base if base[k] != got.get(k)}
+    assert changed == {("requests", "granted", "natural"): ((258.0, "value"), (None, "text"))}
+
+
+def test_a_raised_digit_in_the_prose_is_no_digit_of_the_number():
+    from audit.ingest.html_reader import extract
+
+    ex = extract("<html><body><p>本年度新收政府信息公开申请12<sup>1</sup>件。</p></body></html>".encode())
+    assert "新收政府信息公开申请12¹件" in ex.text
+
+
+def test_a_superscript_run_in_a_word_table_is_no_digit_of_the_count():
+    import io
+
+    import docx
+
+    from audit.ingest.docx_reader import extract
+
+    document = docx.Document()
+    document.add_paragraph("本年度新收申请")
+    run = document.paragraphs[0].add_run("3")
+    run.font.superscript = True
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "（一）行政许可"
+    cell = table.cell(0, 1).paragraphs[0]
+    cell.add_run("12")
+    cell.add_run("1").font.superscript = True
+    cell.add_run("2").font.subscript = True
+    buf = io.BytesIO()
+    document.save(buf)
+    ex = extract(buf.getvalue())
+    assert "（一）行政许可\t12¹₂" in ex.text
+    assert "本年度新收申请³" in ex.text
+    assert values.parse("12¹₂") == (values.TEXT, None)

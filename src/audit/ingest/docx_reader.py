@@ -24,12 +24,14 @@ from docx.oxml.ns import qn
 from audit.contracts.report import problem
 from audit.ingest.extracted import Extracted
 from audit.ingest.safeio import no_addresses
+from audit.ingest.values import raised
 
 _SPACE = re.compile(r"[\s\xa0\u200b\ufeff]+")
 _P, _TBL, _SDT, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:tr"), qn("w:tc")
 _SDT_CONTENT, _CUSTOM_XML = qn("w:sdtContent"), qn("w:customXml")
 _T, _TAB, _BR, _CR = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
 _DEL = qn("w:del")
+_R, _VERT_ALIGN = qn("w:r"), qn("w:vertAlign")
 # Bounds checked on the central directory before anything is inflated (real reports: a few MB,
 # a few dozen parts).
 MAX_UNCOMPRESSED = 256 * 1024 * 1024
@@ -105,13 +107,30 @@ def _blocks(parent, lines: list[str]) -> None:
 
 
 def paragraph_text(p) -> str:
-    """Visible text of a ``<w:p>``: runs, tabs and breaks as spaces, deleted revisions skipped."""
+    """Visible text of a ``<w:p>``: runs, tabs and breaks as spaces, deleted revisions skipped,
+    digits of a raised or lowered run as superscript or subscript digits (``values.raised``: a
+    footnote mark after a count is no digit of it)."""
     parts: list[str] = []
     for el in p.iter(_T, _TAB, _BR, _CR):
         if any(anc.tag == _DEL for anc in el.iterancestors()):
             continue
-        parts.append(el.text or "" if el.tag == _T else " ")
+        if el.tag != _T:
+            parts.append(" ")
+            continue
+        text = el.text or ""
+        position = _vertical_position(el.getparent())
+        parts.append(raised(text, position) if position and text else text)
     return "".join(parts)
+
+
+def _vertical_position(run) -> str | None:
+    """"super" or "sub" for a run printed raised or lowered (``w:vertAlign``), else None."""
+    if run is None or run.tag != _R:
+        return None
+    props = run.find(qn("w:rPr"))
+    align = props.find(_VERT_ALIGN) if props is not None else None
+    val = align.get(qn("w:val")) if align is not None else None
+    return {"superscript": "super", "subscript": "sub"}.get(val or "")
 
 
 def table_rows(tbl) -> list[list[str]]:

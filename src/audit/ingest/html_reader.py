@@ -25,6 +25,7 @@ import lxml.html
 
 from audit.contracts.report import problem
 from audit.ingest.extracted import Extracted
+from audit.ingest.values import raised
 
 _DROP_TAGS = ("script", "style", "noscript", "head", "template", "nav", "header", "footer", "aside",
               "iframe", "object", "embed", "svg", "select", "button")
@@ -104,9 +105,32 @@ def _body(doc: lxml.html.HtmlElement) -> str:
     for bad in doc.xpath("|".join(f"//{t}" for t in _DROP_TAGS)):
         if bad.getparent() is not None:
             bad.drop_tree()
+    _mark_raised(doc)
     lines = _Lines()
     _walk(doc, lines)
     return "\n".join(lines.done())
+
+
+_VERTICAL = re.compile(r"vertical-align\s*:\s*(super|sub)", re.I)
+
+
+def _mark_raised(doc: lxml.html.HtmlElement) -> None:
+    """Digits printed raised or lowered (``<sup>``, ``<sub>``, ``vertical-align: super``) become
+    superscript or subscript digits (``values.raised``), so a footnote mark after a count stays
+    a mark, in the tables and in the prose."""
+    for el in doc.iter("sup", "sub", "span", "font", "a", "em", "i", "b", "strong", "small"):
+        if el.tag in ("sup", "sub"):
+            position = "super" if el.tag == "sup" else "sub"
+        else:
+            m = _VERTICAL.search(el.get("style") or "")
+            if m is None:
+                continue
+            position = m.group(1).lower()
+        for node in el.iter():
+            if isinstance(node.tag, str):
+                node.text = raised(node.text, position) if node.text else node.text
+                if node is not el and node.tail:
+                    node.tail = raised(node.tail, position)
 
 
 def published_from_text(text: str) -> str | None:

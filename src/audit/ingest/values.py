@@ -51,6 +51,16 @@ def _number_marks() -> re.Pattern[str]:
     return re.compile("[" + "".join(re.escape(m) for m in marks) + "]")
 
 
+_RAISED = {"super": str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"), "sub": str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")}
+
+
+def raised(text: str, position: str) -> str:
+    """``text`` printed raised (``position`` "super") or lowered ("sub"), as the page shows it:
+    its digits as superscript or subscript digits. A page's <sup>1</sup> after 12 is a footnote
+    mark; kept as plain digits it would make the count 121."""
+    return text.translate(_RAISED[position])
+
+
 def clean(cell: str) -> str:
     """Width-normalised cell text without any white space (for parsing only; raw keeps the print)."""
     return _SPACES.sub("", unicodedata.normalize("NFKC", cell))

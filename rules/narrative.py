@@ -86,16 +86,19 @@ def _without_table_rows(t: str) -> str:
 
 _SP = r"[ \u3000\xa0]*"
 _TOTAL = r"(?:共计|合计|总计|共)?"
+# After the count word: a count said roughly (100件以上, 200件左右) or in another unit (10件次) is
+# no figure to hold the table to.
+_EXACT = rf"(?!{_SP}(?:以上|以下|左右|上下|次))"
 # Words that, between the verb and 申请, mean the count is a part, not the total.
 _SUBCOUNT = r"自然人|法人|企业|机构|组织|其中|复议|诉讼|上年|结转|涉及"
 
 NEW_REQUESTS = text_pattern(
     rf"(?:收到|受理|接收|新收)(?:(?!{_SUBCOUNT})[^，。；,;:：\d\n]){{0,20}}?(?:申请|政府公开信息)"
-    rf"{_TOTAL}{_SP}(?P<n>\d+){_SP}件"
+    rf"{_TOTAL}{_SP}(?P<n>\d+){_SP}件{_EXACT}"
 )
 _CARRIED_LEAD = rf"结转(?:至|到|入)?(?:下一?年度?|次年|\d{{4}}年度?)(?:继续办理|继续|办理)?的?(?:申请)?{_TOTAL}{_SP}"
 CARRIED_NEXT = text_pattern(
-    rf"{_CARRIED_LEAD}(?P<n>\d+){_SP}件"
+    rf"{_CARRIED_LEAD}(?P<n>\d+){_SP}件{_EXACT}"
     rf"|(?<!\d)(?P<n2>\d{{1,9}}){_SP}件(?:申请)?(?:已|需|将|转入|则)?结转(?:至|到|入)?(?:下一?年度?|次年|\d{{4}}年)"
 )
 # Every match of CARRIED_NEXT contains a match of this, and each branch starts with a literal (the
@@ -107,10 +110,10 @@ def _not_published(word: str) -> str:
     return "".join(f"(?<!{v}{word})" for v in ("发布", "公开", "公示"))
 
 
-LICENSING = text_pattern(rf"行政许可{_not_published('行政许可')}(?:决定|案件)?{_TOTAL}{_SP}(?P<n>\d+){_SP}件")
-PENALTY = text_pattern(rf"行政处罚{_not_published('行政处罚')}(?:决定|案件)?{_TOTAL}{_SP}(?P<n>\d+){_SP}件")
-REVIEW = text_pattern(rf"行政复议(?:案件|申请)?{_TOTAL}{_SP}(?P<n>\d+){_SP}[件起宗]")
-LITIGATION = text_pattern(rf"行政诉讼(?:案件)?{_TOTAL}{_SP}(?P<n>\d+){_SP}[件起宗]")
+LICENSING = text_pattern(rf"行政许可{_not_published('行政许可')}(?:决定|案件)?{_TOTAL}{_SP}(?P<n>\d+){_SP}件{_EXACT}")
+PENALTY = text_pattern(rf"行政处罚{_not_published('行政处罚')}(?:决定|案件)?{_TOTAL}{_SP}(?P<n>\d+){_SP}件{_EXACT}")
+REVIEW = text_pattern(rf"行政复议(?:案件|申请)?{_TOTAL}{_SP}(?P<n>\d+){_SP}[件起宗]{_EXACT}")
+LITIGATION = text_pattern(rf"行政诉讼(?:案件)?{_TOTAL}{_SP}(?P<n>\d+){_SP}[件起宗]{_EXACT}")
 
 
 def stated_numbers(text: pd.Series | NumberLines, pattern: str, must_contain: str | None = None,

@@ -180,3 +180,19 @@ def test_a_row_the_reader_could_not_split_is_no_zero_in_the_table():
     assert rule_.run(load([rep, text_cell])).empty
     read = build_report({"extra_text": said}, report_id="r3")
     assert list(rule_.run(load([rep, read]))["report_id"]) == ["r3"]
+
+
+# -- a count said roughly is no figure to hold the table to ------------------------------------------
+
+@pytest.mark.parametrize("said", ["100件以上", "100件左右", "100 件以下", "100件上下", "100件次"])
+def test_a_count_said_roughly_or_in_another_unit_is_not_compared(said):
+    cells = {"requests/new/natural": 103, "requests/new/total": 103, "active/licensing/decisions": 150,
+             "appeals/review/upheld": 7, "appeals/review/total": 7}
+    text = f"本年度共受理政府信息公开申请{said}，办理行政许可{said}，行政复议{said.replace('件', '起')}。"
+    c = build_corpus({"extra_text": text, "cells": cells})
+    for r in narrative.RULES:
+        assert r.run(c).empty, (r.id, said)
+    exact = build_corpus({"extra_text": "本年度共受理政府信息公开申请100件，办理行政许可100件，行政复议100起。",
+                          "cells": cells})
+    fired = {r.id for r in narrative.RULES if len(r.run(exact))}
+    assert fired == {"NARR-REQ-NEW", "NARR-LICENSING", "NARR-REVIEW"}

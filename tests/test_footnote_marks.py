@@ -121,3 +121,17 @@ def test_a_superscript_run_in_a_word_table_is_no_digit_of_the_count():
     assert "（一）行政许可\t12¹₂" in ex.text
     assert "本年度新收申请³" in ex.text
     assert values.parse("12¹₂") == (values.TEXT, None)
+
+
+def test_a_small_raised_digit_in_a_pdf_is_no_digit_of_the_count():
+    from audit.ingest.pdf_reader import extract
+    from tests.test_pdf_reader import page_pdf
+
+    font = b"<< /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >>"
+    # 12 with a raised 1 set apart; 5 with a raised 34 (text rise); 10 in a smaller size, not raised
+    content = (b"BT /F1 12 Tf 100 700 Td (Total 12) Tj ET BT /F1 7 Tf 146.7 705 Td (1) Tj ET "
+               b"BT /F1 12 Tf 100 640 Td (Next 5) Tj /F1 7 Tf 4 Ts (34) Tj /F1 12 Tf 0 Ts ( 7) Tj ET "
+               b"BT /F1 12 Tf 100 600 Td (Small) Tj /F1 8 Tf ( 10) Tj ET")
+    text = extract(page_pdf(content, font)).text
+    assert "12 ¹" in text and "5³⁴ 7" in text and "10" in text.split()  # smaller but not raised: a count
+    assert values.parse("12 ¹") == values.parse("5³⁴") == (values.TEXT, None)

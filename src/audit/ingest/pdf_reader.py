@@ -27,6 +27,7 @@ import pdfplumber
 
 from audit.contracts.report import problem
 from audit.ingest.extracted import Extracted
+from audit.ingest.values import raised
 
 _SPACE = re.compile(r"[ \t\xa0\u3000\u200b]+")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
@@ -117,6 +118,7 @@ class _Paragraphs:
 
 def _page_items(page) -> list[tuple[str, Any]]:
     """The page's text lines and table rows, ordered top to bottom."""
+    _mark_raised_digits(page)
     grids = _grids(page)
     lines = page.extract_text_lines(return_chars=True)
     items: list[tuple[float, int, str, Any]] = []
@@ -137,6 +139,27 @@ def _page_items(page) -> list[tuple[str, Any]]:
             items.append((top + i * 1e-3, 1, "row", cells))
     items.sort(key=lambda it: (it[0], it[1]))
     return [(kind, payload) for _, _, kind, payload in items]
+
+
+def _mark_raised_digits(page) -> None:
+    """Digits set smaller and raised (a footnote mark: 12¹) or lowered right after the text before
+    them become superscript or subscript digits (``values.raised``), as the HTML and Word readers
+    make them: the text layer alone would give 12 and a raised 1 as 121. The page's character
+    records are changed in place, before its lines and tables are read from them."""
+    ref = last = None  # the last character in the line's own size, and the last one
+    for c in page.chars:
+        text = c["text"]
+        if ref is not None and last is not None and len(text) == 1 and text.isdecimal() and c.get("upright", True):
+            size = ref["size"]
+            beside = -0.5 * size < c["x0"] - last["x1"] < 0.5 * size
+            if beside and c["size"] < 0.8 * size:
+                if c["bottom"] < ref["bottom"] - 0.2 * size:
+                    c["text"] = raised(text, "super")
+                elif c["top"] > ref["top"] + 0.2 * size:
+                    c["text"] = raised(text, "sub")
+        if c["text"] == text:
+            ref = c
+        last = c
 
 
 def _is_page_furniture(text: str, ln: dict[str, Any], page) -> bool:

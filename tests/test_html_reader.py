@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from audit.ingest.html_reader import extract
@@ -102,3 +104,28 @@ def test_real_hangzhou_style_fixture():
     assert ["行政许可", "11398889"] in rows
     assert ["", "（七）总计", "13364", "252", "0", "44", "121", "29", "13810"] in rows
     assert rows[-1] == "376 97 196 121 790 16 1 12 27 56 74 1 30 51 156".split()
+
+
+# -- text the page hides: anti-copy spans between characters, never a digit of a count ------------
+
+@pytest.mark.skipif(not REAL.is_dir(), reason="real corpus ../shared/corpus/real not beside the repository")
+@pytest.mark.parametrize("hidden", ["<span style='display:none'>7</span>", '<span style="DISPLAY: none">0</span>',
+                                    "<font style='visibility:hidden'>3</font>", "<span hidden>5</span>"])
+def test_hidden_text_in_a_cell_is_no_part_of_its_count(tmp_path, hidden):
+    from audit.ingest.normalise import read_report
+
+    page = (REAL / "unidentified-github__shanghai-govoffice-2019.html").read_text(encoding="utf-8")
+    cells = {}
+    for name, html in (("base", page), ("hidden", re.sub(r"(<td[^>]*>(?:\s*<[^>]+>)*\s*\d+)", lambda m: m.group(1) + hidden, page))):
+        path = tmp_path / f"{name}.html"
+        path.write_text(html, encoding="utf-8")
+        cells[name] = {(c["table"], c["row"], c["col"]): (c.get("value"), c.get("state"))
+                       for c in read_report(str(path), "r")["cells"]}
+    assert cells["hidden"] == cells["base"]  # a hidden digit after every count of every table
+
+
+def test_hidden_decoys_between_characters_are_dropped_and_a_hidden_article_is_kept():
+    decoys = "<p>本年度受理申<span style='display:none'>ab3</span>请1<span hidden>9</span>2件。</p>"
+    assert "本年度受理申请12件。" in extract(f"<html><body>{decoys}</body></html>".encode()).text
+    article = "<div style='display:none'><p>一、总体情况</p><p>本年度共受理政府信息公开申请12件，均按期答复。</p></div>"
+    assert "本年度共受理政府信息公开申请12件" in extract(f"<html><body>{article}</body></html>".encode()).text

@@ -105,10 +105,28 @@ def _body(doc: lxml.html.HtmlElement) -> str:
     for bad in doc.xpath("|".join(f"//{t}" for t in _DROP_TAGS)):
         if bad.getparent() is not None:
             bad.drop_tree()
+    _drop_hidden(doc)
     _mark_raised(doc)
     lines = _Lines()
     _walk(doc, lines)
     return "\n".join(lines.done())
+
+
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_HIDDEN_MAX_CHARS = 20
+
+
+def _drop_hidden(doc: lxml.html.HtmlElement) -> None:
+    """Short text the page hides (``display: none``, ``visibility: hidden``, ``hidden``): pages
+    slip such spans between characters against copying, and a hidden 7 after a count 1 would
+    read as 17. Longer hidden blocks stay: a page may hide its whole article until a script
+    shows it, and losing that would lose the report."""
+    hidden = [el for el in doc.iter() if isinstance(el.tag, str)
+              and (el.get("hidden") is not None or _HIDDEN.search(el.get("style") or ""))
+              and len(el.text_content()) <= _HIDDEN_MAX_CHARS]
+    for el in hidden:
+        if el.getparent() is not None:
+            el.drop_tree()  # its tail (the text after it) stays
 
 
 _VERTICAL = re.compile(r"vertical-align\s*:\s*(super|sub)", re.I)

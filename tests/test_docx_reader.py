@@ -143,3 +143,28 @@ def test_docx_from_seed_001_normalises_to_the_same_cells(tmp_path):
     assert from_docx["source"]["format"] == "docx"
     assert len(from_docx["cells"]) == 200 and cells(from_docx) == cells(from_text)
     assert from_docx["problems"] == from_text["problems"] == []
+
+
+def test_hidden_runs_and_text_moved_away_are_not_read():
+    """Word does not print a run formatted as hidden, nor the old place of moved text (track
+    changes): a hidden 7 after a count 1 read as 17, a moved-away 9 before 3件 as 93件."""
+    from docx.oxml import OxmlElement
+
+    document = docx.Document()
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "（一）行政许可"
+    cell = table.cell(0, 1).paragraphs[0]
+    cell.add_run("1")
+    cell.add_run("7").font.hidden = True
+    cell.add_run("0").font.hidden = False  # hidden switched off: printed
+    para = document.add_paragraph("受理申请")
+    moved, run, text = OxmlElement("w:moveFrom"), OxmlElement("w:r"), OxmlElement("w:t")
+    text.text = "9"
+    run.append(text)
+    moved.append(run)
+    para._p.append(moved)
+    para.add_run("3件")
+    buf = io.BytesIO()
+    document.save(buf)
+    got = extract(buf.getvalue()).text
+    assert "（一）行政许可\t10" in got and "受理申请3件" in got

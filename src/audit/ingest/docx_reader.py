@@ -32,6 +32,8 @@ _SDT_CONTENT, _CUSTOM_XML = qn("w:sdtContent"), qn("w:customXml")
 _T, _TAB, _BR, _CR = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
 _DEL = qn("w:del")
 _R, _VERT_ALIGN = qn("w:r"), qn("w:vertAlign")
+# Not printed: a run formatted as hidden text, and the old place of text moved with track changes.
+_VANISH, _MOVE_FROM = qn("w:vanish"), qn("w:moveFrom")
 # Bounds checked on the central directory before anything is inflated (real reports: a few MB,
 # a few dozen parts).
 MAX_UNCOMPRESSED = 256 * 1024 * 1024
@@ -107,12 +109,13 @@ def _blocks(parent, lines: list[str]) -> None:
 
 
 def paragraph_text(p) -> str:
-    """Visible text of a ``<w:p>``: runs, tabs and breaks as spaces, deleted revisions skipped,
-    digits of a raised or lowered run as superscript or subscript digits (``values.raised``: a
-    footnote mark after a count is no digit of it)."""
+    """Visible text of a ``<w:p>``: runs, tabs and breaks as spaces; deleted revisions, text moved
+    away (``w:moveFrom``) and hidden runs (``w:vanish``) skipped, as Word prints them (a hidden 7
+    after a count 1 is no 17); digits of a raised or lowered run as superscript or subscript
+    digits (``values.raised``: a footnote mark after a count is no digit of it)."""
     parts: list[str] = []
     for el in p.iter(_T, _TAB, _BR, _CR):
-        if any(anc.tag == _DEL for anc in el.iterancestors()):
+        if any(anc.tag in (_DEL, _MOVE_FROM) for anc in el.iterancestors()) or _hidden(el.getparent()):
             continue
         if el.tag != _T:
             parts.append(" ")
@@ -121,6 +124,15 @@ def paragraph_text(p) -> str:
         position = _vertical_position(el.getparent())
         parts.append(raised(text, position) if position and text else text)
     return "".join(parts)
+
+
+def _hidden(run) -> bool:
+    """The run is formatted as hidden text (``w:vanish`` not switched off)."""
+    if run is None or run.tag != _R:
+        return False
+    props = run.find(qn("w:rPr"))
+    vanish = props.find(_VANISH) if props is not None else None
+    return vanish is not None and vanish.get(qn("w:val"), "true") not in ("false", "0", "off")
 
 
 def _vertical_position(run) -> str | None:

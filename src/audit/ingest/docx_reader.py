@@ -31,7 +31,7 @@ _P, _TBL, _SDT, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:tr"), qn("
 _SDT_CONTENT, _CUSTOM_XML = qn("w:sdtContent"), qn("w:customXml")
 _T, _TAB, _BR, _CR = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")
 _DEL = qn("w:del")
-_R, _VERT_ALIGN = qn("w:r"), qn("w:vertAlign")
+_R, _RUN_PROPS, _VERT_ALIGN = qn("w:r"), qn("w:rPr"), qn("w:vertAlign")
 # Not printed: a run formatted as hidden text, and the old place of text moved with track changes.
 _VANISH, _MOVE_FROM = qn("w:vanish"), qn("w:moveFrom")
 # Bounds checked on the central directory before anything is inflated (real reports: a few MB,
@@ -126,21 +126,23 @@ def paragraph_text(p) -> str:
     return "".join(parts)
 
 
+def _run_property(run, tag: str):
+    """The run's formatting element ``tag`` (in ``w:rPr``), or None (also for no run)."""
+    if run is None or run.tag != _R:
+        return None
+    props = run.find(_RUN_PROPS)
+    return props.find(tag) if props is not None else None
+
+
 def _hidden(run) -> bool:
     """The run is formatted as hidden text (``w:vanish`` not switched off)."""
-    if run is None or run.tag != _R:
-        return False
-    props = run.find(qn("w:rPr"))
-    vanish = props.find(_VANISH) if props is not None else None
+    vanish = _run_property(run, _VANISH)
     return vanish is not None and vanish.get(qn("w:val"), "true") not in ("false", "0", "off")
 
 
 def _vertical_position(run) -> str | None:
     """"super" or "sub" for a run printed raised or lowered (``w:vertAlign``), else None."""
-    if run is None or run.tag != _R:
-        return None
-    props = run.find(qn("w:rPr"))
-    align = props.find(_VERT_ALIGN) if props is not None else None
+    align = _run_property(run, _VERT_ALIGN)
     val = align.get(qn("w:val")) if align is not None else None
     return {"superscript": "super", "subscript": "sub"}.get(val or "")
 

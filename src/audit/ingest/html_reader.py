@@ -136,11 +136,11 @@ def _mark_raised(doc: lxml.html.HtmlElement) -> None:
     """Digits printed raised or lowered (``<sup>``, ``<sub>``, ``vertical-align: super``) become
     superscript or subscript digits (``values.raised``), so a footnote mark after a count stays
     a mark, in the tables and in the prose."""
-    for el in doc.iter("sup", "sub", "span", "font", "a", "em", "i", "b", "strong", "small"):
+    for el in doc.iter():
         if el.tag in ("sup", "sub"):
             position = "super" if el.tag == "sup" else "sub"
         else:
-            m = _VERTICAL.search(el.get("style") or "")
+            m = _VERTICAL.search(el.get("style") or "") if isinstance(el.tag, str) else None
             if m is None:
                 continue
             position = m.group(1).lower()

@@ -25,3 +25,9 @@ def read_seed(name: str) -> tuple[str, dict]:
         pytest.skip("the seeds (../shared/seeds) are not beside the repository")
     text = decode(path.read_bytes()).text
     return text, normalise_text(text, name)
+
+
+def cell_readings(rep: dict) -> dict[tuple[str, str, str], tuple[object, str]]:
+    """Each cell of a normalised report as (value, state), keyed by (table, row, col): what the
+    probes of page shapes compare (a cell may turn unsure, never get another value)."""
+    return {(c["table"], c["row"], c["col"]): (c.get("value"), c.get("state")) for c in rep.get("cells", [])}

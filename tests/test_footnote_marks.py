@@ -10,7 +10,7 @@ import pytest
 
 from audit.ingest import values
 from audit.ingest.normalise import normalise_text
-from tests.shared_paths import REAL
+from tests.shared_paths import REAL, cell_readings
 from tests.shared_paths import SEEDS as SEED_DIR
 from tests.shared_paths import read_seed as _read_seed
 
@@ -27,10 +27,6 @@ def test_a_count_with_a_footnote_mark_is_text(printed):
                                                 ("1,234", 1234.0), ("0", 0.0)])
 def test_digits_full_width_or_plain_are_still_numbers(printed, value):
     assert values.parse(printed) == (values.NUMBER, value)
-
-
-def _cells(rep: dict) -> dict:
-    return {(c["table"], c["row"], c["col"]): (c.get("value"), c.get("state")) for c in rep.get("cells", [])}
 
 
 def _numeric_cells(lines: list[str]) -> list[tuple[int, int, str]]:
@@ -50,14 +46,14 @@ def _numeric_cells(lines: list[str]) -> list[tuple[int, int, str]]:
 def test_a_marked_cell_is_unsure_and_no_other_cell_changes(seed, mark):
     name = next((p.name for p in sorted(SEED_DIR.glob(f"{seed}_*"))), f"{seed}_missing")
     text = _read_seed(name)[0]
-    base = _cells(normalise_text(text, seed))
+    base = cell_readings(normalise_text(text, seed))
     lines = text.split("\n")
     spots = _numeric_cells(lines)
     assert spots, "the seed prints its tables"
     checked = 0
     for i, end, _number in spots[:: max(1, len(spots) // 5)][:5]:
         marked = lines[i][:end] + mark + lines[i][end:]
-        got = _cells(normalise_text("\n".join([*lines[:i], marked, *lines[i + 1:]]), seed))
+        got = cell_readings(normalise_text("\n".join([*lines[:i], marked, *lines[i + 1:]]), seed))
         changed = {k: (base.get(k), got.get(k)) for k in set(base) | set(got) if base.get(k) != got.get(k)}
         # the marked cell turns unsure (so may its row); no cell gets another value
         assert all(after is None or after[1] != "value" for _, after in changed.values()), (lines[i], changed)
@@ -82,11 +78,11 @@ def _read_bytes(tmp_path, name: str, data: bytes) -> dict:
 @pytest.mark.parametrize("mark", ["<sup>1</sup>", "<sub>2</sub>", "<span style='vertical-align: super'>1</span>"])
 def test_a_raised_digit_on_a_page_is_no_digit_of_the_count(tmp_path, mark):
     page = (REAL / SHANGHAI_2019).read_text(encoding="utf-8")
-    base = _cells(_read_bytes(tmp_path, "base.html", page.encode()))
+    base = cell_readings(_read_bytes(tmp_path, "base.html", page.encode()))
     # 258 (申请人情况 自然人, 予以公开) printed with a footnote mark: read as 2581 before
     marked = re.sub(r"(<td[^>]*>(?:\s*<[^>]+>)*\s*)258\b", lambda m: m.group(1) + "258" + mark, page, count=1)
     assert marked != page
-    got = _cells(_read_bytes(tmp_path, "marked.html", marked.encode()))
+    got = cell_readings(_read_bytes(tmp_path, "marked.html", marked.encode()))
     changed = {k: (base[k], got.get(k)) for k in base if base[k] != got.get(k)}
     assert changed == {("requests", "granted", "natural"): ((258.0, "value"), (None, "text"))}
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from audit.ingest.html_reader import extract
-from tests.shared_paths import REAL
+from tests.shared_paths import REAL, cell_readings
 
 PAGE = """<!DOCTYPE html><html><head><meta charset="{charset}"><title>页面标题</title>
 <style>td {{color: red}}</style><script>var x = "二、主动公开政府信息情况";</script></head>
@@ -119,8 +119,7 @@ def test_hidden_text_in_a_cell_is_no_part_of_its_count(tmp_path, hidden):
     for name, html in (("base", page), ("hidden", re.sub(r"(<td[^>]*>(?:\s*<[^>]+>)*\s*\d+)", lambda m: m.group(1) + hidden, page))):
         path = tmp_path / f"{name}.html"
         path.write_text(html, encoding="utf-8")
-        cells[name] = {(c["table"], c["row"], c["col"]): (c.get("value"), c.get("state"))
-                       for c in read_report(str(path), "r")["cells"]}
+        cells[name] = cell_readings(read_report(str(path), "r"))
     assert cells["hidden"] == cells["base"]  # a hidden digit after every count of every table
 
 

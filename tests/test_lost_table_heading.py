@@ -18,7 +18,7 @@ import pytest
 from audit.contracts import catalogue
 from audit.ingest.decode import decode
 from audit.ingest.normalise import normalise_text
-from tests.shared_paths import REPO, SEEDS
+from tests.shared_paths import REPO, SEEDS, cell_readings
 
 TABLE_HEADINGS = {t for t in catalogue.TABLES}
 N_GENERATED = 60  # 12 in each of the five layouts (generated round robin)
@@ -45,10 +45,6 @@ def texts() -> list[tuple[str, str]]:
     return found
 
 
-def _cells(rep: dict) -> dict[tuple[str, str, str], tuple[object, str]]:
-    return {(c["table"], c["row"], c["col"]): (c["value"], c["state"]) for c in rep["cells"]}
-
-
 def _heading(rep: dict, canonical: str) -> str | None:
     return next((s["title"] for s in rep["sections"] if s["canonical"] == canonical), None)
 
@@ -63,7 +59,7 @@ def test_a_table_whose_heading_is_lost_reads_the_same_cells(texts, table):
             continue
         lost = normalise_text(text.replace(title, "", 1), name)
         assert _heading(lost, table) is None, name
-        assert _cells(lost) == _cells(rep), name
+        assert cell_readings(lost) == cell_readings(rep), name
         checked += 1
     assert checked >= 40  # the seeds that print the heading once, and the generated reports
 
@@ -80,7 +76,7 @@ def test_a_section_left_out_with_its_table_is_a_missing_table_not_another_tables
         assert ("table_missing", "appeals") in kinds, name
         assert not [k for k in kinds if k[1] == "appeals" and k[0] != "table_missing"], (name, kinds)
         assert all(c["state"] == "unplaced" for c in cut["cells"] if c["table"] == "appeals"), name
-        before = {k: v for k, v in _cells(rep).items() if k[0] != "appeals"}
-        assert {k: v for k, v in _cells(cut).items() if k[0] != "appeals"} == before, name
+        before = {k: v for k, v in cell_readings(rep).items() if k[0] != "appeals"}
+        assert {k: v for k, v in cell_readings(cut).items() if k[0] != "appeals"} == before, name
         checked += 1
     assert checked >= 40

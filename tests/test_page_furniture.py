@@ -12,6 +12,7 @@ import pytest
 from audit.ingest.metadata import strip_page_numbers
 from audit.ingest.normalise import normalise_text
 from tests.shared_paths import SEEDS as SEED_DIR
+from tests.shared_paths import cell_readings
 from tests.shared_paths import read_seed as _read_seed
 
 SEEDS = ["000", "001", "002", "003", "004"]  # tab, pipe and one-cell-per-line layouts
@@ -22,10 +23,6 @@ def read_seed(prefix: str) -> str:
     """The text of the seed whose file name starts with ``prefix`` (skips without the seeds)."""
     name = next((p.name for p in sorted(SEED_DIR.glob(f"{prefix}_*"))), f"{prefix}_missing")
     return _read_seed(name)[0]
-
-
-def _cells(rep: dict) -> dict:
-    return {(c["table"], c["row"], c["col"]): (c.get("value"), c.get("state")) for c in rep.get("cells", [])}
 
 
 def _problems(rep: dict) -> list:
@@ -48,7 +45,7 @@ def test_a_page_number_between_table_lines_changes_nothing(seed: str, page: str)
     assert len(at) > 10
     for i in at[:: max(1, len(at) // 6)]:
         paged = normalise_text("\n".join([*lines[:i + 1], page, *lines[i + 1:]]), seed)
-        assert _cells(paged) == _cells(base), (seed, page, i, lines[i])
+        assert cell_readings(paged) == cell_readings(base), (seed, page, i, lines[i])
         assert _problems(paged) == _problems(base), (seed, page, i, lines[i])
 
 
@@ -72,16 +69,16 @@ def test_a_stray_value_inside_a_row_without_identities_is_not_read_into_a_column
     # leaves 0 5 0 0: taking the first three would read 5 as 本年增/减.
     text = read_seed("002")
     rep = normalise_text(_insert_after(text, "行政许可", 2, "    5"), "002")
-    licensing = {k: v for k, v in _cells(rep).items() if k[:2] == ("active", "licensing")}
+    licensing = {k: v for k, v in cell_readings(rep).items() if k[:2] == ("active", "licensing")}
     assert licensing and all(v == (None, "unplaced") for v in licensing.values())
     assert ("extra_cells", "active", "licensing") in _problems(rep)
-    assert not any(v[0] == 5 for v in _cells(rep).values())
+    assert not any(v[0] == 5 for v in cell_readings(rep).values())
 
 
 def test_a_row_of_zeros_with_a_trailing_zero_is_still_read() -> None:
     # Seed 000 prints an 8th 0 after （七）总计's seven: whichever cell is surplus, all are 0.
     rep = normalise_text(read_seed("000"), "000")
-    assert _cells(rep)[("requests", "handled_total", "total")] == (0.0, "value")
+    assert cell_readings(rep)[("requests", "handled_total", "total")] == (0.0, "value")
     assert ("stray_cells", "requests", "handled_total") in _problems(rep)
 
 
@@ -93,6 +90,6 @@ def test_a_stray_value_inside_the_appeals_table_breaks_its_identities_and_is_not
     zeros = [i for i in range(head, len(lines)) if lines[i].strip() == "0"]
     at = zeros[3]
     rep = normalise_text("\n".join([*lines[:at + 1], lines[at].replace("0", "5"), *lines[at + 1:]]), "004")
-    appeals = {k: v for k, v in _cells(rep).items() if k[0] == "appeals"}
+    appeals = {k: v for k, v in cell_readings(rep).items() if k[0] == "appeals"}
     assert not any(v[0] == 5 for v in appeals.values())
     assert ("extra_cells", "appeals", "") in _problems(rep)
